@@ -1,0 +1,33 @@
+"""`reformer check week.json plan.json`: every hard rule of the spec, and the objective."""
+
+from __future__ import annotations
+
+import click
+
+from scheduler.interchange import WeekError, load_plan, load_week
+from solver.checker import check_plan, measure_objective
+
+
+@click.command()
+@click.argument("week_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False))
+def check(week_file: str, plan_file: str) -> None:
+    """Check PLAN_FILE against every hard rule for WEEK_FILE; exit 1 if any broke."""
+    try:
+        week = load_week(week_file)
+        plan = load_plan(plan_file)
+    except WeekError as exc:
+        for line in exc.errors:
+            click.echo(line, err=True)
+        raise SystemExit(1) from exc
+    violations = check_plan(week, plan)
+    for v in violations:
+        click.echo(str(v))
+    objective = measure_objective(week, plan)
+    click.echo(f"priority_places: {objective.priority_places}")
+    click.echo(f"preference_points: {objective.preference_points}")
+    click.echo(f"teaching_minutes: {objective.teaching_minutes}")
+    if violations:
+        click.echo(f"{len(violations)} broken rule(s)", err=True)
+        raise SystemExit(1)
+    click.echo("every hard rule holds")
