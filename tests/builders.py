@@ -1,0 +1,326 @@
+"""Builders that make a week, or a plan for it, in a few lines.
+
+Every builder has readable defaults so a test states only what matters:
+`week()` alone is a tiny valid week at one venue, Hitchin, open every day
+07:00-21:00, with one studio (3 reformers, 10 mat spaces), the class types
+"reformer", "mat" and "121-reformer", and one instructor, Jo, who teaches them
+all at every venue of the week, all week. Times are written as the studio says
+them (`at("tue", "09:30")`) and become minutes of the week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from solver.domain import (
+    DAYS,
+    MINUTES_PER_DAY,
+    Allocation,
+    ClassType,
+    Client,
+    Instructor,
+    InstructorWindow,
+    PinnedAllocation,
+    PinnedSession,
+    Plan,
+    Reformer,
+    Room,
+    Session,
+    Venue,
+    Want,
+    Week,
+    Window,
+)
+
+ALL_WEEK = tuple((day, "07:00", "21:00") for day in DAYS)
+LEVELS = ("beginner", "improver", "advanced")
+DEFAULT_MINUTES = 50
+
+
+def at(day: str, time: str) -> int:
+    """`at("tue", "09:30")` -> the minute of the week (1440 + 570)."""
+    hours, minutes = time.split(":")
+    return DAYS.index(day) * MINUTES_PER_DAY + int(hours) * 60 + int(minutes)
+
+
+def window(day: str, start: str, end: str) -> Window:
+    """The window from `start` to `end` on `day`."""
+    return Window(at(day, start), at(day, end))
+
+
+def _windows(spans: Iterable[Sequence[str]]) -> tuple[Window, ...]:
+    return tuple(window(day, start, end) for day, start, end in spans)
+
+
+def reformer(id: str = "R1", features: Iterable[str] = (), in_service: bool = True) -> Reformer:
+    """One reformer machine, e.g. `reformer("R2", features=["raised"])`."""
+    return Reformer(id, frozenset(features), in_service)
+
+
+def room(
+    id: str = "hitchin-studio",
+    reformers: int | Sequence[Reformer] = 3,
+    mat_spaces: int = 10,
+    venue: str = "hitchin",
+) -> Room:
+    """A room; `reformers=3` gives plain machines R1..R3 in service.
+
+    The venue is set by `venue(...)` when the room is given to it.
+    """
+    if isinstance(reformers, int):
+        reformers = [reformer(f"R{i}") for i in range(1, reformers + 1)]
+    return Room(id, venue, mat_spaces, tuple(reformers))
+
+
+def venue(
+    id: str = "hitchin",
+    open: Iterable[Sequence[str]] = ALL_WEEK,
+    rooms: Sequence[Room] | None = None,
+    name: str | None = None,
+) -> Venue:
+    """A venue with `open` windows as (day, from, to); by default one studio `<id>-studio`."""
+    if rooms is None:
+        rooms = [room(f"{id}-studio")]
+    return Venue(
+        id=id,
+        name=name or id.title(),
+        open=_windows(open),
+        rooms=tuple(replace(r, venue=id) for r in rooms),
+    )
+
+
+def class_type(
+    id: str = "reformer",
+    equipment: str | None = None,
+    minutes: int = DEFAULT_MINUTES,
+    max_size: int | None = None,
+    min_size: int = 1,
+    levels: Sequence[str] = LEVELS,
+    one_to_one: bool | None = None,
+    requires_clearance: bool = False,
+    name: str | None = None,
+) -> ClassType:
+    """A class type; equipment and one-to-one follow from the id unless given.
+
+    An id with "mat" in it uses mats, otherwise reformers; an id starting "121"
+    is one-to-one (max size 1); group classes hold 8.
+    """
+    if equipment is None:
+        equipment = "mat" if "mat" in id else "reformer"
+    if one_to_one is None:
+        one_to_one = id.startswith("121")
+    if max_size is None:
+        max_size = 1 if one_to_one else 8
+    return ClassType(
+        id=id,
+        name=name or id,
+        equipment=equipment,
+        minutes=minutes,
+        max_size=max_size,
+        min_size=min_size,
+        levels=tuple(levels),
+        one_to_one=one_to_one,
+        requires_clearance=requires_clearance,
+    )
+
+
+def default_class_types() -> list[ClassType]:
+    """A reformer group class, a mat class and a 1-2-1 reformer session."""
+    return [class_type("reformer"), class_type("mat"), class_type("121-reformer")]
+
+
+def instructor(
+    id: str = "jo",
+    teaches: Sequence[str] = ("reformer", "mat", "121-reformer"),
+    availability: Iterable[Sequence] | None = None,
+    venues: Sequence[str] = ("hitchin",),
+    max_day_minutes: int = 600,
+    max_week_minutes: int = 3000,
+    name: str | None = None,
+) -> Instructor:
+    """An instructor; `availability` is (day, from, to[, venues]), venues defaulting to `venues`.
+
+    Without `availability` they can teach all week, 07:00-21:00, at `venues`.
+    """
+    spans = ALL_WEEK if availability is None else availability
+    windows = []
+    for span in spans:
+        day, start, end = span[:3]
+        where = span[3] if len(span) > 3 else venues
+        w = window(day, start, end)
+        windows.append(InstructorWindow(w.start, w.end, tuple(where)))
+    return Instructor(
+        id=id,
+        name=name or id.title(),
+        teaches=tuple(teaches),
+        max_week_minutes=max_week_minutes,
+        max_day_minutes=max_day_minutes,
+        availability=tuple(windows),
+    )
+
+
+def want(class_types: str | Sequence[str] = "reformer", per_week: int = 1) -> Want:
+    """`want("reformer", 2)`: two places a week in a reformer class; a list for any of several."""
+    if isinstance(class_types, str):
+        class_types = [class_types]
+    return Want(tuple(class_types), per_week)
+
+
+def client(
+    id: str = "c1",
+    wants: Sequence[Want] | None = None,
+    availability: Iterable[Sequence[str]] = ALL_WEEK,
+    venues: Sequence[str] = ("hitchin",),
+    level: str = "beginner",
+    priority: int = 1,
+    needs_intro: bool = False,
+    cleared: bool = False,
+    needs: Iterable[str] = (),
+    max_per_day: int = 1,
+    prefers_venues: Sequence[str] = (),
+    prefers_instructors: Sequence[str] = (),
+    name: str | None = None,
+) -> Client:
+    """A client; by default a beginner at Hitchin, free all week, wanting one reformer class."""
+    return Client(
+        id=id,
+        name=name or id,
+        level=level,
+        priority=priority,
+        needs_intro=needs_intro,
+        cleared=cleared,
+        needs=frozenset(needs),
+        venues=tuple(venues),
+        max_per_day=max_per_day,
+        availability=_windows(availability),
+        wants=tuple(wants if wants is not None else [want("reformer", 1)]),
+        prefers_venues=tuple(prefers_venues),
+        prefers_instructors=tuple(prefers_instructors),
+    )
+
+
+def session_id(class_type: str, day: str, start: str, room: str) -> str:
+    """The readable id the builders give a session: `tue-0930-hitchin-studio-reformer`."""
+    return f"{day}-{start.replace(':', '')}-{room}-{class_type}"
+
+
+def pinned_session(
+    class_type: str = "reformer",
+    day: str = "mon",
+    start: str = "09:30",
+    room: str = "hitchin-studio",
+    instructor: str = "jo",
+    id: str | None = None,
+) -> PinnedSession:
+    """A session the week fixes in place."""
+    return PinnedSession(
+        id=id or session_id(class_type, day, start, room),
+        class_type=class_type,
+        room=room,
+        start=at(day, start),
+        instructor=instructor,
+    )
+
+
+def pinned_allocation(
+    client: str = "c1", session: str | PinnedSession = "", reformer: str | None = None
+) -> PinnedAllocation:
+    """A client's place the week keeps, optionally on a given reformer."""
+    if isinstance(session, PinnedSession):
+        session = session.id
+    return PinnedAllocation(client, session, reformer)
+
+
+def week(
+    venues: Sequence[Venue] | None = None,
+    clients: Sequence[Client] = (),
+    instructors: Sequence[Instructor] | None = None,
+    class_types: Sequence[ClassType] | None = None,
+    travel: dict[tuple[str, str], int] | None = None,
+    pinned_sessions: Sequence[PinnedSession] = (),
+    pinned_allocations: Sequence[PinnedAllocation] = (),
+    only_pinned_sessions: bool = False,
+    grid_minutes: int = 15,
+    week_start: str = "2026-11-30",
+) -> Week:
+    """A week; `travel` maps venue pairs to minutes, e.g. `{("hitchin", "stevenage"): 20}`.
+
+    Without `instructors`, Jo teaches every class type at every venue, all week.
+    """
+    venues = [venue()] if venues is None else list(venues)
+    class_types = default_class_types() if class_types is None else list(class_types)
+    if instructors is None:
+        instructors = [
+            instructor(teaches=[c.id for c in class_types], venues=[v.id for v in venues])
+        ]
+    return Week(
+        week_start=week_start,
+        grid_minutes=grid_minutes,
+        venues=tuple(venues),
+        travel_minutes={frozenset(pair): minutes for pair, minutes in (travel or {}).items()},
+        class_types=tuple(class_types),
+        instructors=tuple(instructors),
+        clients=tuple(clients),
+        pinned_sessions=tuple(pinned_sessions),
+        pinned_allocations=tuple(pinned_allocations),
+        only_pinned_sessions=only_pinned_sessions,
+    )
+
+
+def session(
+    class_type: str = "reformer",
+    day: str = "mon",
+    start: str = "09:30",
+    room: str = "hitchin-studio",
+    venue: str = "hitchin",
+    instructor: str = "jo",
+    minutes: int | None = None,
+    id: str | None = None,
+) -> Session:
+    """A session of a plan; it lasts as long as `class_type(class_type)` unless `minutes` says."""
+    begins = at(day, start)
+    length = class_type_minutes(class_type) if minutes is None else minutes
+    return Session(
+        id=id or session_id(class_type, day, start, room),
+        class_type=class_type,
+        venue=venue,
+        room=room,
+        start=begins,
+        end=begins + length,
+        instructor=instructor,
+    )
+
+
+def class_type_minutes(class_type_id: str) -> int:
+    """How long a class type built with the defaults lasts."""
+    return class_type(class_type_id).minutes
+
+
+def session_of(pinned: PinnedSession, week: Week) -> Session:
+    """The plan session that runs a pinned session exactly as given."""
+    room_of = week.rooms[pinned.room]
+    minutes = week.class_type_by_id[pinned.class_type].minutes
+    return Session(
+        id=pinned.id,
+        class_type=pinned.class_type,
+        venue=room_of.venue,
+        room=pinned.room,
+        start=pinned.start,
+        end=pinned.start + minutes,
+        instructor=pinned.instructor,
+    )
+
+
+def allocation(
+    client: str = "c1", session: str | Session = "", reformer: str | None = None
+) -> Allocation:
+    """A client's place in a session (a `Session` or its id), on a reformer or none for mat."""
+    if isinstance(session, Session):
+        session = session.id
+    return Allocation(client, session, reformer)
+
+
+def plan(sessions: Sequence[Session] = (), allocations: Sequence[Allocation] = ()) -> Plan:
+    """A plan with these sessions and allocations (objective left for the checker to measure)."""
+    return Plan(sessions=tuple(sessions), allocations=tuple(allocations))
