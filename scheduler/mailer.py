@@ -1,0 +1,174 @@
+"""E-mails to clients whose places changed: one message each, listing what changed.
+
+`changes_between` compares two plans of one week client by client; `send_changes`
+sends the messages over SMTP with `smtplib`, one connection for the whole batch.
+SMTP settings come from the environment through `scheduler.config`.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from solver.domain import DAYS, MINUTES_PER_DAY, Allocation, Plan, Session, Week
+
+log = logging.getLogger(__name__)
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class ClientChanges:
+    """What changed for one client between two plans of a week, in sentences."""
+
+    client: str
+    name: str
+    email: str | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and as whom to send mail."""
+
+    host: str
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    sender: str = "studio@localhost"
+    starttls: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SmtpSettings | None:
+        """The SMTP part of the project's settings; None when no SMTP host is set."""
+        host = getattr(settings, "SMTP_HOST", None)
+        if not host:
+            return None
+        return cls(
+            host=host,
+            port=int(getattr(settings, "SMTP_PORT", None) or 25),
+            user=getattr(settings, "SMTP_USER", None) or None,
+            password=getattr(settings, "SMTP_PASSWORD", None) or None,
+            sender=getattr(settings, "SMTP_FROM", None) or cls.sender,
+            starttls=bool(getattr(settings, "SMTP_STARTTLS", False)),
+        )
+
+
+def changes_between(week: Week, before: Plan | None, after: Plan) -> list[ClientChanges]:
+    """Each client whose places differ between `before` and `after`, with what changed.
+
+    A place is a session and, in a reformer class, a reformer: a client moved to
+    another machine in the same class is told so too.
+    """
+    before_sessions = {s.id: s for s in before.sessions} if before else {}
+    after_sessions = {s.id: s for s in after.sessions}
+    places_before = _places_by_client(before.allocations if before else ())
+    places_after = _places_by_client(after.allocations)
+    names = {ct.id: ct.name for ct in week.class_types}
+    venues = {v.id: v.name for v in week.venues}
+    instructors = {i.id: i.name for i in week.instructors}
+
+    def describe(session: Session) -> str:
+        return (
+            f"{_when(session.start)} {names.get(session.class_type, session.class_type)}"
+            f" at {venues.get(session.venue, session.venue)}"
+            f" with {instructors.get(session.instructor, session.instructor)}"
+        )
+
+    def start_of(session_id: str) -> tuple[int, str]:
+        return (after_sessions.get(session_id) or before_sessions[session_id]).start, session_id
+
+    changed = []
+    for client in sorted(week.clients, key=lambda c: c.id):
+        was = places_before.get(client.id, {})
+        now = places_after.get(client.id, {})
+        lines = []
+        for session_id in sorted(set(was) | set(now), key=start_of):
+            if session_id not in now:
+                lines.append(f"No longer booked: {describe(before_sessions[session_id])}")
+            elif session_id not in was:
+                lines.append(
+                    f"New place: {describe(after_sessions[session_id])}"
+                    + _on_reformer(now[session_id])
+                )
+            elif was[session_id] != now[session_id]:
+                lines.append(
+                    f"Same class, another reformer: {describe(after_sessions[session_id])},"
+                    f" now reformer {now[session_id]} (was {was[session_id]})"
+                )
+        if lines:
+            changed.append(ClientChanges(client.id, client.name, client.email, tuple(lines)))
+    return changed
+
+
+def _places_by_client(allocations: Iterable[Allocation]) -> dict[str, dict[str, str | None]]:
+    places: dict[str, dict[str, str | None]] = {}
+    for a in allocations:
+        places.setdefault(a.client, {})[a.session] = a.reformer
+    return places
+
+
+def _when(minute: int) -> str:
+    day, in_day = divmod(minute, MINUTES_PER_DAY)
+    return f"{DAY_NAMES[day]} {in_day // 60:02d}:{in_day % 60:02d}"
+
+
+def _on_reformer(reformer: str | None) -> str:
+    return f", reformer {reformer}" if reformer else ""
+
+
+def compose(changes: ClientChanges, *, week_start: str, sender: str) -> EmailMessage:
+    """The message telling one client what changed in the week starting `week_start`."""
+    monday = date.fromisoformat(week_start)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = changes.email or ""
+    message["Subject"] = f"Your classes for the week of {monday:%-d %B %Y} have changed"
+    body = [
+        f"Dear {changes.name},",
+        "",
+        f"Your places for the week of Monday {monday:%-d %B} to Sunday"
+        f" {monday + timedelta(days=len(DAYS) - 1):%-d %B %Y} have changed:",
+        "",
+        *(f"- {line}" for line in changes.lines),
+        "",
+        "Every other place of yours stands as it was.",
+    ]
+    message.set_content("\n".join(body) + "\n")
+    return message
+
+
+def send_changes(
+    changes: Sequence[ClientChanges], *, week_start: str, smtp: SmtpSettings
+) -> list[str]:
+    """Send each client with an e-mail address one message; return the clients mailed.
+
+    Clients without an address are logged and skipped. One failed recipient does
+    not stop the others.
+    """
+    mailed: list[str] = []
+    to_send = [c for c in changes if c.email]
+    for c in changes:
+        if not c.email:
+            log.warning("client %s has no e-mail address: not told of the changes", c.client)
+    if not to_send:
+        return mailed
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as connection:
+        if smtp.starttls:
+            connection.starttls()
+        if smtp.user:
+            connection.login(smtp.user, smtp.password or "")
+        for c in to_send:
+            try:
+                connection.send_message(compose(c, week_start=week_start, sender=smtp.sender))
+            except smtplib.SMTPException:
+                log.exception("could not e-mail client %s at %s", c.client, c.email)
+                continue
+            mailed.append(c.client)
+    log.info("e-mailed %d client(s) about changed places", len(mailed))
+    return mailed
