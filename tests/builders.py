@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from solver.domain import (
     DAYS,
@@ -33,6 +34,7 @@ from solver.domain import (
     Window,
 )
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 ALL_WEEK = tuple((day, "07:00", "21:00") for day in DAYS)
 LEVELS = ("beginner", "improver", "advanced")
 DEFAULT_MINUTES = 50
@@ -324,3 +326,25 @@ def allocation(
 def plan(sessions: Sequence[Session] = (), allocations: Sequence[Allocation] = ()) -> Plan:
     """A plan with these sessions and allocations (objective left for the checker to measure)."""
     return Plan(sessions=tuple(sessions), allocations=tuple(allocations))
+
+
+def shared_dir() -> Path:
+    """The project's shared folder (spec and example weeks), beside the repository.
+
+    Raises (so a test fails, never skips) when it is missing: the round-trip and
+    spec tests are part of what "done" means.
+    """
+    shared = REPO_ROOT.parent / "shared"
+    if not (shared / "SPEC.md").is_file() or not (shared / "examples").is_dir():
+        raise FileNotFoundError(
+            f"the shared spec and examples are expected in {shared} (beside the repository)"
+        )
+    return shared
+
+
+def example_files() -> list[Path]:
+    """Every example week in `shared/examples`, smallest first."""
+    files = sorted((shared_dir() / "examples").glob("*.json"), key=lambda p: p.stat().st_size)
+    if not files:
+        raise FileNotFoundError(f"no example weeks in {shared_dir() / 'examples'}")
+    return files
