@@ -1,0 +1,189 @@
+"""The min-cost flow optimum of fixed weeks: exact, checked, and refused where it is not exact."""
+
+from itertools import combinations, product
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solver.checker import check_plan, measure_objective
+from solver.domain import Allocation, Plan
+from solver.fcfs import pinned_timetable
+from solver.flow import min_cost_flow_optimum, solve_by_min_cost_flow
+from solver.reformers import assign_reformers
+from tests.builders import (
+    class_type,
+    client,
+    pinned_session,
+    reformer,
+    room,
+    venue,
+    want,
+    week,
+)
+
+SLOTS = (("mon", "09:00"), ("mon", "18:00"), ("tue", "09:00"), ("tue", "18:00"))
+FEATURES = ((), ("raised",), ("tower",))
+
+
+def brute_force_optimum(w) -> int:
+    """The most priority places over every plan of the fixed week that the checker accepts."""
+    sessions = pinned_timetable(w)
+    by_id = {s.id: s for s in sessions}
+    class_types = w.class_type_by_id
+    room_of = w.rooms
+    choices = []
+    for c in w.clients:
+        (wish,) = c.wants
+        theirs = [s.id for s in sessions if s.class_type in wish.class_types]
+        choices.append(
+            [subset for size in range(wish.per_week + 1) for subset in combinations(theirs, size)]
+        )
+    best = 0
+    for pick in product(*choices):
+        members: dict[str, list] = {}
+        for c, subset in zip(w.clients, pick, strict=True):
+            for session_id in subset:
+                members.setdefault(session_id, []).append(c)
+        allocations = []
+        for session_id, people in members.items():
+            s = by_id[session_id]
+            if class_types[s.class_type].uses_reformers:
+                given = assign_reformers(room_of[s.room], people)
+                if given is None:
+                    break
+                allocations += [Allocation(c.id, s.id, given[c.id]) for c in people]
+            else:
+                allocations += [Allocation(c.id, s.id) for c in people]
+        else:
+            plan = Plan(sessions=sessions, allocations=tuple(allocations))
+            if not check_plan(w, plan):
+                best = max(best, measure_objective(w, plan).priority_places)
+    return best
+
+
+@st.composite
+def fixed_weeks(draw):
+    machines = [
+        reformer(
+            f"R{i}",
+            draw(st.sampled_from(FEATURES)),
+            in_service=draw(st.sampled_from([True, True, False])),
+        )
+        for i in range(1, draw(st.integers(1, 3)) + 1)
+    ]
+    studio = room(reformers=machines, mat_spaces=draw(st.integers(1, 2)))
+    types = [class_type("reformer", max_size=2), class_type("mat", max_size=2)]
+    slots = draw(st.lists(st.sampled_from(SLOTS), min_size=2, max_size=3, unique=True))
+    sessions = [
+        pinned_session(draw(st.sampled_from(["reformer", "mat"])), day, start)
+        for day, start in slots
+    ]
+    clients = [
+        client(
+            f"c{i}",
+            wants=[want(draw(st.sampled_from(["reformer", "mat"])), draw(st.integers(1, 2)))],
+            priority=draw(st.integers(1, 3)),
+            needs=draw(st.sampled_from(FEATURES + (("raised",),))),
+            availability=draw(
+                st.sampled_from(
+                    [
+                        [("mon", "07:00", "21:00"), ("tue", "07:00", "21:00")],
+                        [("mon", "07:00", "12:00")],
+                        [("tue", "17:00", "21:00")],
+                    ]
+                )
+            ),
+        )
+        for i in range(1, draw(st.integers(2, 4)) + 1)
+    ]
+    return week(
+        venues=[venue(rooms=[studio])],
+        class_types=types,
+        clients=clients,
+        pinned_sessions=sessions,
+        only_pinned_sessions=True,
+    )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fixed_weeks())
+def test_flow_optimum_equals_the_brute_force_optimum_of_small_fixed_weeks(w):
+    result = solve_by_min_cost_flow(w)
+
+    assert check_plan(w, result.plan) == []
+    assert result.plan.objective.priority_places == result.priority_places
+    assert result.priority_places == brute_force_optimum(w)
+
+
+def test_flow_gives_the_scarce_raised_reformer_to_the_client_who_needs_it():
+    studio = room(reformers=[reformer("R1", ["raised"]), reformer("R2")])
+    monday = pinned_session("reformer", "mon", "09:30")
+    w = week(
+        venues=[venue(rooms=[studio])],
+        clients=[client("plain", priority=1), client("raised", needs=["raised"], priority=1)],
+        pinned_sessions=[monday],
+        only_pinned_sessions=True,
+    )
+
+    result = solve_by_min_cost_flow(w)
+
+    assert check_plan(w, result.plan) == []
+    assert result.priority_places == 2
+    assert {(a.client, a.reformer) for a in result.plan.allocations} == {
+        ("plain", "R2"),
+        ("raised", "R1"),
+    }
+
+
+def test_flow_places_no_more_clients_needing_a_feature_than_reformers_carrying_it():
+    studio = room(reformers=[reformer("R1", ["raised"]), reformer("R2"), reformer("R3")])
+    monday = pinned_session("reformer", "mon", "09:30")
+    w = week(
+        venues=[venue(rooms=[studio])],
+        clients=[client(f"raised{i}", needs=["raised"]) for i in (1, 2)],
+        pinned_sessions=[monday],
+        only_pinned_sessions=True,
+    )
+
+    result = solve_by_min_cost_flow(w)
+
+    assert check_plan(w, result.plan) == []
+    assert result.priority_places == 1
+
+
+def test_flow_prefers_the_higher_priority_client_for_the_last_place():
+    one_to_one = pinned_session("121-reformer", "mon", "09:30")
+    w = week(
+        clients=[
+            client("drop_in", wants=[want("121-reformer")], priority=1),
+            client("member", wants=[want("121-reformer")], priority=3),
+        ],
+        pinned_sessions=[one_to_one],
+        only_pinned_sessions=True,
+    )
+
+    assert min_cost_flow_optimum(w) == 3
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"only_pinned_sessions": False},
+        {"clients": [client(wants=[want("reformer"), want("mat")])]},
+        {"clients": [client(max_per_day=2)]},
+        {"clients": [client(needs_intro=True, wants=[want("121-reformer")])]},
+        {"venues": [venue(rooms=[room(reformers=[reformer("R1", ["raised", "tower"])])])]},
+    ],
+    ids=["open timetable", "two wants", "two a day", "intro", "two features on a reformer"],
+)
+def test_flow_refuses_weeks_where_it_is_not_exact(changes):
+    arguments = {
+        "clients": [client()],
+        "pinned_sessions": [pinned_session()],
+        "only_pinned_sessions": True,
+    }
+    arguments.update(changes)
+
+    with pytest.raises(ValueError, match="not a min-cost flow week"):
+        min_cost_flow_optimum(week(**arguments))
