@@ -10,10 +10,14 @@ them (`at("tue", "09:30")`) and become minutes of the week.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import copy
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from hypothesis import strategies as st
+
+from scheduler.interchange import week_to_json
 from solver.domain import (
     DAYS,
     MINUTES_PER_DAY,
@@ -348,3 +352,243 @@ def example_files() -> list[Path]:
     if not files:
         raise FileNotFoundError(f"no example weeks in {shared_dir() / 'examples'}")
     return files
+
+
+def base_week_document() -> dict:
+    """A small valid `reformer-week/1` document with something in every section.
+
+    Two venues with travel between them, a raised and an out-of-service reformer,
+    a back-care class needing clearance, two instructors, an intro client, and a
+    pinned session with a pinned place: the starting point for broken weeks.
+    """
+    back_care = class_type("back-care", equipment="mat", requires_clearance=True)
+    studio = room(
+        "hitchin-studio",
+        reformers=[reformer("R1"), reformer("R2", ["raised"]), reformer("R3", in_service=False)],
+    )
+    pinned = pinned_session("reformer", "tue", "09:30", "hitchin-studio", "jo")
+    return week_to_json(
+        week(
+            venues=[
+                venue("hitchin", rooms=[studio, room("hitchin-hall", reformers=0)]),
+                venue("stevenage", open=[("mon", "06:30", "21:30"), ("sat", "08:00", "12:00")]),
+            ],
+            travel={("hitchin", "stevenage"): 20},
+            class_types=[*default_class_types(), back_care],
+            instructors=[
+                instructor("jo", venues=["hitchin", "stevenage"]),
+                instructor(
+                    "ann", teaches=["mat", "back-care"], availability=[("wed", "09:00", "13:00")]
+                ),
+            ],
+            clients=[
+                client(
+                    "c1",
+                    wants=[want("reformer", 2), want("mat", 1)],
+                    needs=["raised"],
+                    venues=["hitchin", "stevenage"],
+                    prefers_venues=["hitchin"],
+                ),
+                client(
+                    "c2",
+                    wants=[want(["reformer", "mat"], 1)],
+                    priority=3,
+                    availability=[("mon", "17:30", "21:00"), ("sat", "08:00", "12:00")],
+                    prefers_instructors=["jo"],
+                ),
+                client(
+                    "c3", needs_intro=True, wants=[want("121-reformer", 1), want("reformer", 1)]
+                ),
+                client("c4", wants=[want("back-care", 1)], cleared=True, venues=["hitchin"]),
+            ],
+            pinned_sessions=[pinned],
+            pinned_allocations=[pinned_allocation("c1", pinned, "R2")],
+        )
+    )
+
+
+# Each breaker spoils a fresh base document in one way and returns the JSON path
+# at which parse_week must report it.
+
+BAD_TIMES = ("25:00", "9:30", "09:60", "24:15", "noon", "0930", "")
+
+
+def _some(draw, items: list) -> int:
+    return draw(st.integers(0, len(items) - 1))
+
+
+def _windows_in(doc: dict) -> list[tuple[str, dict]]:
+    where = [
+        (f"$.venues[{i}].open[{j}]", w)
+        for i, v in enumerate(doc["venues"])
+        for j, w in enumerate(v["open"])
+    ]
+    where += [
+        (f"$.instructors[{i}].availability[{j}]", w)
+        for i, t in enumerate(doc["instructors"])
+        for j, w in enumerate(t["availability"])
+    ]
+    where += [
+        (f"$.clients[{i}].availability[{j}]", w)
+        for i, c in enumerate(doc["clients"])
+        for j, w in enumerate(c["availability"])
+    ]
+    return where
+
+
+def _unknown_venue_for_a_client(draw, doc: dict) -> str:
+    i = _some(draw, doc["clients"])
+    j = _some(draw, doc["clients"][i]["venues"])
+    doc["clients"][i]["venues"][j] = "atlantis"
+    return f"$.clients[{i}].venues[{j}]"
+
+
+def _unknown_class_type_in_a_want(draw, doc: dict) -> str:
+    i = _some(draw, doc["clients"])
+    k = _some(draw, doc["clients"][i]["wants"])
+    types = doc["clients"][i]["wants"][k]["class_types"]
+    m = _some(draw, types)
+    types[m] = "aerial-yoga"
+    return f"$.clients[{i}].wants[{k}].class_types[{m}]"
+
+
+def _unknown_reference_elsewhere(draw, doc: dict) -> str:
+    where = draw(st.sampled_from(["teaches", "travel", "pinned room", "pinned client", "prefers"]))
+    if where == "teaches":
+        doc["instructors"][0]["teaches"][0] = "aerial-yoga"
+        return "$.instructors[0].teaches[0]"
+    if where == "travel":
+        doc["travel_minutes"][0]["between"][1] = "atlantis"
+        return "$.travel_minutes[0].between[1]"
+    if where == "pinned room":
+        doc["pinned_sessions"][0]["room"] = "atlantis-pool"
+        return "$.pinned_sessions[0].room"
+    if where == "pinned client":
+        doc["pinned_allocations"][0]["client"] = "c999"
+        return "$.pinned_allocations[0].client"
+    doc["clients"][1]["prefers"]["instructors"] = ["nobody"]
+    return "$.clients[1].prefers.instructors[0]"
+
+
+def _bad_time(draw, doc: dict) -> str:
+    windows = _windows_in(doc)
+    path, w = windows[_some(draw, windows)]
+    end = draw(st.sampled_from(["from", "to"]))
+    w[end] = draw(st.sampled_from(BAD_TIMES))
+    return f"{path}.{end}"
+
+
+def _window_ending_before_it_starts(draw, doc: dict) -> str:
+    windows = _windows_in(doc)
+    path, w = windows[_some(draw, windows)]
+    start = draw(st.sampled_from(["09:00", "12:30", "20:45"]))
+    w["from"], w["to"] = start, draw(st.sampled_from([start, "06:00", "08:45"]))
+    return f"{path}.to"
+
+
+def _duplicate_id(draw, doc: dict) -> str:
+    where = draw(
+        st.sampled_from(
+            [
+                "venues",
+                "rooms",
+                "reformers",
+                "clients",
+                "instructors",
+                "class_types",
+                "pinned_sessions",
+            ]
+        )
+    )
+    if where == "rooms":
+        # Room ids are unique across all venues, not only within one.
+        doc["venues"][1]["rooms"][0]["id"] = doc["venues"][0]["rooms"][0]["id"]
+        return "$.venues[1].rooms[0].id"
+    if where == "reformers":
+        reformers = doc["venues"][0]["rooms"][0]["reformers"]
+        reformers[2]["id"] = reformers[0]["id"]
+        return "$.venues[0].rooms[0].reformers[2].id"
+    items = doc[where]
+    if len(items) < 2:
+        items.append(copy.deepcopy(items[0]))
+    else:
+        items[-1]["id"] = items[0]["id"]
+    return f"$.{where}[{len(items) - 1}].id"
+
+
+def _overlapping_wants(draw, doc: dict) -> str:
+    wants = doc["clients"][0]["wants"]  # [reformer x2], [mat x1]
+    shared = draw(st.sampled_from(wants[0]["class_types"]))
+    wants[1]["class_types"].append(shared)
+    return "$.clients[0].wants[1].class_types"
+
+
+def _intro_client_without_a_one_to_one_want(draw, doc: dict) -> str:
+    if draw(st.booleans()):
+        doc["clients"][0]["needs_intro"] = True
+        return "$.clients[0].wants"
+    intro = doc["clients"][2]
+    intro["wants"] = [w for w in intro["wants"] if "121-reformer" not in w["class_types"]]
+    return "$.clients[2].wants"
+
+
+def _wrong_type(draw, doc: dict) -> str:
+    fields = [
+        ("$.grid_minutes", doc, "grid_minutes", "15"),
+        ("$.clients[1].priority", doc["clients"][1], "priority", "3"),
+        ("$.clients[0].max_per_day", doc["clients"][0], "max_per_day", 1.5),
+        ("$.clients[0].wants[0].per_week", doc["clients"][0]["wants"][0], "per_week", "2"),
+        ("$.class_types[0].minutes", doc["class_types"][0], "minutes", "50"),
+        ("$.instructors[0].max_day_minutes", doc["instructors"][0], "max_day_minutes", None),
+        ("$.venues[0].rooms[0].mat_spaces", doc["venues"][0]["rooms"][0], "mat_spaces", True),
+        ("$.clients[2].needs_intro", doc["clients"][2], "needs_intro", 1),
+        ("$.clients[3].cleared", doc["clients"][3], "cleared", "yes"),
+        ("$.class_types[3].requires_clearance", doc["class_types"][3], "requires_clearance", 0),
+        (
+            "$.venues[0].rooms[0].reformers[0].in_service",
+            doc["venues"][0]["rooms"][0]["reformers"][0],
+            "in_service",
+            1,
+        ),
+        ("$.only_pinned_sessions", doc, "only_pinned_sessions", "false"),
+        ("$.clients[0].venues", doc["clients"][0], "venues", "hitchin"),
+        ("$.venues[0].name", doc["venues"][0], "name", 7),
+    ]
+    path, obj, key, value = draw(st.sampled_from(fields))
+    obj[key] = value
+    return path
+
+
+Breaker = Callable[[Callable, dict], str]
+
+BREAKERS: tuple[Breaker, ...] = (
+    _unknown_venue_for_a_client,
+    _unknown_class_type_in_a_want,
+    _unknown_reference_elsewhere,
+    _bad_time,
+    _window_ending_before_it_starts,
+    _duplicate_id,
+    _overlapping_wants,
+    _intro_client_without_a_one_to_one_want,
+    _wrong_type,
+)
+
+
+@st.composite
+def _broken_week_document(draw, breakers: Sequence[Breaker]) -> tuple[dict, str]:
+    doc = base_week_document()
+    breaker = draw(st.sampled_from(breakers))
+    return doc, breaker(draw, doc)
+
+
+def broken_week_documents(
+    breakers: Sequence[Breaker] = BREAKERS,
+) -> st.SearchStrategy[tuple[dict, str]]:
+    """A hypothesis strategy of (week document broken in one way, JSON path of the error).
+
+    The document is the valid `base_week_document()` with one mistake the spec calls
+    an input error: an unknown reference, a bad time, a window that ends before it
+    starts, a duplicate id, overlapping wants, an intro client without a one-to-one
+    want, or a value of the wrong type. `breakers` narrows it to some of `BREAKERS`.
+    """
+    return _broken_week_document(breakers)
