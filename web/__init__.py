@@ -1,0 +1,87 @@
+"""The Flask application: `create_app()` builds it; nothing starts a scheduler here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, redirect, render_template, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+# Limits are set per route (the sign-in POST); nothing else is throttled by default.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment's settings, then `test_config`."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY="dev",
+        SOLVE_SECONDS=60,
+        LOGIN_LIMIT="5 per minute",
+        RATELIMIT_STORAGE_URI="memory://",
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.update(_settings())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    from web import db
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from web import api, auth, client, owner, public
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(owner.bp)
+    app.register_blueprint(client.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    # The API authenticates with the sign-in cookie and answers JSON; its writes are
+    # guarded by the same-site cookie, not a form token.
+    csrf.exempt(api.bp)
+
+    _register_error_pages(app)
+    if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
+        app.add_url_rule("/", "index", lambda: redirect(url_for("owner.week")))
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Friendly pages for the errors a person can meet."""
+    pages = {
+        400: ("Something was missing", "The form was incomplete or has expired. Please try again."),
+        403: ("Not for you", "That page belongs to the studio's instructors."),
+        404: ("Not found", "There is nothing here."),
+        429: ("Too many attempts", "Too many tries. Wait a minute, then try again."),
+    }
+    for code, (title, message) in pages.items():
+
+        def page(_error: Exception, code: int = code, title: str = title, message: str = message):
+            return render_template("error.html", title=title, message=message), code
+
+        app.register_error_handler(code, page)
+
+
+def _settings() -> dict[str, Any]:
+    """The environment's settings (scheduler.config), as Flask config keys."""
+    from scheduler.config import get_settings
+
+    settings = get_settings()
+    return {
+        "SECRET_KEY": settings.secret_key,
+        "DATABASE_URL": settings.database_url,
+        "ENV_NAME": settings.env,
+        "BASE_URL": settings.base_url,
+    }

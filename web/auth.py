@@ -1,0 +1,121 @@
+"""Signing in and out: the instructor-owner with e-mail and password, throttled against guessing.
+
+Everyone signed in is a `SignedIn` whose id says what kind of person they are
+(`owner:3`, `client:c0001`); each kind registers how to load itself, so the
+owner's pages and the clients' pages share one Flask-Login session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_login.mixins import UserMixin
+from sqlmodel import Session
+
+from scheduler.accounts import authenticate, find_account
+from web import limiter, login_manager
+from web.db import get_session
+from web.forms import SignInForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+class SignedIn(UserMixin):
+    """Someone signed in: an `owner` (instructor account) or a `client`."""
+
+    def __init__(self, kind: str, key: str, name: str) -> None:
+        self.kind = kind
+        self.key = key
+        self.name = name
+
+    def get_id(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.kind == "owner"
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == "client"
+
+
+Loader = Callable[[Session, str], SignedIn | None]
+_loaders: dict[str, Loader] = {}
+
+
+def register_kind(kind: str, loader: Loader) -> None:
+    """Teach sign-in how to load a `kind` of person from their key (e.g. `client`)."""
+    _loaders[kind] = loader
+
+
+def _load_owner(session: Session, key: str) -> SignedIn | None:
+    account = find_account(session=session, account_id=int(key)) if key.isdigit() else None
+    if account is None or not account.is_owner:
+        return None
+    return SignedIn("owner", str(account.id), account.name or account.email)
+
+
+register_kind("owner", _load_owner)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SignedIn | None:
+    kind, _, key = user_id.partition(":")
+    loader = _loaders.get(kind)
+    return loader(get_session(), key) if loader else None
+
+
+def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only a signed-in instructor may see the view; anyone else is sent to sign in."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not getattr(current_user, "is_owner", False):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def sign_in() -> Any:
+    """The instructor's sign-in page."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        account = authenticate(
+            session=get_session(), email=form.email.data, password=form.password.data
+        )
+        if account is not None:
+            login_user(SignedIn("owner", str(account.id), account.name or account.email))
+            return redirect(_safe_next() or url_for("owner.week"))
+        form.password.errors.append("That e-mail and password do not match an instructor.")
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> Any:
+    """Forget who is signed in."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+def _safe_next() -> str | None:
+    """The page to return to after sign-in, only if it is a path on this site."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
