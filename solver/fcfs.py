@@ -33,6 +33,7 @@ from solver.domain import (
     Week,
     day_of,
 )
+from solver.explain import explain_unplaced, fits_client
 from solver.reformers import assign_reformers
 
 
@@ -51,19 +52,6 @@ def pinned_timetable(week: Week) -> tuple[Session, ...]:
             instructor=p.instructor,
         )
         for p in week.pinned_sessions
-    )
-
-
-def fits_client(client: Client, session: Session, class_type: ClassType) -> bool:
-    """Rule 7 for one client and session: venue, hours, level and GP clearance.
-
-    (Whether the class type is in one of their wants is the caller's concern.)
-    """
-    return (
-        session.venue in client.venues
-        and any(w.contains(session.start, session.end) for w in client.availability)
-        and client.level in class_type.levels
-        and (client.cleared or not class_type.requires_clearance)
     )
 
 
@@ -131,7 +119,7 @@ def fcfs_plan(week: Week, timetable: Sequence[Session] | None = None) -> Plan:
     Without a timetable, the week's pinned sessions are the timetable (a fixed
     week). Sessions of `timetable` that are not pinned and end under their
     `min_size` are cancelled with their places. The plan has status FEASIBLE and
-    no bound; its objective is measured from its places.
+    no bound; its objective is measured from its places, its unplaced wants explained.
     """
     started = time.monotonic()
     sessions = list(pinned_timetable(week) if timetable is None else timetable)
@@ -170,6 +158,7 @@ def fcfs_plan(week: Week, timetable: Sequence[Session] | None = None) -> Plan:
     plan = Plan(sessions=tuple(running), allocations=tuple(allocations))
     return replace(
         plan,
+        unplaced=explain_unplaced(week, plan),
         objective=measure_objective(week, plan),
         bound=None,
         status="FEASIBLE",

@@ -29,7 +29,8 @@ from ortools.graph.python import min_cost_flow
 
 from solver.checker import measure_objective
 from solver.domain import Allocation, Client, Plan, Session, Week, day_of
-from solver.fcfs import fits_client, pinned_timetable
+from solver.explain import explain_unplaced, fits_client
+from solver.fcfs import pinned_timetable
 from solver.reformers import assign_reformers
 
 
@@ -151,6 +152,7 @@ def solve_by_min_cost_flow(week: Week) -> FlowOptimum:
     plan = Plan(
         sessions=plan.sessions,
         allocations=plan.allocations,
+        unplaced=explain_unplaced(week, plan),
         objective=measure_objective(week, plan),
         bound=optimum,
         status="FEASIBLE",

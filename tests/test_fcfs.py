@@ -171,3 +171,16 @@ def test_group_place_of_an_intro_client_goes_when_their_one_to_one_is_cancelled(
     plan = booked(w, [intro, group])
 
     assert places(plan, "new") == []
+
+
+def test_fcfs_plan_explains_every_want_it_leaves_unmet():
+    one_to_one = pinned_session("121-reformer", "mon", "09:30")
+    w = fixed_week(
+        [one_to_one],
+        [client(c, wants=[want("121-reformer")]) for c in ("first", "second")],
+    )
+
+    plan = booked(w)
+
+    assert [(u.client, u.missing) for u in plan.unplaced] == [("second", 1)]
+    assert plan.unplaced[0].reasons == ("Monday 09:30 121-reformer at Hitchin is full",)

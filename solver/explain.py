@@ -1,0 +1,346 @@
+"""Why a want is not fully met: reasons read off the week and the plan, never guessed.
+
+For each want short of its `per_week`, the explanation walks the same path a
+place would take and names what stops it:
+
+1. the class types themselves: not offered at the client's level, needing GP
+   clearance, or needing a reformer feature no machine at their venues carries;
+2. the timetable: no class of those types at their venues in their hours, and
+   on an open timetable why none could run there (no room holds it, no
+   instructor is available, the instructors or rooms are taken);
+3. each class that would fit: full, a group class before their intro 1-2-1,
+   a day already at their `max_per_day`, a clash with another class of theirs,
+   or no free reformer carrying what they need.
+
+Every reason is worded for the client or the owner, with the studio's names for
+class types, venues, days and times.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from solver.domain import (
+    MINUTES_PER_DAY,
+    ClassType,
+    Client,
+    Instructor,
+    Plan,
+    Room,
+    Session,
+    Unplaced,
+    Venue,
+    Want,
+    Week,
+    day_of,
+)
+from solver.reformers import assign_reformers
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+NAMED_AT_MOST = 3
+"""How many classes one reason names before it counts the rest."""
+
+
+def fits_client(client: Client, session: Session, class_type: ClassType) -> bool:
+    """Rule 7 for one client and session: venue, hours, level and GP clearance.
+
+    (Whether the class type is in one of their wants is the caller's concern.)
+    """
+    return (
+        session.venue in client.venues
+        and any(w.contains(session.start, session.end) for w in client.availability)
+        and client.level in class_type.levels
+        and (client.cleared or not class_type.requires_clearance)
+    )
+
+
+def explain_unplaced(week: Week, plan: Plan) -> tuple[Unplaced, ...]:
+    """Every want of `week` that `plan` does not fully meet, with how many places are
+    missing and why, in the order of the week's clients and their wants."""
+    facts = _Facts(week, plan)
+    unplaced = []
+    for client in week.clients:
+        theirs = facts.sessions_of[client.id]
+        for want in client.wants:
+            given = sum(1 for s in theirs if s.class_type in want.class_types)
+            if given < want.per_week:
+                reasons = tuple(_reasons(facts, client, want, given))
+                unplaced.append(
+                    Unplaced(client.id, want.class_types, want.per_week - given, reasons)
+                )
+    return tuple(unplaced)
+
+
+@dataclass
+class _Facts:
+    """The week and the plan, indexed once: who is where, and what each session holds."""
+
+    week: Week
+    plan: Plan
+    class_types: dict[str, ClassType] = field(init=False)
+    venues: dict[str, Venue] = field(init=False)
+    rooms: dict[str, Room] = field(init=False)
+    clients: dict[str, Client] = field(init=False)
+    sessions_of: dict[str, list[Session]] = field(init=False)
+    clients_in: dict[str, list[Client]] = field(init=False)
+    by_type: dict[str, list[Session]] = field(init=False)
+    by_room: dict[str, list[Session]] = field(init=False)
+    by_instructor: dict[str, list[Session]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        week, plan = self.week, self.plan
+        self.class_types = week.class_type_by_id
+        self.venues = week.venue_by_id
+        self.rooms = week.rooms
+        self.clients = week.client_by_id
+        sessions = {s.id: s for s in plan.sessions}
+        self.sessions_of = defaultdict(list)
+        self.clients_in = defaultdict(list)
+        for a in plan.allocations:
+            if a.session in sessions and a.client in self.clients:
+                self.sessions_of[a.client].append(sessions[a.session])
+                self.clients_in[a.session].append(self.clients[a.client])
+        self.by_type = defaultdict(list)
+        self.by_room = defaultdict(list)
+        self.by_instructor = defaultdict(list)
+        for s in sorted(sessions.values(), key=lambda s: (s.start, s.id)):
+            self.by_type[s.class_type].append(s)
+            self.by_room[s.room].append(s)
+            self.by_instructor[s.instructor].append(s)
+
+    def name(self, s: Session) -> str:
+        """`Tuesday 18:00 Reformer at Hitchin`."""
+        return (
+            f"{when(s.start)} {self.class_types[s.class_type].name} at {self.venues[s.venue].name}"
+        )
+
+    def type_names(self, type_ids: Iterable[str]) -> str:
+        return " or ".join(self.class_types[t].name for t in type_ids)
+
+
+def when(minute: int) -> str:
+    """A minute of the week as the studio says it: `Tuesday 18:00`."""
+    day, in_day = divmod(minute, MINUTES_PER_DAY)
+    return f"{DAY_NAMES[day]} {in_day // 60:02d}:{in_day % 60:02d}"
+
+
+def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[str]:
+    reasons, open_types = _type_reasons(facts, client, want)
+    if not open_types:
+        return reasons
+    theirs = {s.id for s in facts.sessions_of[client.id]}
+    fitting = [
+        s
+        for t in open_types
+        for s in facts.by_type[t]
+        if s.id not in theirs and fits_client(client, s, facts.class_types[t])
+    ]
+    if not fitting:
+        other = "other " if given else ""
+        reasons.append(
+            f"no {other}{facts.type_names(open_types)} class at your venues during your hours"
+        )
+        if not facts.week.only_pinned_sessions:
+            reasons.extend(_why_no_class_could_run(facts, client, open_types))
+        return reasons
+    fitting.sort(key=lambda s: (s.start, s.id))
+    return reasons + _session_reasons(facts, client, fitting)
+
+
+def _type_reasons(facts: _Facts, client: Client, want: Want) -> tuple[list[str], list[str]]:
+    """Reasons that rule out a class type whatever the timetable, and the types left open."""
+    reasons: list[str] = []
+    open_types = []
+    for type_id in want.class_types:
+        class_type = facts.class_types[type_id]
+        if client.level not in class_type.levels:
+            reasons.append(f"{class_type.name} is not offered at your level ({client.level})")
+        elif class_type.requires_clearance and not client.cleared:
+            reasons.append(f"{class_type.name} needs GP clearance")
+        elif class_type.uses_reformers and client.needs and not _reformer_at_venues(facts, client):
+            reasons.append(f"no {_features(client)} reformer at your venues")
+        else:
+            open_types.append(type_id)
+    return reasons, open_types
+
+
+def _reformer_at_venues(facts: _Facts, client: Client) -> bool:
+    return any(
+        client.needs <= r.features
+        for v in client.venues
+        for room in facts.venues[v].rooms
+        for r in room.reformers_in_service
+    )
+
+
+def _features(client: Client) -> str:
+    return " and ".join(sorted(client.needs))
+
+
+def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> list[str]:
+    """What keeps the client out of each class that fits them, grouped by kind."""
+    full: list[Session] = []
+    before_intro: list[Session] = []
+    days_at_limit: dict[int, int] = {}
+    clashes: dict[str, Session] = {}
+    no_reformer: list[Session] = []
+    free: list[Session] = []
+    theirs = facts.sessions_of[client.id]
+    first_intro_end = min(
+        (s.end for s in theirs if facts.class_types[s.class_type].one_to_one), default=None
+    )
+    for s in fitting:
+        class_type = facts.class_types[s.class_type]
+        held = facts.clients_in[s.id]
+        same_day = [o for o in theirs if day_of(o.start) == day_of(s.start)]
+        clash = next((o for o in theirs if o.start < s.end and s.start < o.end), None)
+        if len(held) >= facts.week.capacity(class_type, facts.rooms[s.room]):
+            full.append(s)
+        elif (
+            client.needs_intro
+            and not class_type.one_to_one
+            and (first_intro_end is None or first_intro_end > s.start)
+        ):
+            before_intro.append(s)
+        elif len(same_day) >= client.max_per_day:
+            days_at_limit[day_of(s.start)] = len(same_day)
+        elif clash is not None:
+            clashes[clash.id] = clash
+        elif (
+            class_type.uses_reformers
+            and assign_reformers(facts.rooms[s.room], [*held, client]) is None
+        ):
+            no_reformer.append(s)
+        else:
+            free.append(s)
+
+    reasons = _named(facts, full, "{} is full", "{} other classes that fit you are full")
+    if before_intro:
+        if first_intro_end is None:
+            reasons.append("an intro 1-2-1 is needed first and none fits")
+        else:
+            reasons.append(
+                "group classes must come after your intro 1-2-1, "
+                f"which ends {when(first_intro_end)}"
+            )
+    for day, count in sorted(days_at_limit.items()):
+        classes = "class" if count == 1 else "classes"
+        reasons.append(f"you already have {count} {classes} on {DAY_NAMES[day]}")
+    for other in sorted(clashes.values(), key=lambda s: (s.start, s.id)):
+        reasons.append(f"it clashes with your other class on {facts.name(other)}")
+    if no_reformer:
+        features = _features(client)
+        if len(no_reformer) == len(fitting):
+            reasons.append(f"no {features} reformer free in your hours")
+        reasons += _named(
+            facts,
+            no_reformer,
+            f"no {features} reformer is free in {{}}",
+            f"no {features} reformer is free in {{}} other classes that fit you",
+        )
+    reasons += _named(
+        facts, free, "{} has a free place for you", "{} other classes have a free place for you"
+    )
+    return reasons
+
+
+def _named(facts: _Facts, sessions: list[Session], each: str, rest: str) -> list[str]:
+    """One reason per session, up to `NAMED_AT_MOST`, then one counting the rest."""
+    reasons = [each.format(facts.name(s)) for s in sessions[:NAMED_AT_MOST]]
+    if len(sessions) > NAMED_AT_MOST and rest:
+        reasons.append(rest.format(len(sessions) - NAMED_AT_MOST))
+    return reasons
+
+
+def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) -> list[str]:
+    """On an open timetable: what stops a new class of these types in the client's hours.
+
+    Tries every room at the client's venues, instructor and grid start inside the
+    client's hours, the venue's opening and the instructor's window, against the
+    sessions the plan already runs.
+    """
+    week = facts.week
+    rooms = [
+        (room, facts.class_types[t])
+        for v in client.venues
+        for room in facts.venues[v].rooms
+        for t in type_ids
+        if week.capacity(facts.class_types[t], room) > 0
+        and (not facts.class_types[t].uses_reformers or _room_fits_needs(room, client))
+    ]
+    if not rooms:
+        return [f"no room at your venues can hold a {facts.type_names(type_ids)} class"]
+    open_in_hours = False
+    instructor_in_hours = False
+    blocked_by_instructor = False
+    for room, class_type in rooms:
+        venue = facts.venues[room.venue]
+        for start in _starts(week, client, venue, class_type):
+            open_in_hours = True
+            end = start + class_type.minutes
+            teachers = [
+                i
+                for i in week.instructors
+                if class_type.id in i.teaches
+                and any(room.venue in w.venues and w.contains(start, end) for w in i.availability)
+            ]
+            if not teachers:
+                continue
+            instructor_in_hours = True
+            if _room_taken(facts, room, start, end):
+                continue
+            if all(_instructor_taken(facts, i, room.venue, start, end) for i in teachers):
+                blocked_by_instructor = True
+                continue
+            return [
+                f"a {class_type.name} class needs at least {class_type.min_size} clients to run"
+            ]
+    if not open_in_hours:
+        return ["your venues are closed during your hours"]
+    if not instructor_in_hours:
+        return ["no instructor is available at your venues in your hours"]
+    if blocked_by_instructor:
+        return ["the instructors available in your hours are teaching other classes then"]
+    return ["the rooms at your venues are taken by other classes in your hours"]
+
+
+def _room_fits_needs(room: Room, client: Client) -> bool:
+    return any(client.needs <= r.features for r in room.reformers_in_service)
+
+
+def _starts(week: Week, client: Client, venue: Venue, class_type: ClassType) -> Iterable[int]:
+    """Grid starts where a class fits wholly inside one of the client's windows and one
+    of the venue's opening windows."""
+    grid = week.grid_minutes
+    for mine in client.availability:
+        for opening in venue.open:
+            start, end = max(mine.start, opening.start), min(mine.end, opening.end)
+            first = -(-start // grid) * grid
+            yield from range(first, end - class_type.minutes + 1, grid)
+
+
+def _room_taken(facts: _Facts, room: Room, start: int, end: int) -> bool:
+    return any(s.start < end and start < s.end for s in facts.by_room[room.id])
+
+
+def _instructor_taken(
+    facts: _Facts, instructor: Instructor, venue: str, start: int, end: int
+) -> bool:
+    """Rule 4: a class here would overlap, leave too little travel, or break a teaching cap."""
+    week = facts.week
+    theirs = facts.by_instructor[instructor.id]
+    minutes = end - start
+    if sum(s.end - s.start for s in theirs) + minutes > instructor.max_week_minutes:
+        return True
+    same_day = [s for s in theirs if day_of(s.start) == day_of(start)]
+    if sum(s.end - s.start for s in same_day) + minutes > instructor.max_day_minutes:
+        return True
+    for s in same_day:
+        travel = week.travel(s.venue, venue)
+        if travel is None:
+            return True
+        if s.start < end + travel and start < s.end + travel:
+            return True
+    return False
