@@ -398,6 +398,8 @@ class SolveRun(SQLModel, table=True):
     added: int | None = None
     lost: int | None = None
     pid: int | None = None
+    # Refreshed while a run is alive; a stale one marks a run whose process died.
+    heartbeat_at: datetime | None = _timestamp()
     plan_id: int | None = _link("plan")
 
 
