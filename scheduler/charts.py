@@ -61,7 +61,7 @@ def sweep_chart(
         if not numeric:
             ax.set_xticks(xs, [str(v) for v in values])
         if kpi in ("fill_rate", "reformer_utilisation"):
-            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=1))
     for ax in list(axes.flat)[len(shown) :]:
         ax.set_visible(False)
     if shown:

@@ -20,7 +20,7 @@ from typing import Any
 from scheduler.interchange import plan_to_json
 from scheduler.scenarios import Scenario, apply_changes, parse_scenario, scenario_to_json, set_path
 from solver.checker import check_plan
-from solver.domain import MINUTES_PER_DAY, Plan, Unplaced, Week
+from solver.domain import MINUTES_PER_DAY, Plan, Week
 from solver.fcfs import fcfs_plan
 
 RESULT_FORMAT = "reformer-scenario-result/1"
@@ -53,15 +53,10 @@ def time_of_day(start: int) -> str:
     return name
 
 
-def measure(
-    week: Week,
-    plan: Plan,
-    prices: Mapping[str, float] | None = None,
-    unplaced: tuple[Unplaced, ...] | None = None,
-) -> dict:
-    """Every key figure of `plan` for `week`; `unplaced` (with reasons) defaults to the plan's."""
+def measure(week: Week, plan: Plan, prices: Mapping[str, float] | None = None) -> dict:
+    """Every key figure of `plan` for `week`; unplaced demand by the reasons the plan gives."""
     prices = prices or {}
-    unplaced = plan.unplaced if unplaced is None else unplaced
+    unplaced = plan.unplaced
     clients = week.client_by_id
     types = week.class_type_by_id
     rooms = week.rooms
@@ -178,21 +173,21 @@ def solve_and_measure(
     time_limit: float,
     workers: int = 1,
     seed: int = 0,
-    on_progress: Callable[[float], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Outcome:
     """Solve `week`, check the plan, book it FCFS on the optimiser's timetable, measure both.
 
+    `on_progress(fraction of the time limit used, latest figures)` follows the solve.
     A plan that breaks a hard rule raises `BrokenPlanError` naming every broken rule.
     """
-    # The optimiser and its explanations load CP-SAT: import them only to solve.
-    from solver.explain import explain_unplaced
-    from solver.solve import solve
+    from solver.solve import solve  # CP-SAT loads only when something is solved
 
     started = time.monotonic()
 
-    def progress(*_: object, **__: object) -> None:
+    def progress(p: Any) -> None:
         if on_progress is not None:
-            on_progress(min(1.0, (time.monotonic() - started) / max(time_limit, 0.001)))
+            used = min(1.0, (time.monotonic() - started) / max(time_limit, 0.001))
+            on_progress(used, f"{p.stage.replace('_', ' ')} {p.objective:g} (bound {p.bound:g})")
 
     plan = solve(week, time_limit=time_limit, workers=workers, seed=seed, on_progress=progress)
     fcfs = fcfs_plan(week, timetable=plan.sessions)
@@ -201,8 +196,8 @@ def solve_and_measure(
         if violations:
             raise BrokenPlanError([f"{name}: rule {v.rule}: {v.message}" for v in violations])
     return Outcome(
-        optimiser=measure(week, plan, prices, explain_unplaced(week, plan)),
-        fcfs=measure(week, fcfs, prices, explain_unplaced(week, fcfs)),
+        optimiser=measure(week, plan, prices),
+        fcfs=measure(week, fcfs, prices),
         plan=plan,
     )
 
@@ -226,18 +221,18 @@ def run_scenario(
 ) -> dict:
     """Solve the base week and the scenario's week, each for `time_limit` seconds; report both.
 
-    `on_progress(fraction, stage)` follows the two solves (the base is the first half).
+    `on_progress(fraction, what)` follows the two solves (the base is the first half).
     The result is a JSON-ready `reformer-scenario-result/1` document.
     """
     week = apply_changes(base_week, scenario.changes)
     outcomes = {}
     for i, (stage, w) in enumerate((("base", base_week), ("scenario", week))):
 
-        def progress(fraction: float, i: int = i, stage: str = stage) -> None:
+        def progress(fraction: float, detail: str, i: int = i, stage: str = stage) -> None:
             if on_progress is not None:
-                on_progress((i + fraction) / 2, f"solving the {stage}")
+                on_progress((i + fraction) / 2, f"solving the {stage}: {detail}")
 
-        progress(0.0)
+        progress(0.0, "starting")
         outcomes[stage] = solve_and_measure(
             w,
             scenario.prices,

@@ -19,14 +19,23 @@ The kinds of change and their fields are listed in `CHANGE_FIELDS`.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scheduler.interchange import WeekError, _json_type, _Reader, parse_time
+from sqlmodel import Session, select
+
+from scheduler import models as db
+from scheduler import store
+from scheduler.db import get_engine
+from scheduler.interchange import WeekError, _json_type, _Reader, load_week, parse_time
 from solver.domain import (
     DAYS,
     MINUTES_PER_DAY,
@@ -41,6 +50,7 @@ from solver.domain import (
 )
 
 SCENARIO_FORMAT = "reformer-scenario/1"
+log = logging.getLogger(__name__)
 
 
 class ScenarioError(WeekError):
@@ -136,6 +146,11 @@ def parse_scenario(data: Any, week: Week | None = None) -> Scenario:
         base_file = r.field(base, "file", "$.base", str, None)
         if (base_week_start is None) == (base_file is None):
             r.error("$.base", "must give exactly one of 'week_start' or 'file'")
+        if base_week_start not in (None, "latest", "next") and not _is_date(base_week_start):
+            r.error(
+                "$.base.week_start",
+                f"'{base_week_start}' is not a date YYYY-MM-DD, 'latest' or 'next'",
+            )
     prices = _parse_prices(r, data)
     changes = []
     for path, item in r.objects(data, "changes", "$"):
@@ -154,6 +169,14 @@ def parse_scenario(data: Any, week: Week | None = None) -> Scenario:
         prices=prices,
         description=description,
     )
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _parse_prices(r: _Reader, data: dict) -> dict[str, float]:
@@ -625,3 +648,189 @@ def _drop_pins_outside_hours(week: Week) -> Week:
         pinned_sessions=tuple(kept),
         pinned_allocations=tuple(a for a in week.pinned_allocations if a.session in ids),
     )
+
+
+# --- stored scenarios and their runs ---------------------------------------------------------
+# A stored scenario reads its base week from the database and writes only its own
+# `Scenario` row and the `SolveRun` rows of its runs: never the week, nor any plan.
+
+
+def resolve_week_start(text: str, *, session: Session) -> date:
+    """A base's `week_start`: a date, `latest` (newest stored week) or `next` (coming Monday)."""
+    if text == "latest":
+        stored = store.week_starts(session=session)
+        if not stored:
+            raise ScenarioError(["$.base.week_start: no week is stored yet"])
+        return stored[-1]
+    if text == "next":
+        return store.coming_monday()
+    return store.as_date(text)
+
+
+def stored_week(*, session: Session, week_start: str) -> tuple[db.Week, Week]:
+    """The stored week a base names, as its row and as the solver's `Week`."""
+    start = resolve_week_start(week_start, session=session)
+    row = store.week_row(session=session, week_start=start)
+    if row is None:
+        raise ScenarioError([f"$.base.week_start: no week starting {start.isoformat()} is stored"])
+    return row, store.load_week(session=session, week_start=start)
+
+
+def stored_prices(*, session: Session, week_id: int) -> dict[str, float]:
+    """Price per place of each class type of a stored week that carries one, in pounds."""
+    rows = session.exec(select(db.ClassType).where(db.ClassType.week_id == week_id)).all()
+    return {c.key: c.price_pence / 100 for c in rows if c.price_pence is not None}
+
+
+def base_week_of(
+    scenario: Scenario, *, base_file: str | None = None, session: Session | None = None
+) -> Week:
+    """The week a scenario changes: `base_file` if given, else its base file or stored week.
+
+    A stored week is only read (in a session of its own unless one is given).
+    """
+    if base_file or scenario.base_file:
+        return load_week(base_file or scenario.base_file)
+    if session is not None:
+        return stored_week(session=session, week_start=scenario.base_week_start)[1]
+    with Session(get_engine()) as own:
+        return stored_week(session=own, week_start=scenario.base_week_start)[1]
+
+
+def save_scenario(*, session: Session, document: Any) -> db.Scenario:
+    """Validate `document` against its stored base week and store it under its name.
+
+    A scenario of the same name is replaced. Prices come from the base week's class
+    types, so a document's own `prices` are not stored.
+    """
+    scenario = parse_scenario(document)
+    if scenario.base_week_start is None:
+        raise ScenarioError(["$.base: a stored scenario's base is a stored week ('week_start')"])
+    week_row, week = stored_week(session=session, week_start=scenario.base_week_start)
+    parse_scenario(document, week)
+    row = session.exec(select(db.Scenario).where(db.Scenario.name == scenario.name)).first()
+    if row is None:
+        row = db.Scenario(name=scenario.name)
+    row.description = scenario.description or None
+    row.base_week_id = week_row.id
+    row.changes = [{"kind": c.kind, **c.fields} for c in scenario.changes]
+    row.updated_at = db.utcnow()
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def scenario_document(*, session: Session, row: db.Scenario) -> dict:
+    """A stored scenario as a `reformer-scenario/1` document, priced from its base week."""
+    week_row = session.get(db.Week, row.base_week_id) if row.base_week_id else None
+    document: dict[str, Any] = {"format": SCENARIO_FORMAT, "name": row.name}
+    if row.description:
+        document["description"] = row.description
+    # A base week deleted since reads as the newest one.
+    document["base"] = {"week_start": week_row.week_start.isoformat() if week_row else "latest"}
+    prices = stored_prices(session=session, week_id=week_row.id) if week_row else {}
+    if prices:
+        document["prices"] = prices
+    document["changes"] = list(row.changes)
+    return document
+
+
+def start_scenario_run(
+    *,
+    session: Session,
+    scenario_id: int,
+    time_limit: float,
+    sweep_path: str | None = None,
+    sweep_values: list[Any] | None = None,
+    database_url: str | None = None,
+    background: bool = True,
+) -> db.SolveRun:
+    """Queue a run (or, with `sweep_path`, a sweep) of a stored scenario and start it.
+
+    The run goes on in a background thread with its own database session, writing
+    its progress and result to its `SolveRun` row; the caller polls that row.
+    With `background=False` it runs to the end before returning (for the CLI and tests).
+    """
+    row = session.get(db.Scenario, scenario_id)
+    if row is None:
+        raise ScenarioError([f"no scenario {scenario_id}"])
+    document = scenario_document(session=session, row=row)
+    if sweep_path is not None:
+        for value in sweep_values or []:
+            parse_scenario(set_path(document, sweep_path, value))
+    run = db.SolveRun(
+        week_id=row.base_week_id,
+        scenario_id=row.id,
+        kind="scenario",
+        status="queued",
+        time_limit=time_limit,
+        progress={"fraction": 0.0, "stage": "queued"},
+    )
+    session.add(run)
+    session.commit()
+    session.refresh(run)
+    job = (run.id, document, time_limit, sweep_path, sweep_values, database_url)
+    if background:
+        threading.Thread(target=execute_scenario_run, args=job, daemon=True).start()
+    else:
+        execute_scenario_run(*job)
+        session.refresh(run)
+    return run
+
+
+def execute_scenario_run(
+    run_id: int,
+    document: dict,
+    time_limit: float,
+    sweep_path: str | None,
+    sweep_values: list[Any] | None,
+    database_url: str | None,
+) -> None:
+    """Carry out a queued run, recording progress, the result or the error on its row."""
+    from scheduler import scenario_report
+
+    engine = get_engine(database_url)
+    with Session(engine) as session:
+        run = session.get(db.SolveRun, run_id)
+        run.status, run.started_at = "running", db.utcnow()
+        session.add(run)
+        session.commit()
+        last = [0.0]
+
+        def progress(fraction: float, stage: str) -> None:
+            # Write at most twice a second: the page polls, the database need not churn.
+            if time.monotonic() - last[0] < 0.5 and fraction < 1.0:
+                return
+            last[0] = time.monotonic()
+            run.progress = {"fraction": round(fraction, 3), "stage": stage}
+            session.add(run)
+            session.commit()
+
+        try:
+            scenario = parse_scenario(document)
+            base = base_week_of(scenario, session=session)
+            if sweep_path is None:
+                result = scenario_report.run_scenario(
+                    scenario, base, time_limit=time_limit, on_progress=progress
+                )
+                # The plan itself stays out of the row: the comparison is what the page shows.
+                result.pop("plan", None)
+            else:
+                result = scenario_report.sweep(
+                    document,
+                    base,
+                    sweep_path,
+                    list(sweep_values or []),
+                    time_limit=time_limit,
+                    on_progress=progress,
+                )
+            run.status, run.result = "succeeded", result
+            run.progress = {"fraction": 1.0, "stage": "done"}
+        except Exception as exc:  # the row must say why the run stopped, whatever stopped it
+            log.exception("scenario run %s failed", run_id)
+            run.status = "failed"
+            run.error = "\n".join(getattr(exc, "errors", [])) or str(exc) or type(exc).__name__
+        run.finished_at = db.utcnow()
+        session.add(run)
+        session.commit()

@@ -5,5 +5,7 @@ from __future__ import annotations
 import click
 
 from scheduler.commands.check import check
+from scheduler.commands.data import clients, db, demo, export_week, import_week
+from scheduler.commands.scenario import scenario
 
-COMMANDS: list[click.Command] = [check]
+COMMANDS: list[click.Command] = [check, db, import_week, export_week, clients, demo, scenario]
