@@ -271,20 +271,22 @@ def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) 
         and (not facts.class_types[t].uses_reformers or _room_fits_needs(room, client))
     ]
     if not rooms:
-        return [f"no room at your venues can hold a {facts.type_names(type_ids)} class"]
+        return [f"no room at your venues can hold {facts.type_names(type_ids)} classes"]
     open_in_hours = False
     instructor_in_hours = False
     blocked_by_instructor = False
     for room, class_type in rooms:
         venue = facts.venues[room.venue]
+        could_teach = [
+            (i, [w for w in i.availability if room.venue in w.venues])
+            for i in week.instructors
+            if class_type.id in i.teaches
+        ]
         for start in _starts(week, client, venue, class_type):
             open_in_hours = True
             end = start + class_type.minutes
             teachers = [
-                i
-                for i in week.instructors
-                if class_type.id in i.teaches
-                and any(room.venue in w.venues and w.contains(start, end) for w in i.availability)
+                i for i, windows in could_teach if any(w.contains(start, end) for w in windows)
             ]
             if not teachers:
                 continue
@@ -294,9 +296,11 @@ def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) 
             if all(_instructor_taken(facts, i, room.venue, start, end) for i in teachers):
                 blocked_by_instructor = True
                 continue
-            return [
-                f"a {class_type.name} class needs at least {class_type.min_size} clients to run"
-            ]
+            if class_type.min_size > 1:
+                return [
+                    f"{class_type.name} classes need at least {class_type.min_size} clients to run"
+                ]
+            return [f"a {class_type.name} class could run for you {when(start)} at {venue.name}"]
     if not open_in_hours:
         return ["your venues are closed during your hours"]
     if not instructor_in_hours:

@@ -255,7 +255,7 @@ def test_open_week_where_a_class_could_run_but_would_be_under_its_minimum():
 
     assert reasons_of(w, plan(), "c1") == (
         "no reformer class at your venues during your hours",
-        "a reformer class needs at least 3 clients to run",
+        "reformer classes need at least 3 clients to run",
     )
 
 
@@ -265,4 +265,17 @@ def test_open_week_where_no_room_at_the_clients_venues_holds_the_class():
         clients=[client("c1")],
     )
 
-    assert reasons_of(w, plan(), "c1")[1] == "no room at your venues can hold a reformer class"
+    assert reasons_of(w, plan(), "c1")[1] == "no room at your venues can hold reformer classes"
+
+
+def test_open_week_where_a_class_for_one_could_run_names_when():
+    w = week(
+        clients=[
+            client("c1", wants=[want("121-reformer")], availability=[("tue", "18:00", "21:00")])
+        ]
+    )
+
+    assert (
+        reasons_of(w, plan(), "c1")[1]
+        == "a 121-reformer class could run for you Tuesday 18:00 at Hitchin"
+    )
