@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
 import threading
@@ -793,7 +794,8 @@ def execute_scenario_run(
     engine = get_engine(database_url)
     with Session(engine) as session:
         run = session.get(db.SolveRun, run_id)
-        run.status, run.started_at = "running", db.utcnow()
+        run.status, run.started_at, run.pid = "running", db.utcnow(), os.getpid()
+        run.heartbeat_at = run.started_at
         session.add(run)
         session.commit()
         last = [0.0]
@@ -804,6 +806,7 @@ def execute_scenario_run(
                 return
             last[0] = time.monotonic()
             run.progress = {"fraction": round(fraction, 3), "stage": stage}
+            run.heartbeat_at = db.utcnow()
             session.add(run)
             session.commit()
 

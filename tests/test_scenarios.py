@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
+from scheduler.charts import sweep_chart
 from scheduler.interchange import parse_week, week_to_json
-from scheduler.scenario_report import measure, time_of_day
+from scheduler.scenario_report import measure, run_scenario, sweep, time_of_day
 from scheduler.scenarios import (
     SCENARIO_FORMAT,
     Change,
@@ -34,6 +36,7 @@ from scheduler.scenarios import (
 )
 from solver.checker import check_plan
 from solver.domain import DAYS
+from solver.solve import solve
 from tests.builders import (
     allocation,
     at,
@@ -397,3 +400,127 @@ def test_measure_counts_places_fill_clients_and_revenue():
     assert figures["instructor_minutes"] == {"jo": 100}
     assert figures["revenue"] == 60.0
     assert measure(w, p)["revenue"] is None
+
+
+# --- solving scenarios ----------------------------------------------------------------------
+
+TIME_LIMIT = 5
+
+
+def fixed_week(seed: int):
+    """A seeded fixed week: a few pinned classes at Hitchin, clients competing for them."""
+    rng = random.Random(seed)
+    times = [
+        (day, start)
+        for day in rng.sample(["mon", "tue", "wed", "thu"], 2)
+        for start in rng.sample(["07:00", "09:30", "12:00", "17:30", "19:00"], 2)
+    ]
+    clients = []
+    for i in range(rng.randint(8, 14)):
+        free = [(day, start, "21:00") for day, start in rng.sample(times, rng.randint(1, 3))]
+        clients.append(
+            client(
+                f"c{i}",
+                wants=[want("reformer", rng.randint(1, 2))],
+                availability=free,
+                priority=rng.randint(1, 3),
+                needs=["raised"] if rng.random() < 0.2 else [],
+            )
+        )
+    machines = [reformer("R1", ["raised"]), reformer("R2")]
+    return week(
+        venues=[venue(rooms=[room("hitchin-studio", reformers=machines)])],
+        clients=clients,
+        pinned_sessions=[pinned_session("reformer", day, start) for day, start in times],
+        only_pinned_sessions=True,
+    )
+
+
+def solved(w):
+    plan = solve(w, time_limit=TIME_LIMIT, workers=1)
+    assert check_plan(w, plan) == []
+    return plan
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_on_a_fixed_timetable_adding_a_reformer_never_lowers_priority_places(seed):
+    base = fixed_week(seed)
+    before = solved(base)
+    for features in ([], ["raised"]):
+        after = solved(add_reformers(base, "hitchin-studio", 1, features=features))
+        assert after.status == "OPTIMAL"
+        assert after.objective.priority_places >= before.objective.priority_places
+
+
+def test_closing_a_venue_moves_its_clients_elsewhere_or_says_why_they_are_unplaced():
+    both = [client(f"both{i}", venues=["hitchin", "baldock"]) for i in range(3)]
+    only = [client(f"only{i}", venues=["baldock"]) for i in range(2)]
+    base = two_venue_week(clients=both + only)
+    after = close_venue(base, "baldock")
+    plan = solved(after)
+    sessions = {s.id: s for s in plan.sessions}
+    placed = {a.client: sessions[a.session].venue for a in plan.allocations}
+    assert all(placed.get(c.id) == "hitchin" for c in both)
+    unplaced = {u.client: u for u in plan.unplaced}
+    for c in only:
+        assert c.id not in placed
+        assert unplaced[c.id].missing == 1
+        assert any("closed" in reason for reason in unplaced[c.id].reasons)
+
+
+def test_a_run_reports_base_and_scenario_with_fcfs_on_the_same_timetable():
+    base = two_venue_week(
+        clients=[client(f"c{i}", venues=["hitchin", "baldock"]) for i in range(6)]
+    )
+    scenario = parse_scenario(
+        document({"kind": "close_venue", "venue": "hitchin"}, prices={"reformer": 10}), base
+    )
+    stages = []
+    result = run_scenario(
+        scenario, base, time_limit=TIME_LIMIT, on_progress=lambda f, s: stages.append((f, s))
+    )
+    assert result["format"] == "reformer-scenario-result/1"
+    assert result["base"]["optimiser"]["places"] == 6
+    # Baldock's two reformers hold two a class; Jo teaches there at most 600 minutes a day.
+    assert result["result"]["optimiser"]["by_venue"]["hitchin"]["places"] == 0
+    assert result["result"]["optimiser"]["places"] == 6
+    assert result["result"]["optimiser"]["revenue"] == 60.0
+    for side in ("base", "result"):
+        assert result[side]["fcfs"]["places"] <= result[side]["optimiser"]["places"]
+    assert stages[-1] == (1.0, "done")
+    assert [f for f, _ in stages] == sorted(f for f, _ in stages)
+
+
+def test_a_sweep_solves_each_value_in_order_on_separate_cores():
+    base = fixed_week(7)
+    doc = document({"kind": "add_reformers", "room": "hitchin-studio", "count": 0})
+    result = sweep(doc, base, "changes[0].count", [0, 1, 2, 3], time_limit=TIME_LIMIT, processes=2)
+    assert [p["value"] for p in result["points"]] == [0, 1, 2, 3]
+    places = [p["optimiser"]["priority_places"] for p in result["points"]]
+    assert places == sorted(places)
+    assert solved(base).objective.priority_places == places[0]
+
+
+def test_a_sweep_refuses_a_value_that_makes_the_scenario_invalid_before_solving():
+    doc = document({"kind": "add_reformers", "room": "hitchin-studio", "count": 0})
+    with pytest.raises(ScenarioError, match=r"\$\.changes\[0\]\.count: must be at least 0"):
+        sweep(doc, week(), "changes[0].count", [1, -1], time_limit=TIME_LIMIT)
+
+
+def test_sweep_chart_draws_svg_and_png():
+    result = {
+        "scenario": {"name": "More reformers"},
+        "path": "changes[0].count",
+        "points": [
+            {
+                "value": v,
+                "optimiser": {"priority_places": 10 + v, "revenue": None},
+                "fcfs": {"priority_places": 8 + v, "revenue": None},
+            }
+            for v in (0, 1, 2)
+        ],
+    }
+    svg = sweep_chart(result, "svg")
+    assert svg.lstrip().startswith(b"<?xml") and b"Priority places" in svg
+    assert b"Weekly revenue" not in svg
+    assert sweep_chart(result, "png").startswith(b"\x89PNG")
