@@ -1,0 +1,307 @@
+"""Candidate sessions: the (class type, room, start) slots the model may run.
+
+A slot obeys rules 1 and 2 by construction: it is in a room of its venue, starts
+on the grid, lies wholly inside an open window of the venue, and lists every
+instructor who teaches its type and whose availability that day names the venue
+and contains it. Each slot also lists the clients rule 7 lets in (venue, hours,
+wants, level, clearance) who can have a reformer carrying their needs there
+(rule 10), so the model only creates places that could be valid.
+
+Which starts to offer is the modelling choice that matters: a start every grid
+step makes a model too large to prove, so by default a start is offered where a
+session can begin or end flush with a window edge (a client's, an instructor's
+or the venue's), and shifted from there by whole sessions so classes can chain
+back to back. `step` gives instead a plain grid of starts (a coarse 60-minute grid
+makes a quick first timetable to hint the finer solve).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from solver.domain import (
+    DAYS,
+    MINUTES_PER_DAY,
+    ClassType,
+    Client,
+    Instructor,
+    PinnedSession,
+    Room,
+    Week,
+    Window,
+    day_of,
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A session the model may run: a class type in a room at a start, and who could be in it."""
+
+    id: str
+    class_type: ClassType
+    room: Room
+    start: int
+    instructors: tuple[str, ...]
+    clients: tuple[str, ...]
+    capacity: int
+    pinned: PinnedSession | None = None
+
+    @property
+    def venue(self) -> str:
+        return self.room.venue
+
+    @property
+    def end(self) -> int:
+        return self.start + self.class_type.minutes
+
+    @property
+    def day(self) -> int:
+        return day_of(self.start)
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.class_type.id, self.room.id, self.start)
+
+
+def session_id(class_type: str, room: str, start: int) -> str:
+    """A readable id for a new session: `tue-0930-hitchin-studio-reformer`."""
+    day, minute = divmod(start, MINUTES_PER_DAY)
+    return f"{DAYS[day]}-{minute // 60:02d}{minute % 60:02d}-{room}-{class_type}"
+
+
+def capacity(week: Week, class_type: ClassType, room: Room) -> int:
+    """Rule 5: how many clients a session of this type holds in this room."""
+    held = week.capacity(class_type, room)
+    return min(held, 1) if class_type.one_to_one else held
+
+
+def can_take(client: Client, class_type: ClassType) -> bool:
+    """Rule 7, the parts that do not depend on place or time: wants, level, clearance."""
+    return (
+        any(class_type.id in w.class_types for w in client.wants)
+        and client.level in class_type.levels
+        and (client.cleared or not class_type.requires_clearance)
+    )
+
+
+def has_reformer_for(client: Client, room: Room) -> bool:
+    """Rule 10: some reformer of the room in service carries every feature the client needs."""
+    return any(client.needs <= r.features for r in room.reformers_in_service)
+
+
+def fits_room(client: Client, class_type: ClassType, room: Room) -> bool:
+    return room.venue in client.venues and (
+        not class_type.uses_reformers or has_reformer_for(client, room)
+    )
+
+
+def room_suits(week: Week, class_type: ClassType, room: Room) -> bool:
+    """A room can hold the type at all (it has a reformer in service or a mat space)."""
+    return capacity(week, class_type, room) > 0
+
+
+def instructors_for(
+    week: Week, class_type: ClassType, venue: str, start: int, end: int
+) -> tuple[str, ...]:
+    """Rule 2: who teaches the type and is available at the venue for the whole session."""
+    return tuple(
+        i.id
+        for i in week.instructors
+        if class_type.id in i.teaches
+        and any(venue in w.venues and w.contains(start, end) for w in i.availability)
+    )
+
+
+def _inside(windows: Iterable[Window], start: int, end: int) -> bool:
+    return any(w.contains(start, end) for w in windows)
+
+
+def on_grid(week: Week, start: int) -> bool:
+    return (start % MINUTES_PER_DAY) % week.grid_minutes == 0
+
+
+class ClientIndex:
+    """Which clients could take a class type in a room, to find a slot's clients quickly."""
+
+    def __init__(self, week: Week) -> None:
+        self.week = week
+        self._by_type_room: dict[tuple[str, str], list[Client]] = {}
+
+    def possible(self, class_type: ClassType, room: Room) -> list[Client]:
+        key = (class_type.id, room.id)
+        if key not in self._by_type_room:
+            self._by_type_room[key] = [
+                c
+                for c in self.week.clients
+                if can_take(c, class_type) and fits_room(c, class_type, room)
+            ]
+        return self._by_type_room[key]
+
+    def eligible(self, class_type: ClassType, room: Room, start: int) -> tuple[str, ...]:
+        """Rule 7 (and rule 10's needs) for a session at `start`: who could be placed in it."""
+        end = start + class_type.minutes
+        return tuple(
+            c.id for c in self.possible(class_type, room) if _inside(c.availability, start, end)
+        )
+
+
+def _grid_up(week: Week, minute: int) -> int:
+    day = day_of(minute) * MINUTES_PER_DAY
+    offset = minute - day
+    step = week.grid_minutes
+    return day + -(-offset // step) * step
+
+
+def _grid_down(week: Week, minute: int) -> int:
+    day = day_of(minute) * MINUTES_PER_DAY
+    return day + ((minute - day) // week.grid_minutes) * week.grid_minutes
+
+
+def _chain_offsets(week: Week, depth: int) -> list[int]:
+    """Lengths of up to `depth` sessions back to back (any types), plus a travel gap or not."""
+    durations = sorted({c.minutes for c in week.class_types})
+    sums = {0}
+    frontier = {0}
+    for _ in range(depth):
+        frontier = {s + d for s in frontier for d in durations}
+        sums |= frontier
+    gaps = {0} | set(week.travel_minutes.values())
+    return sorted({s + g for s in sums for g in gaps})
+
+
+def _edge_starts(
+    week: Week,
+    class_type: ClassType,
+    open_window: Window,
+    edges: Iterable[Window],
+    offsets: list[int],
+) -> set[int]:
+    """Starts flush with a window edge, or a chain of sessions away from one."""
+    minutes = class_type.minutes
+    lo, hi = open_window.start, open_window.end - minutes
+    starts: set[int] = set()
+    for w in edges:
+        if w.end <= lo or w.start >= open_window.end:
+            continue
+        for off in offsets:
+            starts.add(_grid_up(week, max(w.start, lo) + off))
+            starts.add(_grid_down(week, min(w.end, open_window.end) - minutes - off))
+    return {s for s in starts if lo <= s <= hi}
+
+
+def candidate_slots(
+    week: Week,
+    *,
+    step: int | None = None,
+    depth: int = 2,
+    extra: Iterable[tuple[str, str, int]] = (),
+) -> list[Slot]:
+    """Every slot the model may run: pinned sessions first, then candidate sessions.
+
+    With `only_pinned_sessions` only the pinned sessions. Otherwise starts are
+    window edges chained by up to `depth` sessions, or a plain grid every `step`
+    minutes when `step` is given; `extra` adds (class type, room, start) keys,
+    e.g. the sessions of a previous plan used as a hint. A candidate needs an
+    instructor able to teach it and enough possible clients to reach `min_size`.
+    """
+    index = ClientIndex(week)
+    types = week.class_type_by_id
+    rooms = week.rooms
+    slots = [_pinned_slot(week, index, p) for p in week.pinned_sessions]
+    if week.only_pinned_sessions:
+        return slots
+    taken = {s.key for s in slots}
+    wanted: dict[tuple[str, str], set[int]] = defaultdict(set)
+    offsets = _chain_offsets(week, depth)
+    for venue in week.venues:
+        for room in venue.rooms:
+            for class_type in week.class_types:
+                if not room_suits(week, class_type, room):
+                    continue
+                clients = index.possible(class_type, room)
+                if len(clients) < max(class_type.min_size, 1):
+                    continue
+                teachers = [i for i in week.instructors if class_type.id in i.teaches]
+                for w in venue.open:
+                    if step is not None:
+                        first = _grid_up(week, w.start)
+                        starts = set(range(first, w.end - class_type.minutes + 1, step))
+                    else:
+                        edges = _edges(w, clients, teachers, venue.id)
+                        starts = _edge_starts(week, class_type, w, edges, offsets)
+                    wanted[class_type.id, room.id] |= starts
+    for type_id, room_id, start in extra:
+        wanted[type_id, room_id].add(start)
+    for (type_id, room_id), starts in sorted(wanted.items()):
+        class_type, room = types[type_id], rooms[room_id]
+        venue = week.venue_by_id[room.venue]
+        for start in sorted(starts):
+            end = start + class_type.minutes
+            if (type_id, room_id, start) in taken or not on_grid(week, start):
+                continue
+            if not _inside(venue.open, start, end):
+                continue
+            teachers = instructors_for(week, class_type, room.venue, start, end)
+            if not teachers:
+                continue
+            clients = index.eligible(class_type, room, start)
+            if len(clients) < max(class_type.min_size, 1):
+                continue
+            slots.append(
+                Slot(
+                    id=session_id(type_id, room_id, start),
+                    class_type=class_type,
+                    room=room,
+                    start=start,
+                    instructors=teachers,
+                    clients=clients,
+                    capacity=capacity(week, class_type, room),
+                )
+            )
+            taken.add((type_id, room_id, start))
+    return _with_unique_ids(slots)
+
+
+def _edges(
+    open_window: Window, clients: list[Client], teachers: list[Instructor], venue: str
+) -> list[Window]:
+    """The windows whose edges may pin a session's start: the venue's, teachers', clients'."""
+    edges = [open_window]
+    day = open_window.day
+    edges += [w for i in teachers for w in i.availability if w.day == day and venue in w.venues]
+    edges += list({w for c in clients for w in c.availability if w.day == day})
+    return edges
+
+
+def _pinned_slot(week: Week, index: ClientIndex, pinned: PinnedSession) -> Slot:
+    class_type = week.class_type_by_id[pinned.class_type]
+    room = week.rooms[pinned.room]
+    allocated = [a.client for a in week.pinned_allocations if a.session == pinned.id]
+    clients = tuple(dict.fromkeys([*allocated, *index.eligible(class_type, room, pinned.start)]))
+    return Slot(
+        id=pinned.id,
+        class_type=class_type,
+        room=room,
+        start=pinned.start,
+        instructors=(pinned.instructor,),
+        clients=clients,
+        capacity=capacity(week, class_type, room),
+        pinned=pinned,
+    )
+
+
+def _with_unique_ids(slots: list[Slot]) -> list[Slot]:
+    """New sessions never take a pinned session's id (a pinned id may look like a new one)."""
+    seen: set[str] = set()
+    unique = []
+    for slot in slots:
+        sid = slot.id
+        n = 2
+        while sid in seen:
+            sid = f"{slot.id}-{n}"
+            n += 1
+        seen.add(sid)
+        unique.append(slot if sid == slot.id else replace(slot, id=sid))
+    return unique

@@ -1,0 +1,375 @@
+"""Solve a week: the lexicographic objective in three stages, over independent parts of it.
+
+`solve(week)` is the optimiser's one entry point. The week is split into parts
+that share no venue, instructor or client (each solved on its own, the time
+shared by size), and each part is solved in stages exactly as the spec's "best":
+most priority places, then (keeping that many) most preference points, then
+(keeping both) fewest teaching minutes. An open timetable starts from a quick
+solve on a coarse hourly grid, handed to the full-grid model as a hint; a
+previous plan given as `hint` is used the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from solver.candidates import Slot, candidate_slots
+from solver.domain import Allocation, Objective, Plan, Session, Week
+from solver.model import Solution, WeekModel, build_model
+from solver.reformers import assign_reformers
+
+log = logging.getLogger("solver")
+
+STAGES = ("priority_places", "preference_points", "teaching_minutes")
+COARSE_GRID_MINUTES = 60
+
+
+class NoPlanError(RuntimeError):
+    """The week has no plan keeping every hard rule (or none was found in the time given)."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An improving solution: which stage (objective level), its value and bound, when."""
+
+    stage: str
+    objective: float
+    bound: float
+    seconds: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Logs each improving solution and passes it to the caller's callback."""
+
+    def __init__(self, stage: str, started: float, on_progress: ProgressCallback | None):
+        super().__init__()
+        self.stage, self.started, self.on_progress = stage, started, on_progress
+
+    def on_solution_callback(self) -> None:
+        progress = Progress(
+            self.stage,
+            self.objective_value,
+            self.best_objective_bound,
+            time.monotonic() - self.started,
+        )
+        log.info(
+            "%s: %g (bound %g) at %.1fs",
+            progress.stage,
+            progress.objective,
+            progress.bound,
+            progress.seconds,
+        )
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+
+@dataclass
+class _Settings:
+    workers: int
+    seed: int
+    started: float
+    on_progress: ProgressCallback | None
+
+    def solver(self, seconds: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(seconds, 0.05)
+        p.num_workers = self.workers
+        p.random_seed = self.seed
+        p.linearization_level = 2
+        # CP-SAT's presolve weakens the linear relaxation of the allocation (measured:
+        # fixed timetables that the plain model proves at once stall 10% above the
+        # optimum with it), and the model is already small.
+        p.cp_model_presolve = False
+        return solver
+
+    def run(self, wm: WeekModel, stage: str, seconds: float) -> tuple[cp_model.CpSolver, int]:
+        solver = self.solver(seconds)
+        status = solver.solve(wm.model, _Reporter(stage, self.started, self.on_progress))
+        return solver, status
+
+
+@dataclass
+class _PartResult:
+    solution: Solution | None
+    bound: int
+    optimal: bool
+
+
+def solve(
+    week: Week,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 0,
+    on_progress: ProgressCallback | None = None,
+    hint: Plan | None = None,
+) -> Plan:
+    """The best plan found for `week` within `time_limit` seconds (see the module docstring).
+
+    Raises `NoPlanError` when the pinned sessions and places cannot all be kept, or
+    when no plan was found in time and an empty plan would break rule 11.
+    """
+    started = time.monotonic()
+    settings = _Settings(workers, seed, started, on_progress)
+    parts = split_week(week)
+    sizes = [max(1, len(p.clients)) for p in parts]
+    results = []
+    for n, part in enumerate(parts):
+        left = time_limit - (time.monotonic() - started)
+        share = left * sizes[n] / sum(sizes[n:])
+        if len(parts) > 1:
+            log.info(
+                "part %d of %d: %d venue(s), %s seconds",
+                n + 1,
+                len(parts),
+                len(part.venues),
+                f"{share:.1f}",
+            )
+        results.append(_solve_part(part, share, settings, hint))
+    plan = _plan_of(week, [r.solution for r in results if r.solution is not None])
+    plan = replace(
+        plan,
+        bound=sum(r.bound for r in results),
+        status="OPTIMAL" if all(r.optimal for r in results) else "FEASIBLE",
+        solve_seconds=time.monotonic() - started,
+    )
+    return replace(plan, unplaced=_explain(week, plan))
+
+
+def _explain(week: Week, plan: Plan) -> tuple:
+    try:
+        from solver.explain import explain_unplaced
+    except ImportError:
+        return ()
+    return tuple(explain_unplaced(week, plan))
+
+
+def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | None) -> _PartResult:
+    """One independent part of the week, staged level by level."""
+    started = time.monotonic()
+    extra = _keys_of(hint) if hint is not None else ()
+    slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
+    wm = build_model(week, slots)
+    log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
+    first = None
+    if hint is not None:
+        first = _solution_from_plan(wm, hint)
+    elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
+        first = _coarse_solution(week, wm, seconds * 0.2, settings)
+    if first is not None:
+        wm.hint(first)
+    priority, points, minutes = wm.levels()
+
+    def left() -> float:
+        return seconds - (time.monotonic() - started)
+
+    wm.model.maximize(priority)
+    solver, status = settings.run(wm, STAGES[0], left() * 0.7)
+    if status == cp_model.INFEASIBLE:
+        raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if week.pinned_sessions or week.pinned_allocations:
+            raise NoPlanError("no plan keeping the pinned sessions was found in the time given")
+        return _PartResult(None, _upper_bound(solver, wm), False)
+    bound = int(math.floor(solver.best_objective_bound + 1e-6))
+    optimal = status == cp_model.OPTIMAL
+    best = wm.read(solver)
+    wm.model.add(priority >= int(round(solver.objective_value)))
+    for stage, expr, sense, share in (
+        (STAGES[1], points, "max", 0.5),
+        (STAGES[2], minutes, "min", 1.0),
+    ):
+        wm.hint(best)
+        if sense == "max":
+            wm.model.maximize(expr)
+        else:
+            wm.model.minimize(expr)
+        solver, status = settings.run(wm, stage, left() * share)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = wm.read(solver)
+            value = int(round(solver.objective_value))
+        optimal = optimal and status == cp_model.OPTIMAL
+        # Keep what this level reached while the next one is optimised.
+        wm.model.add(expr >= value if sense == "max" else expr <= value)
+    return _PartResult(best, bound, optimal)
+
+
+def _upper_bound(solver: cp_model.CpSolver, wm: WeekModel) -> int:
+    """The proven bound of an unfinished solve, or every possible place if none was proven."""
+    bound = solver.best_objective_bound
+    if math.isfinite(bound):
+        return int(math.floor(bound + 1e-6))
+    return sum(wm.clients[c].priority for c, _ in wm.placed)
+
+
+def _coarse_solution(
+    week: Week, wm: WeekModel, seconds: float, settings: _Settings
+) -> Solution | None:
+    """Level 1 on starts every hour: a quick, good first timetable for the full model."""
+    step = week.grid_minutes * max(1, round(COARSE_GRID_MINUTES / week.grid_minutes))
+    coarse = build_model(week, candidate_slots(week, step=step))
+    priority, _, _ = coarse.levels()
+    coarse.model.maximize(priority)
+    solver, status = settings.run(coarse, "coarse " + STAGES[0], seconds)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    found = coarse.read(solver)
+    by_key = {s.key: s for s in wm.slots}
+    running = [by_key[s.key] for s in found.running if s.key in by_key]
+    if len(running) != len(found.running):
+        return None
+    ids = {s.id: by_key[s.key].id for s in found.running}
+    return Solution(
+        running,
+        {ids[sid]: i for sid, i in found.teacher.items()},
+        {ids[sid]: cs for sid, cs in found.clients.items()},
+        found.objective,
+    )
+
+
+def _keys_of(plan: Plan) -> list[tuple[str, str, int]]:
+    return [(s.class_type, s.room, s.start) for s in plan.sessions]
+
+
+def _solution_from_plan(wm: WeekModel, plan: Plan) -> Solution:
+    """A previous plan read as a solution of this model, as far as it still fits."""
+    by_key = {s.key: s for s in wm.slots}
+    running: list[Slot] = []
+    teacher: dict[str, str] = {}
+    slot_of: dict[str, Slot] = {}
+    for session in plan.sessions:
+        slot = wm.slot_by_id.get(session.id)
+        if slot is None or slot.pinned is None:
+            slot = by_key.get((session.class_type, session.room, session.start))
+        if slot is None or session.instructor not in slot.instructors or slot.id in teacher:
+            continue
+        running.append(slot)
+        teacher[slot.id] = session.instructor
+        slot_of[session.id] = slot
+    clients: dict[str, list[str]] = defaultdict(list)
+    for a in plan.allocations:
+        slot = slot_of.get(a.session)
+        if slot is not None and (a.client, slot.id) in wm.placed:
+            clients[slot.id].append(a.client)
+    return Solution(running, teacher, dict(clients), Objective())
+
+
+def _plan_of(week: Week, solutions: list[Solution]) -> Plan:
+    """The plan the solutions make: sessions, and places with each client's own reformer."""
+    clients = week.client_by_id
+    fixed: dict[str, dict[str, str]] = defaultdict(dict)
+    for a in week.pinned_allocations:
+        if a.reformer is not None:
+            fixed[a.session][a.client] = a.reformer
+    sessions: list[Session] = []
+    allocations: list[Allocation] = []
+    points = 0
+    for solution in solutions:
+        for slot in sorted(solution.running, key=lambda s: (s.start, s.room.id, s.id)):
+            instructor = solution.teacher[slot.id]
+            sessions.append(
+                Session(
+                    slot.id,
+                    slot.class_type.id,
+                    slot.venue,
+                    slot.room.id,
+                    slot.start,
+                    slot.end,
+                    instructor,
+                )
+            )
+            inside = sorted(solution.clients.get(slot.id, ()))
+            given: dict[str, str] = {}
+            if slot.class_type.uses_reformers:
+                matched = assign_reformers(
+                    slot.room, [clients[c] for c in inside], fixed.get(slot.id)
+                )
+                if matched is None:
+                    raise NoPlanError(f"no reformer for every client of {slot.id}")
+                given = matched
+            for c in inside:
+                allocations.append(Allocation(c, slot.id, given.get(c)))
+                points += slot.venue in clients[c].prefers_venues
+                points += instructor in clients[c].prefers_instructors
+    objective = Objective(
+        sum(clients[a.client].priority for a in allocations),
+        points,
+        sum(s.end - s.start for s in sessions),
+    )
+    return Plan(sessions=tuple(sessions), allocations=tuple(allocations), objective=objective)
+
+
+def split_week(week: Week) -> list[Week]:
+    """The week's independent parts: venues joined by an instructor or a client who can go
+    to both, with their rooms, instructors, clients and pinned sessions and places."""
+    parent = {v.id: v.id for v in week.venues}
+
+    def root(v: str) -> str:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    def join(venues: list[str]) -> None:
+        known = [v for v in venues if v in parent]
+        for v in known[1:]:
+            parent[root(v)] = root(known[0])
+
+    for i in week.instructors:
+        join(sorted({v for w in i.availability for v in w.venues}))
+    for c in week.clients:
+        join(list(c.venues))
+    rooms = week.rooms
+    venue_of = {p.id: rooms[p.room].venue for p in week.pinned_sessions}
+    # Pinned sessions and places hold even where they break the venues' ties.
+    for p in week.pinned_sessions:
+        teacher = week.instructor_by_id[p.instructor]
+        join([venue_of[p.id], *(v for w in teacher.availability for v in w.venues)])
+    for a in week.pinned_allocations:
+        join([venue_of[a.session], *week.client_by_id[a.client].venues])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for v in week.venues:
+        groups[root(v.id)].append(v.id)
+    if len(groups) <= 1:
+        return [week]
+    parts = []
+    for venue_ids in groups.values():
+        inside = set(venue_ids)
+        pinned = tuple(p for p in week.pinned_sessions if rooms[p.room].venue in inside)
+        pinned_ids = {p.id for p in pinned}
+        parts.append(
+            replace(
+                week,
+                venues=tuple(v for v in week.venues if v.id in inside),
+                instructors=tuple(
+                    i
+                    for i in week.instructors
+                    if any(v in inside for w in i.availability for v in w.venues)
+                    or any(p.instructor == i.id for p in pinned)
+                ),
+                clients=tuple(
+                    c
+                    for c in week.clients
+                    if set(c.venues) & inside
+                    or any(
+                        a.client == c.id for a in week.pinned_allocations if a.session in pinned_ids
+                    )
+                ),
+                pinned_sessions=pinned,
+                pinned_allocations=tuple(
+                    a for a in week.pinned_allocations if a.session in pinned_ids
+                ),
+            )
+        )
+    return parts
