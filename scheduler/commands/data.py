@@ -1,0 +1,146 @@
+"""Data commands: `reformer db upgrade`, `import`, `export`, `clients import`, `demo`.
+
+Each is a thin call into one service; writes are one transaction, so a
+refused file leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from scheduler.interchange import WeekError, write_json
+from scheduler.store import coming_monday
+
+
+class WeekStart(click.ParamType):
+    """A week's Monday: `YYYY-MM-DD`, or `next` for the coming Monday."""
+
+    name = "week"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        if value == "next":
+            return coming_monday()
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date YYYY-MM-DD (or 'next')", param, ctx)
+        if day.weekday() != 0:
+            self.fail(f"{value} is a {day:%A}; a week starts on a Monday", param, ctx)
+        return day
+
+
+WEEK = WeekStart()
+
+
+def _refuse(errors: list[str]) -> NoReturn:
+    """Print every error line to stderr and exit 1 (bad input)."""
+    for line in errors:
+        click.echo(line, err=True)
+    raise SystemExit(1)
+
+
+@click.group("db")
+def db() -> None:
+    """The database: create or migrate it."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Migrate to this revision.")
+def db_upgrade(revision: str) -> None:
+    """Create the database, or migrate it to the latest tables (DATABASE_URL)."""
+    from scheduler.db import current_revision, upgrade
+
+    upgrade(revision=revision)
+    click.echo(f"database at revision {current_revision()}")
+
+
+@click.command("import")
+@click.argument("week_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def import_week(week_file: str) -> None:
+    """Import a reformer-week/1 file, replacing that week whole; nothing is written on error."""
+    from scheduler.db import session_scope
+    from scheduler.store import import_week_document
+
+    text = sys.stdin.read() if week_file == "-" else Path(week_file).read_text()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _refuse([f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"])
+    try:
+        with session_scope() as session:
+            row = import_week_document(session=session, data=data)
+            week_start = row.week_start
+    except WeekError as exc:
+        _refuse(exc.errors)
+    click.echo(f"imported the week of {week_start.isoformat()}")
+
+
+@click.command("export")
+@click.option("--week", "week_start", type=WEEK, required=True, help="The week's Monday.")
+@click.argument("out_file", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export_week(week_start: date, out_file: str) -> None:
+    """Export a stored week as reformer-week/1 to OUT_FILE (default: standard output)."""
+    from scheduler.db import session_scope
+    from scheduler.store import WeekNotFound, export_week_document
+
+    try:
+        with session_scope() as session:
+            document = export_week_document(session=session, week_start=week_start)
+    except WeekNotFound as exc:
+        _refuse([str(exc)])
+    if out_file == "-":
+        click.echo(json.dumps(document, indent=2))
+    else:
+        write_json(document, out_file)
+
+
+@click.group("clients")
+def clients() -> None:
+    """Clients of a stored week."""
+
+
+@clients.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--week", "week_start", type=WEEK, required=True, help="The week's Monday.")
+def clients_import(csv_file: str, week_start: date) -> None:
+    """Add or update the week's clients from a CSV file; nothing is written on any error.
+
+    Columns: name, email, phone, level, venues, availability (`Mon 17:30-21:00;
+    Sat 08:00-12:00`); optional: id, priority, needs_intro, cleared, needs,
+    max_per_day, wants (`reformer x2; mat`), prefers_venues.
+    """
+    from scheduler.clients_csv import CsvError, import_clients_csv
+    from scheduler.db import session_scope
+    from scheduler.store import WeekNotFound
+
+    try:
+        with session_scope() as session:
+            result = import_clients_csv(
+                session=session, week_start=week_start, text=Path(csv_file).read_text()
+            )
+    except CsvError as exc:
+        _refuse(exc.errors)
+    except WeekNotFound as exc:
+        _refuse([str(exc)])
+    click.echo(f"{result.added} client(s) added, {result.updated} updated")
+
+
+@click.command("demo")
+@click.option("--week", "week_start", type=WEEK, default="next", help="The week's Monday.")
+@click.option("--seed", default=1, show_default=True, help="Seed for the generated clients.")
+def demo(week_start: date, seed: int) -> None:
+    """Load the demo business (three studios, ~250 clients) as the given week."""
+    from scheduler.db import session_scope
+    from scheduler.demo import save_demo_week
+
+    with session_scope() as session:
+        summary = save_demo_week(session=session, week_start=week_start, seed=seed)
+    click.echo(summary)

@@ -1,0 +1,189 @@
+"""A week saved and loaded again is the same week; plans keep their versions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from scheduler import models
+from scheduler.interchange import load_week as read_week_file
+from scheduler.interchange import normalise_week_json, week_to_json
+from scheduler.store import (
+    WeekNotFound,
+    copy_week_forward,
+    find_plan,
+    load_plan,
+    load_week,
+    publish_plan,
+    published_plan,
+    save_plan,
+    save_week,
+    week_starts,
+)
+from tests.builders import allocation, client, plan, session, want, week
+from tests.test_import_export import EXAMPLE_NAMES, same_week
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_every_example_week_loads_back_as_it_was_saved(name, examples_dir, db_session):
+    original = read_week_file(examples_dir / name)
+    save_week(session=db_session, week=original)
+    db_session.commit()
+    db_session.expunge_all()
+    assert same_week(load_week(session=db_session, week_start=original.week_start), original)
+
+
+def test_saving_a_week_again_replaces_it_whole(db_session):
+    first = week(clients=[client("c1"), client("c2")])
+    save_week(session=db_session, week=first)
+    second = replace(first, clients=(client("c3", level="advanced"),), grid_minutes=5)
+    save_week(session=db_session, week=second)
+    db_session.commit()
+    loaded = load_week(session=db_session, week_start=first.week_start)
+    assert same_week(loaded, second)
+    assert db_session.exec(select(func.count()).select_from(models.Week)).scalar_one() == 1
+
+
+def test_a_paused_client_is_left_out_of_the_week_the_solver_sees(db_session):
+    w = week(clients=[client("c1"), client("c2")])
+    row = save_week(session=db_session, week=w)
+    paused = db_session.exec(
+        select(models.Client).where(models.Client.week_id == row.id, models.Client.key == "c2")
+    ).scalar_one()
+    paused.active = False
+    db_session.commit()
+    assert [c.id for c in load_week(session=db_session, week_start=w.week_start).clients] == ["c1"]
+
+
+def test_copying_a_week_forward_keeps_the_business_and_paused_clients(db_session):
+    w = week(clients=[client("c1"), client("c2")])
+    row = save_week(session=db_session, week=w, class_type_prices={"reformer": 1800})
+    db_session.exec(
+        select(models.Client).where(models.Client.week_id == row.id, models.Client.key == "c2")
+    ).scalar_one().active = False
+    db_session.flush()
+    copy_week_forward(session=db_session, from_week=w.week_start, to_week="2026-12-07")
+    db_session.commit()
+    copied = load_week(session=db_session, week_start="2026-12-07")
+    assert same_week(copied, replace(w, week_start="2026-12-07", clients=w.clients[:1]))
+    paused = db_session.exec(
+        select(models.Client.active)
+        .join(models.Week)
+        .where(models.Week.week_start == date(2026, 12, 7), models.Client.key == "c2")
+    ).scalar_one()
+    assert paused is False
+    prices = db_session.exec(
+        select(models.ClassType.price_pence)
+        .join(models.Week)
+        .where(models.Week.week_start == date(2026, 12, 7), models.ClassType.key == "reformer")
+    ).scalar_one()
+    assert prices == 1800
+    assert week_starts(session=db_session) == [date.fromisoformat(w.week_start), date(2026, 12, 7)]
+
+
+def test_a_price_and_an_instructor_email_survive_a_reimport_of_the_week(db_session):
+    w = week()
+    save_week(
+        session=db_session,
+        week=w,
+        class_type_prices={"mat": 1200},
+        instructor_emails={"jo": "jo@example.com"},
+    )
+    save_week(session=db_session, week=w)
+    db_session.commit()
+    assert (
+        db_session.exec(
+            select(models.ClassType.price_pence).where(models.ClassType.key == "mat")
+        ).scalar_one()
+        == 1200
+    )
+    assert (
+        db_session.exec(
+            select(models.Instructor.email).where(models.Instructor.key == "jo")
+        ).scalar_one()
+        == "jo@example.com"
+    )
+
+
+def test_every_client_gets_one_calendar_secret_that_a_reimport_keeps(db_session):
+    w = week(clients=[client("c1"), client("c2")])
+    save_week(session=db_session, week=w)
+    before = dict(
+        db_session.exec(select(models.ClientAccount.key, models.ClientAccount.ical_secret)).all()
+    )
+    save_week(session=db_session, week=w)
+    after = dict(
+        db_session.exec(select(models.ClientAccount.key, models.ClientAccount.ical_secret)).all()
+    )
+    assert set(before) == {"c1", "c2"}
+    assert before == after
+    assert len(set(after.values())) == 2
+
+
+def test_loading_a_week_never_stored_says_which(db_session):
+    with pytest.raises(WeekNotFound, match="2030-01-07"):
+        load_week(session=db_session, week_start="2030-01-07")
+
+
+def _plan_for(w):
+    s = session("reformer", "tue", "09:30")
+    return plan(
+        sessions=[s], allocations=[allocation(c.id, s.id, reformer="R1") for c in w.clients[:1]]
+    )
+
+
+def test_plans_are_numbered_and_the_current_one_is_the_latest_published(db_session):
+    w = week(clients=[client("c1", wants=[want("reformer")])])
+    save_week(session=db_session, week=w)
+    p = _plan_for(w)
+    first = save_plan(session=db_session, week_start=w.week_start, plan=p, status="published")
+    draft = save_plan(session=db_session, week_start=w.week_start, plan=p)
+    db_session.commit()
+    assert (first.version, draft.version) == (1, 2)
+    assert published_plan(session=db_session, week_start=w.week_start).id == first.id
+    assert find_plan(session=db_session, week_start=w.week_start).id == draft.id
+    publish_plan(session=db_session, plan_id=draft.id)
+    assert published_plan(session=db_session, week_start=w.week_start).id == draft.id
+
+
+def test_a_saved_plan_loads_back_as_it_was(db_session):
+    w = week(clients=[client("c1", wants=[want("reformer")])])
+    save_week(session=db_session, week=w)
+    p = _plan_for(w)
+    row = save_plan(session=db_session, week_start=w.week_start, plan=p)
+    db_session.commit()
+    db_session.expunge_all()
+    assert load_plan(session=db_session, plan_id=row.id) == p
+
+
+def test_a_plan_survives_a_reimport_of_its_week(db_session):
+    w = week(clients=[client("c1", wants=[want("reformer")])])
+    save_week(session=db_session, week=w)
+    p = _plan_for(w)
+    row = save_plan(session=db_session, week_start=w.week_start, plan=p)
+    save_week(session=db_session, week=replace(w, clients=(client("c9"),)))
+    db_session.commit()
+    assert load_plan(session=db_session, plan_id=row.id) == p
+
+
+def test_a_plan_with_an_allocation_to_a_session_it_lacks_is_refused(db_session):
+    w = week(clients=[client("c1", wants=[want("reformer")])])
+    save_week(session=db_session, week=w)
+    p = _plan_for(w)
+    with pytest.raises(ValueError, match="nowhere"):
+        save_plan(
+            session=db_session,
+            week_start=w.week_start,
+            plan=replace(p, allocations=(replace(p.allocations[0], session="nowhere"),)),
+        )
+
+
+def test_a_week_document_survives_the_database(db_session):
+    w = week(clients=[client("c1", wants=[want("reformer")])])
+    save_week(session=db_session, week=w)
+    db_session.commit()
+    loaded = load_week(session=db_session, week_start=w.week_start)
+    assert normalise_week_json(week_to_json(loaded)) == normalise_week_json(week_to_json(w))
