@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
-from typing import Any
 
+from scheduler.config import Settings
 from solver.domain import DAYS, MINUTES_PER_DAY, Allocation, Plan, Session, Week
 
 log = logging.getLogger(__name__)
@@ -44,18 +44,17 @@ class SmtpSettings:
     starttls: bool = False
 
     @classmethod
-    def from_settings(cls, settings: Any) -> SmtpSettings | None:
-        """The SMTP part of the project's settings; None when no SMTP host is set."""
-        host = getattr(settings, "SMTP_HOST", None)
-        if not host:
+    def from_settings(cls, settings: Settings) -> SmtpSettings | None:
+        """The SMTP part of the project's settings; None when no `SMTP_HOST` is set."""
+        if not settings.smtp_host:
             return None
         return cls(
-            host=host,
-            port=int(getattr(settings, "SMTP_PORT", None) or 25),
-            user=getattr(settings, "SMTP_USER", None) or None,
-            password=getattr(settings, "SMTP_PASSWORD", None) or None,
-            sender=getattr(settings, "SMTP_FROM", None) or cls.sender,
-            starttls=bool(getattr(settings, "SMTP_STARTTLS", False)),
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            sender=settings.smtp_from,
+            starttls=settings.smtp_starttls,
         )
 
 
@@ -63,7 +62,8 @@ def changes_between(week: Week, before: Plan | None, after: Plan) -> list[Client
     """Each client whose places differ between `before` and `after`, with what changed.
 
     A place is a session and, in a reformer class, a reformer: a client moved to
-    another machine in the same class is told so too.
+    another machine in the same class is told so too, and so is one whose class
+    keeps its id but changed time, room or instructor.
     """
     before_sessions = {s.id: s for s in before.sessions} if before else {}
     after_sessions = {s.id: s for s in after.sessions}
@@ -96,6 +96,12 @@ def changes_between(week: Week, before: Plan | None, after: Plan) -> list[Client
                     f"New place: {describe(after_sessions[session_id])}"
                     + _on_reformer(now[session_id])
                 )
+            elif _details(before_sessions[session_id]) != _details(after_sessions[session_id]):
+                lines.append(
+                    f"Your class has changed: {describe(before_sessions[session_id])}"
+                    f" is now {describe(after_sessions[session_id])}"
+                    + _on_reformer(now[session_id])
+                )
             elif was[session_id] != now[session_id]:
                 lines.append(
                     f"Same class, another reformer: {describe(after_sessions[session_id])},"
@@ -104,6 +110,11 @@ def changes_between(week: Week, before: Plan | None, after: Plan) -> list[Client
         if lines:
             changed.append(ClientChanges(client.id, client.name, client.email, tuple(lines)))
     return changed
+
+
+def _details(session: Session) -> tuple:
+    """What a client sees of a session: a change to any of it is news to them."""
+    return (session.class_type, session.venue, session.room, session.start, session.instructor)
 
 
 def _places_by_client(allocations: Iterable[Allocation]) -> dict[str, dict[str, str | None]]:

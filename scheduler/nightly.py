@@ -1,14 +1,60 @@
-"""The nightly re-solve of the coming week: when it fires, and exactly once per night."""
+"""The nightly re-solve of the coming week: once per night, non-disruptive, clients told.
+
+An APScheduler job, kept in the database job store, fires each night at the
+studio's local `NIGHTLY_TIME`. Whichever process gets there first claims the
+night in the run table (under a PostgreSQL advisory lock, or a SQLite
+`BEGIN IMMEDIATE` transaction; the unique `night` refuses a second claim) and
+re-solves the coming week with `planning.solve_week`, which pins the published
+plan minus what has become impossible. The solve and the publishing are one
+transaction: a run that fails or is killed leaves the published plan as it
+was, and its row, left `running`, is marked failed at the next start.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.jobstores.base import ConflictingIdError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
+from scheduler import models, planning, store
+from scheduler.config import Settings, get_settings
+from scheduler.db import get_engine
+from scheduler.mailer import SmtpSettings, changes_between, send_changes
+from solver.domain import Plan, Week
+
+log = logging.getLogger(__name__)
+
+#: The APScheduler job's id in the database job store.
+JOB_ID = "nightly-resolve"
 #: How late a missed night may still run when the scheduler starts (a machine off at 02:00).
 MISFIRE_GRACE = timedelta(hours=6)
+#: The solver's time limit for a night, in seconds.
+DEFAULT_TIME_LIMIT = 120.0
+#: How often a running night shows it is alive, and how long a silence means it died.
+HEARTBEAT_EVERY = timedelta(seconds=20)
+STALE_AFTER = timedelta(minutes=5)
+RUNS = models.SolveRun.__table__
+
+
+# --- When: the night's hour, the night a run is for, the week it re-solves ----------------------
 
 
 def nightly_trigger(at: str = "02:00", timezone: str = "Europe/London") -> CronTrigger:
@@ -39,7 +85,7 @@ def night_for(
 
 def coming_week(night: date) -> date:
     """The Monday of the first week that has not begun by the night's hour."""
-    return night + timedelta(days=7 - night.weekday())
+    return store.coming_monday(night)
 
 
 def _hour_of(night: date, at: str, zone: ZoneInfo) -> datetime:
@@ -50,3 +96,418 @@ def _hour_of(night: date, at: str, zone: ZoneInfo) -> datetime:
 def _hour_minute(at: str) -> tuple[int, int]:
     hours, minutes = at.split(":")
     return int(hours), int(minutes)
+
+
+# --- One night: claim it, re-solve, record, tell the clients -----------------------------------
+
+
+@dataclass(frozen=True)
+class NightOutcome:
+    """What an attempt at a night did: `succeeded`, `failed`, or `skipped` (already had)."""
+
+    night: date
+    status: str
+    message: str
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A night's re-solve: the week, the plan before and after, and whether it was published."""
+
+    week: Week
+    before: Plan | None
+    after: Plan
+    published: bool
+
+
+def run_night(
+    *,
+    settings: Settings,
+    night: date | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    retry: bool = False,
+    now: datetime | None = None,
+) -> NightOutcome:
+    """Re-solve the coming week for `night` (default: the night `now` belongs to), once.
+
+    Runs left `running` by a dead process are first marked failed. A night already
+    claimed (running, succeeded, or failed unless `retry`) is skipped and says so.
+    """
+    engine = get_engine(settings.database_url)
+    if night is None:
+        night = night_for(
+            now or datetime.now(UTC), at=settings.nightly_time, timezone=settings.nightly_timezone
+        )
+    mark_interrupted_runs(engine=engine)
+    week_start = coming_week(night)
+    with _night_lock(engine, night) as held:
+        if not held:
+            return _skipped(night, f"the night of {night} is being re-solved by another process")
+        run_id, earlier = _claim(engine, night, week_start, time_limit, retry=retry)
+        if run_id is None:
+            return _skipped(night, _already_claimed(night, earlier))
+        log.info("night of %s: re-solving the week of %s (run %d)", night, week_start, run_id)
+        try:
+            with _heartbeat(engine, run_id):
+                resolved = _resolve(engine, run_id, week_start, time_limit, settings.auto_publish)
+        except Exception as exc:
+            log.exception("night of %s: the re-solve failed; the published plan stands", night)
+            _mark_failed(engine, run_id, f"{type(exc).__name__}: {exc}")
+            return NightOutcome(night, "failed", f"the night of {night} failed: {exc}", run_id)
+    mailed = _tell_clients(engine, run_id, settings, resolved)
+    with Session(engine) as session:
+        run = session.get(models.SolveRun, run_id)
+        return NightOutcome(
+            night,
+            "succeeded",
+            f"the night of {night} {'published' if resolved.published else 'left a draft of'}"
+            f" the week of {week_start}: {run.kept} places kept, {run.added} added,"
+            f" {run.lost} lost; {len(mailed)} client(s) e-mailed",
+            run_id,
+        )
+
+
+def _skipped(night: date, message: str) -> NightOutcome:
+    log.info("%s: nothing to do", message)
+    return NightOutcome(night, "skipped", message)
+
+
+def _already_claimed(night: date, earlier: dict[str, Any] | None) -> str:
+    if earlier is None:  # claimed and gone between the insert and the look
+        return f"the night of {night} has already been claimed"
+    if earlier["status"] == "failed":
+        return (
+            f"the night of {night} already ran and failed ({earlier['error']});"
+            " `reformer nightly --now --retry` runs it again"
+        )
+    if earlier["status"] == "succeeded":
+        return f"the night of {night} already ran (finished {_clock(earlier['finished_at'])})"
+    return f"the night of {night} is being re-solved by process {earlier['pid']}"
+
+
+def _clock(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "at an unknown time"
+
+
+@contextmanager
+def _night_lock(engine: Engine, night: date) -> Iterator[bool]:
+    """On PostgreSQL, hold the night's advisory lock for the whole run; SQLite needs none."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as connection:
+        held = _try_advisory_lock(connection, night)
+        connection.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(text(f"SELECT pg_advisory_unlock({_LOCK_KEY})"), _key(night))
+                connection.commit()
+
+
+# The advisory lock is database-wide: key it by schema too, so schemas never share a night.
+_LOCK_KEY = "hashtext(current_schema() || ':nightly'), :night"
+
+
+def _key(night: date) -> dict[str, int]:
+    return {"night": night.toordinal()}
+
+
+def _try_advisory_lock(connection: Connection, night: date) -> bool:
+    query = text(f"SELECT pg_try_advisory_lock({_LOCK_KEY})")
+    return bool(connection.execute(query, _key(night)).scalar_one())
+
+
+def _claim(
+    engine: Engine, night: date, week_start: date, time_limit: float, *, retry: bool
+) -> tuple[int | None, dict[str, Any] | None]:
+    """Insert the night's run row, or take back a failed one on `retry`; None if claimed."""
+    moment = models.utcnow()
+    claim = {
+        "status": "running",
+        "started_at": moment,
+        "heartbeat_at": moment,
+        "finished_at": None,
+        "time_limit": time_limit,
+        "pid": os.getpid(),
+        "error": None,
+    }
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # Take the write lock before reading, so two claims cannot both see "unclaimed".
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        earlier = _night_row(connection, night)
+        if earlier is not None:
+            if not (retry and earlier["status"] == "failed"):
+                connection.rollback()
+                return None, earlier
+            connection.execute(
+                update(RUNS).where(RUNS.c.id == earlier["id"], RUNS.c.status == "failed"),
+                claim,
+            )
+            connection.commit()
+            return earlier["id"], None
+        week = connection.execute(
+            select(models.Week.__table__.c.id).where(
+                models.Week.__table__.c.week_start == week_start
+            )
+        ).scalar_one_or_none()
+        try:
+            run_id = connection.execute(
+                insert(RUNS)
+                .values(kind="nightly", night=night, week_id=week, created_at=moment, **claim)
+                .returning(RUNS.c.id)
+            ).scalar_one()
+            connection.commit()
+        except IntegrityError:
+            connection.rollback()
+            return None, _night_row(connection, night)
+    return run_id, None
+
+
+def _night_row(connection: Connection, night: date) -> dict[str, Any] | None:
+    row = connection.execute(select(RUNS).where(RUNS.c.night == night)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+@contextmanager
+def _heartbeat(engine: Engine, run_id: int) -> Iterator[None]:
+    """Refresh the run's `heartbeat_at` from a thread while the block runs."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
+            try:
+                with engine.begin() as connection:
+                    connection.execute(
+                        update(RUNS).where(RUNS.c.id == run_id), {"heartbeat_at": models.utcnow()}
+                    )
+            except Exception:  # a missed beat is no reason to stop the solve
+                log.warning("run %d: could not record a heartbeat", run_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _resolve(
+    engine: Engine, run_id: int, week_start: date, time_limit: float, publish: bool
+) -> _Resolved:
+    """Re-solve the week under the claimed run; `solve_week` writes plan and run at once."""
+    with Session(engine, expire_on_commit=False) as session:
+        week = store.load_week(session=session, week_start=week_start)
+        published = store.published_plan(session=session, week_start=week_start)
+        before = store.load_plan(session=session, plan_id=published.id) if published else None
+        row = planning.solve_week(
+            session=session,
+            week_start=week_start,
+            time_limit=time_limit,
+            publish=publish,
+            kind="nightly",
+            run=session.get(models.SolveRun, run_id),
+        )
+        after = store.load_plan(session=session, plan_id=row.id)
+    return _Resolved(week, before, after, publish)
+
+
+def _mark_failed(engine: Engine, run_id: int, error: str) -> None:
+    """Record the failure, unless `solve_week` already did (its words are the same)."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(RUNS).where(RUNS.c.id == run_id, RUNS.c.status != "failed"),
+            {"status": "failed", "finished_at": models.utcnow(), "error": error},
+        )
+
+
+def _tell_clients(
+    engine: Engine, run_id: int, settings: Settings, resolved: _Resolved
+) -> list[str]:
+    """E-mail each client whose places changed in a published plan; record who was told."""
+    if not resolved.published:
+        return []
+    changes = changes_between(resolved.week, resolved.before, resolved.after)
+    if not changes:
+        return []
+    smtp = SmtpSettings.from_settings(settings)
+    if smtp is None:
+        log.warning("no SMTP_HOST set: %d client(s) with changed places not e-mailed", len(changes))
+        return []
+    try:
+        mailed = send_changes(changes, week_start=resolved.week.week_start, smtp=smtp)
+    except OSError:
+        log.exception("could not reach the mail server %s:%d", smtp.host, smtp.port)
+        mailed = []
+    with engine.begin() as connection:
+        result = connection.execute(select(RUNS.c.result).where(RUNS.c.id == run_id)).scalar_one()
+        connection.execute(
+            update(RUNS).where(RUNS.c.id == run_id),
+            {"result": {**(result or {}), "published": True, "emailed": mailed}},
+        )
+    return mailed
+
+
+# --- Runs that died ------------------------------------------------------------------------------
+
+
+def mark_interrupted_runs(*, engine: Engine) -> list[int]:
+    """Mark failed every nightly run left `running` by a process that is gone; their ids."""
+    with engine.connect() as connection:
+        running = connection.execute(
+            select(RUNS).where(RUNS.c.kind == "nightly", RUNS.c.status == "running")
+        ).mappings()
+        dead = [dict(row) for row in running if _is_dead(connection, row)]
+        connection.commit()
+        for row in dead:
+            log.warning(
+                "run %d (night of %s) was interrupted: marking it failed", row["id"], row["night"]
+            )
+            connection.execute(
+                update(RUNS).where(RUNS.c.id == row["id"], RUNS.c.status == "running"),
+                {
+                    "status": "failed",
+                    "finished_at": models.utcnow(),
+                    "error": f"interrupted: process {row['pid']} stopped before the run finished",
+                },
+            )
+        connection.commit()
+    return [row["id"] for row in dead]
+
+
+def _is_dead(connection: Connection, run: Any) -> bool:
+    if connection.dialect.name == "postgresql":
+        # A live run holds its night's advisory lock until it ends; if we get it, nobody does.
+        if not _try_advisory_lock(connection, run["night"]):
+            return False
+        connection.execute(text(f"SELECT pg_advisory_unlock({_LOCK_KEY})"), _key(run["night"]))
+        return True
+    heartbeat = run["heartbeat_at"] or run["started_at"]
+    stale = heartbeat is None or models.utcnow() - heartbeat > STALE_AFTER
+    return stale or not _process_alive(run["pid"])
+
+
+def _process_alive(pid: int | None) -> bool:
+    """Whether process `pid` runs on this machine (a zombie, killed but not reaped, does not)."""
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.exists():
+        try:
+            # The state follows the command name in parentheses: "123 (python) Z ...".
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return True
+    return True
+
+
+# --- The run records, for the owner's page and `reformer runs` ----------------------------------
+
+
+def recent_runs(*, session: Session, limit: int = 60) -> list[models.SolveRun]:
+    """The latest nightly runs, newest night first."""
+    query = (
+        select(models.SolveRun)
+        .where(models.SolveRun.kind == "nightly")
+        .order_by(models.SolveRun.night.desc(), models.SolveRun.id.desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).scalars())
+
+
+def run_record(run: models.SolveRun) -> dict[str, Any]:
+    """A run as JSON data: night, status, started_at, finished_at, kept, added, lost, error."""
+
+    def instant(moment: datetime | None) -> str | None:
+        return moment.astimezone(UTC).isoformat() if moment else None
+
+    return {
+        "night": run.night.isoformat() if run.night else None,
+        "status": run.status,
+        "started_at": instant(run.started_at),
+        "finished_at": instant(run.finished_at),
+        "kept": run.kept,
+        "added": run.added,
+        "lost": run.lost,
+        "error": run.error,
+    }
+
+
+# --- The scheduler process -------------------------------------------------------------------
+
+
+def scheduled_night(time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+    """The job APScheduler runs each night (referenced by name from the job store)."""
+    outcome = run_night(settings=get_settings(), time_limit=time_limit)
+    log.info("%s", outcome.message)
+
+
+def start_scheduler(
+    settings: Settings, *, time_limit: float = DEFAULT_TIME_LIMIT, grace: timedelta = MISFIRE_GRACE
+) -> BackgroundScheduler:
+    """Start a scheduler whose nightly job lives in the database job store.
+
+    A job already stored keeps its next run time, so a night missed while the
+    machine was off runs once now if it is within `grace` (coalesced), and is
+    skipped past it. Changed settings reschedule the stored job.
+    """
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=get_engine(settings.database_url))},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=ZoneInfo(settings.nightly_timezone),
+    )
+    scheduler.add_listener(_log_missed, EVENT_JOB_MISSED)
+    trigger = nightly_trigger(settings.nightly_time, settings.nightly_timezone)
+    job_settings = {
+        "kwargs": {"time_limit": time_limit},
+        "misfire_grace_time": int(grace.total_seconds()),
+    }
+    # Paused, so a stored job is looked at (and kept) before anything fires.
+    scheduler.start(paused=True)
+    job = scheduler.get_job(JOB_ID)
+    if job is None:
+        with suppress(ConflictingIdError):  # another scheduler stored it a moment ago
+            scheduler.add_job(
+                "scheduler.nightly:scheduled_night",
+                trigger=trigger,
+                id=JOB_ID,
+                name="re-solve the coming week",
+                **job_settings,
+            )
+    else:
+        if repr(job.trigger) != repr(trigger):
+            scheduler.reschedule_job(JOB_ID, trigger=trigger)
+        if job.kwargs != job_settings["kwargs"] or job.misfire_grace_time != grace.total_seconds():
+            scheduler.modify_job(JOB_ID, **job_settings)
+    scheduler.resume()
+    job = scheduler.get_job(JOB_ID)
+    log.info("nightly re-solve scheduled: next run %s", job.next_run_time if job else "unknown")
+    return scheduler
+
+
+def _log_missed(event: JobExecutionEvent) -> None:
+    log.warning(
+        "the nightly re-solve due at %s was missed past its grace period", event.scheduled_run_time
+    )
+
+
+def serve(settings: Settings, *, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+    """Run the scheduler in this process until SIGTERM or SIGINT (`reformer scheduler`)."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    mark_interrupted_runs(engine=get_engine(settings.database_url))
+    scheduler = start_scheduler(settings, time_limit=time_limit)
+    log.info("scheduler running on %s (pid %d)", socket.gethostname(), os.getpid())
+    stop.wait()
+    scheduler.shutdown(wait=True)

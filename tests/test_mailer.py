@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scheduler.config import get_settings
 from scheduler.mailer import SmtpSettings, changes_between, send_changes
-from tests.builders import allocation, client, plan, session, week
+from tests.builders import allocation, client, instructor, plan, session, week
 from tests.smtp_sink import running_sink
 
 
@@ -49,6 +50,23 @@ def test_a_client_moved_to_another_reformer_in_the_same_class_is_told():
     assert changes.lines == (
         "Same class, another reformer: Monday 09:30 reformer at Hitchin with Jo,"
         " now reformer R3 (was R1)",
+    )
+
+
+def test_a_client_whose_class_changed_instructor_is_told():
+    the_week = week(
+        clients=[replace(client("ann"), email="ann@example.org")],
+        instructors=[instructor("jo"), instructor("kim")],
+    )
+    before = plan([MON], [allocation("ann", MON, "R1")])
+    with_kim = replace(MON, instructor="kim")
+    after = plan([with_kim], [allocation("ann", with_kim, "R1")])
+
+    [changes] = changes_between(the_week, before, after)
+
+    assert changes.lines == (
+        "Your class has changed: Monday 09:30 reformer at Hitchin with Jo"
+        " is now Monday 09:30 reformer at Hitchin with Kim, reformer R1",
     )
 
 
@@ -102,17 +120,24 @@ def test_a_client_without_an_email_address_is_skipped_and_the_rest_are_mailed():
     assert [r.recipients for r in sink.received] == [["bob@example.org"]]
 
 
-def test_smtp_settings_come_from_the_project_settings():
-    class Settings:
-        SMTP_HOST = "mail.example.org"
-        SMTP_PORT = "2525"
-        SMTP_USER = "studio"
-        SMTP_PASSWORD = "secret"
-        SMTP_FROM = "classes@example.org"
+def test_smtp_settings_come_from_the_environment():
+    settings = get_settings(
+        {
+            "SMTP_HOST": "mail.example.org",
+            "SMTP_PORT": "2525",
+            "SMTP_USER": "studio",
+            "SMTP_PASSWORD": "secret",
+            "SMTP_FROM": "classes@example.org",
+            "SMTP_STARTTLS": "true",
+        }
+    )
 
-    smtp = SmtpSettings.from_settings(Settings())
+    smtp = SmtpSettings.from_settings(settings)
 
     assert smtp == SmtpSettings(
-        "mail.example.org", 2525, "studio", "secret", "classes@example.org", False
+        "mail.example.org", 2525, "studio", "secret", "classes@example.org", True
     )
-    assert SmtpSettings.from_settings(object()) is None
+
+
+def test_no_smtp_host_means_no_mail_is_sent():
+    assert SmtpSettings.from_settings(get_settings({})) is None

@@ -6,6 +6,8 @@ import click
 
 from scheduler.commands.check import check
 from scheduler.commands.data import clients, db, demo, export_week, import_week
+from scheduler.commands.nightly import nightly, runs, scheduler_command
 from scheduler.commands.scenario import scenario
 
 COMMANDS: list[click.Command] = [check, db, import_week, export_week, clients, demo, scenario]
+COMMANDS += [scheduler_command, nightly, runs]
