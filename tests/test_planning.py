@@ -1,0 +1,351 @@
+"""Planning services: solving, re-solving around the published plan, publishing, checked edits."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from sqlmodel import select
+
+from scheduler import models, store
+from scheduler.planning import (
+    PlanningError,
+    RuleBroken,
+    diff_plans,
+    move_client,
+    pin_place,
+    publish_plan,
+    run_state,
+    set_instructor_availability,
+    set_reformer_in_service,
+    solve_week,
+    standing_pins,
+    start_background_solve,
+    unpin_session,
+)
+from solver.checker import check_plan
+from tests.builders import (
+    allocation,
+    at,
+    class_type,
+    client,
+    pinned_session,
+    plan,
+    session,
+    venue,
+    week,
+)
+
+WEEK = "2026-11-30"
+SECONDS = 3.0
+
+
+MONDAY = [("mon", "09:00", "12:00")]
+TUESDAY = [("tue", "09:00", "12:00")]
+
+
+def studio_week(clients=None, **kwargs):
+    """Hitchin open Monday and Tuesday mornings (3 reformers); c1, c2 free on Monday only,
+    c3, c4 on Tuesday only, c5 on both: each wants one reformer class."""
+    if clients is None:
+        clients = [
+            client("c1", availability=MONDAY),
+            client("c2", availability=MONDAY),
+            client("c3", availability=TUESDAY),
+            client("c4", availability=TUESDAY),
+            client("c5", availability=MONDAY + TUESDAY),
+        ]
+    return week(
+        venues=[venue(open=[("mon", "09:00", "12:00"), ("tue", "09:00", "12:00")])],
+        clients=clients,
+        **kwargs,
+    )
+
+
+def stored(db_session, domain_week):
+    store.save_week(session=db_session, week=domain_week)
+    db_session.commit()
+    return domain_week
+
+
+def checked_plan(db_session, plan_id):
+    """The stored plan, asserted to keep every hard rule of the stored week."""
+    the_plan = store.load_plan(session=db_session, plan_id=plan_id)
+    the_week = store.load_week(session=db_session, week_start=WEEK)
+    assert check_plan(the_week, the_plan) == []
+    return the_plan
+
+
+def test_solve_week_saves_a_checked_draft_and_records_the_run(db_session):
+    stored(db_session, studio_week())
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    assert row.status == "draft"
+    the_plan = checked_plan(db_session, row.id)
+    assert {a.client for a in the_plan.allocations} == {"c1", "c2", "c3", "c4", "c5"}
+    run = db_session.exec(select(models.SolveRun)).one()
+    assert run.status == "succeeded"
+    assert run.plan_id == row.id
+    assert run.result["priority_places"] == 5
+    assert run.added == 5 and run.kept == 0
+
+
+def test_a_failed_solve_is_recorded_with_its_error_and_writes_no_plan(db_session):
+    # A pinned session outside the venue's hours cannot run.
+    stored(db_session, studio_week(pinned_sessions=[pinned_session(day="wed", start="15:00")]))
+    with pytest.raises(Exception):  # noqa: B017 - whichever error the solver raises
+        solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    run = db_session.exec(select(models.SolveRun)).one()
+    assert run.status == "failed"
+    assert run.error
+    assert store.find_plan(session=db_session, week_start=WEEK) is None
+
+
+def test_resolve_after_a_cancellation_keeps_every_standing_place_to_the_reformer(db_session):
+    stored(db_session, studio_week())
+    first = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS, publish=True)
+    before = checked_plan(db_session, first.id)
+    cancelled = db_session.exec(select(models.Client).where(models.Client.key == "c2")).one()
+    cancelled.active = False
+    db_session.add(cancelled)
+    db_session.commit()
+
+    second = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    after = checked_plan(db_session, second.id)
+    diff = diff_plans(before, after)
+    assert [c.client for c in diff.lost] == ["c2"]
+    assert diff.moved == () and diff.joined == ()
+    standing = {(a.client, a.session, a.reformer) for a in before.allocations if a.client != "c2"}
+    assert standing <= {(a.client, a.session, a.reformer) for a in after.allocations}
+
+
+def test_a_place_on_a_reformer_now_out_of_service_keeps_its_class_but_not_the_machine():
+    published_session = session()
+    published = plan([published_session], [allocation("c1", published_session, "R1")])
+    the_week = studio_week(clients=[client("c1")])
+    hitchin = the_week.venues[0]
+    studio = hitchin.rooms[0]
+    broken = replace(
+        studio, reformers=(replace(studio.reformers[0], in_service=False),) + studio.reformers[1:]
+    )
+    the_week = replace(the_week, venues=(replace(hitchin, rooms=(broken,)),))
+
+    pinned, dropped = standing_pins(the_week, published)
+
+    assert [p.id for p in pinned.pinned_sessions] == [published_session.id]
+    assert [(p.client, p.reformer) for p in pinned.pinned_allocations] == [("c1", None)]
+    assert [v.rule for v in dropped] == [10]
+
+
+def test_a_session_whose_instructor_is_now_away_is_not_pinned_again():
+    published_session = session(day="mon", start="09:30")
+    published = plan([published_session], [allocation("c1", published_session, "R1")])
+    the_week = studio_week(clients=[client("c1")])
+    jo = the_week.instructors[0]
+    away_monday = tuple(w for w in jo.availability if w.start >= at("tue", "00:00"))
+    the_week = replace(the_week, instructors=(replace(jo, availability=away_monday),))
+
+    pinned, dropped = standing_pins(the_week, published)
+
+    assert pinned.pinned_sessions == () and pinned.pinned_allocations == ()
+    assert 2 in {v.rule for v in dropped}
+
+
+def test_diff_tells_who_moved_joined_and_lost_a_place():
+    monday, tuesday = session(day="mon"), session(day="tue")
+    before = plan(
+        [monday, tuesday],
+        [
+            allocation("c1", monday, "R1"),
+            allocation("c2", monday, "R2"),
+            allocation("c3", monday, "R3"),
+        ],
+    )
+    after = plan(
+        [monday, tuesday],
+        [
+            allocation("c1", monday, "R1"),
+            allocation("c2", tuesday, "R2"),
+            allocation("c4", monday, "R3"),
+        ],
+    )
+    diff = diff_plans(before, after)
+    assert diff.kept == 1
+    assert [(c.client, c.was.session, c.now.session) for c in diff.moved] == [
+        ("c2", monday.id, tuesday.id)
+    ]
+    assert [c.client for c in diff.joined] == ["c4"]
+    assert [c.client for c in diff.lost] == ["c3"]
+
+
+def test_publish_supersedes_the_previous_version_and_returns_the_diff(db_session):
+    stored(db_session, studio_week())
+    first = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    first_diff = publish_plan(session=db_session, plan_id=first.id)
+    assert first_diff.previous_version is None
+    assert len(first_diff.joined) == 5
+
+    c5 = next(a for a in checked_plan(db_session, first.id).allocations if a.client == "c5")
+    other_day = next(s for s in checked_plan(db_session, first.id).sessions if s.id != c5.session)
+    draft = move_client(
+        session=db_session,
+        plan_id=first.id,
+        client="c5",
+        from_session=c5.session,
+        to_session=other_day.id,
+    )
+    assert draft.id != first.id and draft.status == "draft"
+    checked_plan(db_session, draft.id)
+    diff = publish_plan(session=db_session, plan_id=draft.id)
+    assert diff.previous_version == first.version and diff.version == draft.version
+    assert [(c.client, c.was.session, c.now.session) for c in diff.moved] == [
+        ("c5", c5.session, other_day.id)
+    ]
+    assert diff.joined == () and diff.lost == ()
+    assert store.published_plan(session=db_session, week_start=WEEK).id == draft.id
+    with pytest.raises(PlanningError, match="already published"):
+        publish_plan(session=db_session, plan_id=draft.id)
+
+
+@pytest.fixture
+def solved(db_session):
+    """The studio week, solved and published; returns the plan row."""
+    stored(db_session, studio_week())
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS, publish=True)
+    checked_plan(db_session, row.id)
+    return row
+
+
+def place_of(db_session, row, who):
+    return next(
+        a
+        for a in store.load_plan(session=db_session, plan_id=row.id).allocations
+        if a.client == who
+    )
+
+
+def test_moving_a_client_outside_their_hours_is_refused_with_rule_7(db_session, solved):
+    c1 = place_of(db_session, solved, "c1")
+    tuesday = next(
+        s
+        for s in store.load_plan(session=db_session, plan_id=solved.id).sessions
+        if s.id != c1.session
+    )
+    with pytest.raises(RuleBroken) as refused:
+        move_client(
+            session=db_session,
+            plan_id=solved.id,
+            client="c1",
+            from_session=c1.session,
+            to_session=tuesday.id,
+        )
+    assert any(
+        w.startswith("Rule 7: A client is placed only in a session at one of their venues")
+        for w in refused.value.rule_words
+    )
+    assert store.find_plan(session=db_session, week_start=WEEK).id == solved.id
+
+
+def test_moving_a_client_onto_a_taken_reformer_is_refused_with_rule_10(db_session, solved):
+    c1, c2 = place_of(db_session, solved, "c1"), place_of(db_session, solved, "c2")
+    with pytest.raises(
+        RuleBroken, match="Rule 10: In a reformer session each client has their own"
+    ):
+        move_client(
+            session=db_session,
+            plan_id=solved.id,
+            client="c1",
+            from_session=c1.session,
+            to_session=c2.session,
+            reformer=c2.reformer,
+        )
+
+
+def test_a_reformer_in_use_cannot_be_taken_out_of_service(db_session, solved):
+    c1 = place_of(db_session, solved, "c1")
+    with pytest.raises(RuleBroken) as refused:
+        set_reformer_in_service(
+            session=db_session, week_start=WEEK, reformer=c1.reformer, in_service=False
+        )
+    assert any(w.startswith("Rule 10: In a reformer session") for w in refused.value.rule_words)
+    machine = db_session.exec(
+        select(models.Reformer).where(models.Reformer.key == c1.reformer)
+    ).one()
+    db_session.refresh(machine)
+    assert machine.in_service
+
+
+def test_a_free_reformer_goes_out_of_service(db_session):
+    stored(db_session, studio_week(clients=[client("c1", availability=MONDAY)]))
+    solved = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    the_plan = store.load_plan(session=db_session, plan_id=solved.id)
+    used = {a.reformer for a in the_plan.allocations}
+    free = next(r for r in ("R1", "R2", "R3") if r not in used)
+    set_reformer_in_service(session=db_session, week_start=WEEK, reformer=free, in_service=False)
+    the_week = store.load_week(session=db_session, week_start=WEEK)
+    assert free not in {r.id for r in the_week.venues[0].rooms[0].reformers_in_service}
+
+
+def test_an_instructor_cannot_be_made_unavailable_when_teaching(db_session, solved):
+    tuesday_only = [(at("tue", "09:00"), at("tue", "12:00"), ["hitchin"])]
+    with pytest.raises(RuleBroken, match="Rule 2: Its instructor teaches its class type"):
+        set_instructor_availability(
+            session=db_session, week_start=WEEK, instructor="jo", windows=tuesday_only
+        )
+    jo = store.load_week(session=db_session, week_start=WEEK).instructors[0]
+    assert any(w.start < at("tue", "00:00") for w in jo.availability)
+
+
+def test_a_pinned_place_cannot_be_moved_with_rule_11(db_session, solved):
+    c5 = place_of(db_session, solved, "c5")
+    pin_place(session=db_session, plan_id=solved.id, client="c5", session_key=c5.session)
+    pinned = store.load_week(session=db_session, week_start=WEEK)
+    assert [(p.client, p.session, p.reformer) for p in pinned.pinned_allocations] == [
+        ("c5", c5.session, c5.reformer)
+    ]
+    assert [p.id for p in pinned.pinned_sessions] == [c5.session]
+    sessions = store.load_plan(session=db_session, plan_id=solved.id).sessions
+    other = next(s for s in sessions if s.id != c5.session)
+    with pytest.raises(RuleBroken, match="Rule 11: Pinned sessions run exactly as given"):
+        move_client(
+            session=db_session,
+            plan_id=solved.id,
+            client="c5",
+            from_session=c5.session,
+            to_session=other.id,
+        )
+
+
+def test_a_session_below_min_size_cannot_be_unpinned_with_rule_6(db_session):
+    pinned = pinned_session(day="mon", start="09:30")
+    stored(
+        db_session,
+        studio_week(
+            clients=[client("c1", availability=MONDAY)],
+            class_types=[class_type("reformer", min_size=2)],
+            pinned_sessions=[pinned],
+        ),
+    )
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    checked_plan(db_session, row.id)
+    with pytest.raises(RuleBroken, match="Rule 6: A session that runs has at least `min_size`"):
+        unpin_session(session=db_session, week_start=WEEK, session_key=pinned.id)
+    assert [p.id for p in store.load_week(session=db_session, week_start=WEEK).pinned_sessions] == [
+        pinned.id
+    ]
+
+
+def test_background_solve_reports_progress_and_finishes_with_a_checked_plan(
+    db_session, database_url
+):
+    stored(db_session, studio_week())
+    run_id = start_background_solve(week_start=WEEK, time_limit=SECONDS, database_url=database_url)
+    deadline = time.monotonic() + 60
+    state = run_state(session=db_session, run_id=run_id)
+    while not state["done"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+        state = run_state(session=db_session, run_id=run_id)
+    assert state["status"] == "succeeded", state["error"]
+    assert state["progress"]["objective"] >= 1
+    assert state["result"]["priority_places"] == 5
+    checked_plan(db_session, state["plan_id"])
