@@ -1,7 +1,569 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1, described by the OpenAPI 3 document at /api/v1/openapi.json.
+
+The same authorisation as the pages: the timetable is public; a plan with its
+allocations is the owner's; a client reads their own places only (anyone
+else's are "not found", so an id reveals nothing); an anonymous caller asking
+for anything personal gets 401. Every error is a JSON body `{"error", "message"}`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.exceptions import HTTPException
+
+from scheduler import models
+from scheduler.client_week import Place, client_week, default_week, published_weeks
+from scheduler.interchange import plan_to_json
+from scheduler.models import utcnow
+from scheduler.store import find_plan, load_plan
+from scheduler.timetable import TimetableSession, week_timetable
+from solver.domain import DAYS
+from web.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+API_VERSION = "1.0.0"
+
+
+class ApiError(HTTPException):
+    """An error answered as JSON."""
+
+    def __init__(self, code: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.error = error
+
+
+@bp.errorhandler(HTTPException)
+def _json_error(exc: HTTPException) -> Any:
+    error = getattr(exc, "error", None) or (exc.name or "error").lower().replace(" ", "_")
+    return jsonify(error=error, message=exc.description), exc.code
+
+
+def _unauthorised() -> ApiError:
+    return ApiError(401, "unauthorized", "Sign in to read this.")
+
+
+def _not_found(what: str = "Nothing here.") -> ApiError:
+    return ApiError(404, "not_found", what)
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Anyone signed in (owner or client); an anonymous caller gets 401."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            raise _unauthorised()
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _is_owner() -> bool:
+    return bool(getattr(current_user, "is_owner", False))
+
+
+def _monday(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _not_found(f"No week starts on {text!r}.") from None
+
+
+# --- Weeks and the public timetable -----------------------------------------------------------
+
+
+@bp.get("/weeks")
+def weeks() -> Any:
+    """Every stored week, with its current published plan version (null if none)."""
+    session = get_session()
+    rows = session.exec(select(models.Week).order_by(models.Week.week_start)).all()
+    listed = []
+    for week in rows:
+        plan = find_plan(session=session, week_start=week.week_start, status="published")
+        listed.append(
+            {
+                "week_start": week.week_start.isoformat(),
+                "timezone": week.timezone,
+                "published_version": plan.version if plan else None,
+                "published_at": plan.published_at.isoformat() if plan else None,
+            }
+        )
+    return jsonify(weeks=listed)
+
+
+@bp.get("/weeks/<week_start>/sessions")
+def week_sessions(week_start: str) -> Any:
+    """The week's published sessions with places taken and spaces left; no client names."""
+    table = week_timetable(session=get_session(), week_start=_monday(week_start))
+    if table is None:
+        raise _not_found(f"No week starts on {week_start}.")
+    return jsonify(
+        week_start=table.week_start.isoformat(),
+        published_version=table.version,
+        sessions=[_session_json(s) for s in table.sessions],
+    )
+
+
+def _session_json(s: TimetableSession) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "class_type": s.class_type,
+        "class_name": s.class_name,
+        "venue": s.venue,
+        "venue_name": s.venue_name,
+        "room": s.room,
+        "instructor": s.instructor,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "capacity": s.capacity,
+        "taken": s.taken,
+        "spaces_left": s.spaces_left,
+    }
+
+
+@bp.get("/weeks/<week_start>/plan")
+@signed_in
+def week_plan(week_start: str) -> Any:
+    """The owner's full plan of the week (`reformer-plan/1` with client names).
+
+    `?status=draft|published` or `?version=N` picks one; by default the latest plan.
+    """
+    if not _is_owner():
+        raise _not_found()
+    session = get_session()
+    monday = _monday(week_start)
+    status = request.args.get("status")
+    if status not in (None, *models.PLAN_STATUSES):
+        raise ApiError(400, "bad_request", "status is draft or published.")
+    version = request.args.get("version")
+    if version is not None and not version.isdigit():
+        raise ApiError(400, "bad_request", "version is a whole number.")
+    row = find_plan(
+        session=session,
+        week_start=monday,
+        status=status,
+        version=int(version) if version else None,
+    )
+    if row is None:
+        raise _not_found(f"No such plan for the week of {week_start}.")
+    document = plan_to_json(load_plan(session=session, plan_id=row.id))
+    names = {
+        c.key: c.name
+        for c in session.exec(select(models.Client).where(models.Client.week_id == row.week_id))
+    }
+    for allocation in document["allocations"]:
+        allocation["client_name"] = names.get(allocation["client"])
+    return jsonify(
+        week_start=monday.isoformat(),
+        version=row.version,
+        status=row.status,
+        published_at=row.published_at.isoformat() if row.published_at else None,
+        plan=document,
+    )
+
+
+# --- A client's places ------------------------------------------------------------------------
+
+
+@bp.get("/me/allocations")
+@signed_in
+def my_allocations() -> Any:
+    """The signed-in client's places in a published week (`?week=YYYY-MM-DD`, default: now)."""
+    if not getattr(current_user, "is_client", False):
+        raise _not_found("Only a client has places of their own.")
+    return _allocations_of(current_user.key)
+
+
+@bp.get("/clients/<client_id>/allocations")
+@signed_in
+def client_allocations(client_id: str) -> Any:
+    """A client's places: the owner may read anyone's, a client only their own."""
+    if not _is_owner() and not (
+        getattr(current_user, "is_client", False) and current_user.key == client_id
+    ):
+        raise _not_found(f"No client {client_id}.")
+    exists = get_session().exec(select(models.Client).where(models.Client.key == client_id)).first()
+    if exists is None:
+        raise _not_found(f"No client {client_id}.")
+    return _allocations_of(client_id)
+
+
+def _allocations_of(client_key: str) -> Any:
+    session = get_session()
+    asked = request.args.get("week")
+    week_start = _monday(asked) if asked else default_week(session=session, today=utcnow().date())
+    view = (
+        client_week(session=session, client_key=client_key, week_start=week_start)
+        if week_start
+        else None
+    )
+    if view is None:
+        if asked:
+            raise _not_found(f"No week starts on {asked}.")
+        return jsonify(
+            client=client_key,
+            week_start=None,
+            published=False,
+            allocations=[],
+            unplaced=[],
+            weeks=[],
+        )
+    return jsonify(
+        client=client_key,
+        week_start=view.week_start.isoformat(),
+        published=view.published,
+        allocations=[_place_json(p) for p in view.places],
+        unplaced=[
+            {"class_names": list(u.class_names), "missing": u.missing, "reasons": list(u.reasons)}
+            for u in view.unmet
+        ],
+        weeks=[w.isoformat() for w in published_weeks(session=session)],
+    )
+
+
+def _place_json(p: Place) -> dict[str, Any]:
+    return {
+        "session": p.session_id,
+        "class_name": p.class_name,
+        "day": DAYS[p.start.weekday()],
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "venue": p.venue,
+        "room": p.room,
+        "instructor": p.instructor,
+        "reformer": p.reformer,
+    }
+
+
+# --- The OpenAPI document ---------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """This API described as OpenAPI 3.1."""
+    return jsonify(openapi_document())
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, **_json_content(_ref("Error"))}
+
+
+_WEEK_PARAM = {
+    "name": "week_start",
+    "in": "path",
+    "required": True,
+    "description": "The Monday the week starts on.",
+    "schema": {"type": "string", "format": "date"},
+}
+_WEEK_QUERY = {
+    "name": "week",
+    "in": "query",
+    "required": False,
+    "description": "The Monday of the week; by default this week or the next published one.",
+    "schema": {"type": "string", "format": "date"},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of every endpoint of this blueprint."""
+    string, integer = {"type": "string"}, {"type": "integer"}
+    nullable_string = {"type": ["string", "null"]}
+    schemas = {
+        "Error": {
+            "type": "object",
+            "required": ["error", "message"],
+            "properties": {"error": string, "message": string},
+        },
+        "WeekSummary": {
+            "type": "object",
+            "required": ["week_start", "timezone", "published_version", "published_at"],
+            "properties": {
+                "week_start": {"type": "string", "format": "date"},
+                "timezone": string,
+                "published_version": {"type": ["integer", "null"]},
+                "published_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
+        "TimetableSession": {
+            "type": "object",
+            "required": [
+                "id",
+                "class_type",
+                "class_name",
+                "venue",
+                "start",
+                "end",
+                "capacity",
+                "taken",
+                "spaces_left",
+            ],
+            "properties": {
+                "id": string,
+                "class_type": string,
+                "class_name": string,
+                "venue": string,
+                "venue_name": string,
+                "room": string,
+                "instructor": string,
+                "start": {"type": "string", "format": "date-time"},
+                "end": {"type": "string", "format": "date-time"},
+                "capacity": integer,
+                "taken": integer,
+                "spaces_left": integer,
+            },
+        },
+        "Place": {
+            "type": "object",
+            "required": ["session", "class_name", "day", "start", "end", "venue", "reformer"],
+            "properties": {
+                "session": string,
+                "class_name": string,
+                "day": {
+                    "type": "string",
+                    "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                },
+                "start": {"type": "string", "format": "date-time"},
+                "end": {"type": "string", "format": "date-time"},
+                "venue": string,
+                "room": string,
+                "instructor": string,
+                "reformer": nullable_string,
+            },
+        },
+        "ClientWeek": {
+            "type": "object",
+            "required": ["client", "week_start", "published", "allocations", "unplaced"],
+            "properties": {
+                "client": string,
+                "week_start": {"type": ["string", "null"], "format": "date"},
+                "published": {"type": "boolean"},
+                "allocations": {"type": "array", "items": _ref("Place")},
+                "unplaced": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "class_names": {"type": "array", "items": string},
+                            "missing": integer,
+                            "reasons": {"type": "array", "items": string},
+                        },
+                    },
+                },
+                "weeks": {"type": "array", "items": {"type": "string", "format": "date"}},
+            },
+        },
+        "PlanDocument": {
+            "type": "object",
+            "description": "A `reformer-plan/1` document; each allocation adds `client_name`.",
+            "required": ["format", "sessions", "allocations", "unplaced", "objective", "status"],
+            "properties": {
+                "format": {"const": "reformer-plan/1"},
+                "sessions": {"type": "array", "items": {"type": "object"}},
+                "allocations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["client", "session", "reformer"],
+                        "properties": {
+                            "client": string,
+                            "client_name": nullable_string,
+                            "session": string,
+                            "reformer": nullable_string,
+                        },
+                    },
+                },
+                "unplaced": {"type": "array", "items": {"type": "object"}},
+                "objective": {"type": "object"},
+                "bound": {"type": ["integer", "null"]},
+                "status": string,
+                "solve_seconds": {"type": "number"},
+            },
+        },
+    }
+    signed_in_only = {"401": _error("Not signed in.")}
+    paths = {
+        "/weeks": {
+            "get": {
+                "operationId": "listWeeks",
+                "summary": "Every stored week with its published plan version.",
+                "security": [{}],
+                "responses": {
+                    "200": {
+                        "description": "The weeks, earliest first.",
+                        **_json_content(
+                            {
+                                "type": "object",
+                                "required": ["weeks"],
+                                "properties": {
+                                    "weeks": {"type": "array", "items": _ref("WeekSummary")}
+                                },
+                            }
+                        ),
+                    }
+                },
+            }
+        },
+        "/weeks/{week_start}/sessions": {
+            "get": {
+                "operationId": "listWeekSessions",
+                "summary": "The week's published sessions with spaces left (no client names).",
+                "security": [{}],
+                "parameters": [_WEEK_PARAM],
+                "responses": {
+                    "200": {
+                        "description": "The published timetable; empty if nothing is published.",
+                        **_json_content(
+                            {
+                                "type": "object",
+                                "required": ["week_start", "published_version", "sessions"],
+                                "properties": {
+                                    "week_start": {"type": "string", "format": "date"},
+                                    "published_version": {"type": ["integer", "null"]},
+                                    "sessions": {
+                                        "type": "array",
+                                        "items": _ref("TimetableSession"),
+                                    },
+                                },
+                            }
+                        ),
+                    },
+                    "404": _error("No such week."),
+                },
+            }
+        },
+        "/weeks/{week_start}/plan": {
+            "get": {
+                "operationId": "getWeekPlan",
+                "summary": "The owner's full plan of the week, with client names.",
+                "parameters": [
+                    _WEEK_PARAM,
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": list(models.PLAN_STATUSES)},
+                    },
+                    {
+                        "name": "version",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The plan and its version.",
+                        **_json_content(
+                            {
+                                "type": "object",
+                                "required": ["week_start", "version", "status", "plan"],
+                                "properties": {
+                                    "week_start": {"type": "string", "format": "date"},
+                                    "version": integer,
+                                    "status": {"type": "string", "enum": ["draft", "published"]},
+                                    "published_at": {
+                                        "type": ["string", "null"],
+                                        "format": "date-time",
+                                    },
+                                    "plan": _ref("PlanDocument"),
+                                },
+                            }
+                        ),
+                    },
+                    "400": _error("A malformed status or version."),
+                    **signed_in_only,
+                    "404": _error("No such plan, or the caller is not the owner."),
+                },
+            }
+        },
+        "/me/allocations": {
+            "get": {
+                "operationId": "getMyAllocations",
+                "summary": "The signed-in client's places in a published week.",
+                "parameters": [_WEEK_QUERY],
+                "responses": {
+                    "200": {
+                        "description": "The client's week.",
+                        **_json_content(_ref("ClientWeek")),
+                    },
+                    **signed_in_only,
+                    "404": _error("No such week, or the caller is not a client."),
+                },
+            }
+        },
+        "/clients/{client_id}/allocations": {
+            "get": {
+                "operationId": "getClientAllocations",
+                "summary": "A client's places: the owner reads anyone's, a client their own.",
+                "parameters": [
+                    {
+                        "name": "client_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    _WEEK_QUERY,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The client's week.",
+                        **_json_content(_ref("ClientWeek")),
+                    },
+                    **signed_in_only,
+                    "404": _error("No such client or week, or another client's."),
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document.",
+                "security": [{}],
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI document.",
+                        **_json_content({"type": "object"}),
+                    }
+                },
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Reformer studio API",
+            "version": API_VERSION,
+            "description": "Weeks, the published timetable, plans and a client's own places.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"signInCookie": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "signInCookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The session cookie set by signing in on the site.",
+                }
+            },
+        },
+    }

@@ -1,0 +1,122 @@
+"""A small studio with a published week, for the client, public, API and browser tests.
+
+Two venues (Hitchin with a 3-reformer studio, Stevenage with a mat hall), one
+instructor, and three clients: Ann and Bea share Monday's reformer class (Ann
+on R2, Bea on R1), Ann also has Wednesday's mat class, and Cat's want is unmet.
+The hand-made plan is checked against the hard rules before it is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlmodel import Session
+
+from scheduler.store import coming_monday, save_plan, save_week
+from solver.checker import check_plan
+from solver.domain import Plan, Unplaced, Week
+from tests.builders import (
+    allocation,
+    class_type,
+    client,
+    instructor,
+    plan,
+    room,
+    session,
+    venue,
+    want,
+    week,
+)
+
+ANN, BEA, CAT = "c-ann", "c-bea", "c-cat"
+EMAILS = {ANN: "ann@example.com", BEA: "bea@example.com", CAT: "cat@example.com"}
+CAT_REASON = "every mat class in the client's hours is full"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    week: Week
+    plan: Plan
+    week_start: date
+
+
+def studio_week(week_start: date) -> Week:
+    """The small studio's week starting `week_start`."""
+    venues = [
+        venue("hitchin", rooms=[room("hitchin-studio", reformers=3, mat_spaces=6)], name="Hitchin"),
+        venue(
+            "stevenage",
+            rooms=[room("stevenage-hall", reformers=0, mat_spaces=12)],
+            name="Stevenage",
+        ),
+    ]
+    class_types = [
+        class_type("reformer", name="Reformer"),
+        class_type("mat", name="APPI Mat"),
+        class_type("121-reformer", name="1-2-1 Reformer"),
+    ]
+    clients = [
+        replace(
+            client(
+                ANN,
+                wants=[want("reformer", 1), want("mat", 1)],
+                venues=["hitchin", "stevenage"],
+                name="Ann Archer",
+            ),
+            email=EMAILS[ANN],
+        ),
+        replace(client(BEA, name="Bea Brown"), email=EMAILS[BEA]),
+        replace(
+            client(
+                CAT,
+                wants=[want("mat", 1)],
+                availability=[("fri", "07:00", "08:00")],
+                name="Cat Cole",
+            ),
+            email=EMAILS[CAT],
+        ),
+    ]
+    return week(
+        venues=venues,
+        class_types=class_types,
+        instructors=[
+            instructor(
+                "jo",
+                teaches=["reformer", "mat", "121-reformer"],
+                venues=["hitchin", "stevenage"],
+                name="Jo Evans",
+            )
+        ],
+        travel={("hitchin", "stevenage"): 20},
+        clients=clients,
+        week_start=week_start.isoformat(),
+    )
+
+
+def studio_plan() -> Plan:
+    """Monday's reformer class at Hitchin (Bea R1, Ann R2), Wednesday's mat at Stevenage (Ann)."""
+    monday = session("reformer", "mon", "09:30", room="hitchin-studio", venue="hitchin")
+    wednesday = session("mat", "wed", "18:00", room="stevenage-hall", venue="stevenage")
+    made = plan(
+        [monday, wednesday],
+        [allocation(BEA, monday, "R1"), allocation(ANN, monday, "R2"), allocation(ANN, wednesday)],
+    )
+    return replace(made, unplaced=(Unplaced(CAT, ("mat",), 1, (CAT_REASON,)),))
+
+
+def seed_studio(db: Session, week_start: date | None = None, publish: bool = True) -> Seeded:
+    """Store the studio's week and (published, by default) its plan; commits."""
+    week_start = week_start or coming_monday()
+    the_week = studio_week(week_start)
+    the_plan = studio_plan()
+    assert check_plan(the_week, the_plan) == []
+    save_week(session=db, week=the_week)
+    save_plan(
+        session=db,
+        week_start=week_start,
+        plan=the_plan,
+        status="published" if publish else "draft",
+    )
+    db.commit()
+    return Seeded(the_week, the_plan, week_start)
