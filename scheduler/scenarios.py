@@ -837,3 +837,54 @@ def execute_scenario_run(
         run.finished_at = db.utcnow()
         session.add(run)
         session.commit()
+
+
+def stored_scenarios(*, session: Session) -> list[tuple[db.Scenario, date | None, int | None]]:
+    """Every stored scenario by name, with its base week's Monday and its latest finished run."""
+    rows = session.exec(select(db.Scenario).order_by(db.Scenario.name)).all()
+    weeks = {w.id: w.week_start for w in session.exec(select(db.Week)).all()}
+    latest: dict[int, int] = {}
+    finished = select(db.SolveRun).where(
+        db.SolveRun.scenario_id.is_not(None), db.SolveRun.status == "succeeded"
+    )
+    for run in session.exec(finished.order_by(db.SolveRun.id)).all():
+        if (run.result or {}).get("format") == "reformer-scenario-result/1":
+            latest[run.scenario_id] = run.id
+    return [(row, weeks.get(row.base_week_id), latest.get(row.id)) for row in rows]
+
+
+def scenario_runs(*, session: Session, scenario_id: int) -> list[db.SolveRun]:
+    """A scenario's runs and sweeps, newest first."""
+    query = (
+        select(db.SolveRun)
+        .where(db.SolveRun.scenario_id == scenario_id)
+        .order_by(db.SolveRun.id.desc())
+    )
+    return list(session.exec(query).all())
+
+
+def run_state(*, session: Session, run_id: int) -> dict | None:
+    """What a page polling a scenario run needs: status, progress, and any error."""
+    run = session.get(db.SolveRun, run_id)
+    if run is None or run.scenario_id is None:
+        return None
+    progress = run.progress or {}
+    return {
+        "id": run.id,
+        "scenario": run.scenario_id,
+        "status": run.status,
+        "fraction": progress.get("fraction", 0.0),
+        "stage": progress.get("stage", ""),
+        "error": run.error,
+        "done": run.status in ("succeeded", "failed"),
+    }
+
+
+def delete_scenario(*, session: Session, scenario_id: int) -> None:
+    """Forget a scenario and its runs (live data is untouched)."""
+    row = session.get(db.Scenario, scenario_id)
+    if row is not None:
+        for run in scenario_runs(session=session, scenario_id=scenario_id):
+            session.delete(run)
+        session.delete(row)
+        session.commit()

@@ -1,0 +1,221 @@
+"""The what-if pages: owner only, CSRF-guarded, run in the background, live data untouched."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+from scheduler import models, store
+from scheduler.accounts import add_instructor
+from scheduler.scenarios import SCENARIO_FORMAT
+from tests.builders import client, pinned_session, reformer, room, venue, want, week
+from web import create_app
+
+EMAIL, PASSWORD = "owner@example.com", "a long enough password"
+PREFIX = "/owner/scenarios"
+
+
+def small_week():
+    """Hitchin with two reformers and four pinned classes; eight clients want more than fits."""
+    times = [("mon", "09:30"), ("mon", "18:00"), ("wed", "09:30"), ("wed", "18:00")]
+    return week(
+        venues=[venue(rooms=[room("hitchin-studio", reformers=[reformer("R1"), reformer("R2")])])],
+        clients=[client(f"c{i}", wants=[want("reformer", 2)]) for i in range(8)],
+        pinned_sessions=[pinned_session("reformer", day, start) for day, start in times],
+        only_pinned_sessions=True,
+    )
+
+
+@pytest.fixture
+def app(engine, db_session, database_url):
+    store.save_week(session=db_session, week=small_week(), class_type_prices={"reformer": 1800})
+    add_instructor(session=db_session, email=EMAIL, password=PASSWORD, name="Jo")
+    db_session.commit()
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+
+
+def token(page: bytes) -> str:
+    match = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    assert match, "the page has no CSRF token"
+    return match.group(1).decode()
+
+
+@pytest.fixture
+def owner(app):
+    browser = app.test_client()
+    page = browser.get("/auth/sign-in").data
+    response = browser.post(
+        "/auth/sign-in", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token(page)}
+    )
+    assert response.status_code == 302
+    return browser
+
+
+def scenario_document(count: int = 1) -> dict:
+    return {
+        "format": SCENARIO_FORMAT,
+        "name": f"{count} more reformers",
+        "base": {"week_start": "2026-11-30"},
+        "changes": [{"kind": "add_reformers", "room": "hitchin-studio", "count": count}],
+    }
+
+
+def create(owner, **fields) -> object:
+    page = owner.get(f"{PREFIX}/").data
+    data = {
+        "name": "One more reformer",
+        "week_start": "2026-11-30",
+        "changes": '[{"kind": "add_reformers", "room": "hitchin-studio", "count": 1}]',
+        "csrf_token": token(page),
+        **fields,
+    }
+    return owner.post(f"{PREFIX}/", data=data)
+
+
+def scenario_id(response) -> int:
+    return int(re.search(rf"{PREFIX}/(\d+)", response.headers["Location"]).group(1))
+
+
+def wait_for(owner, run_url: str, seconds: float = 120) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = owner.get(f"{run_url}.json").get_json()
+        if state["done"]:
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"the run at {run_url} did not finish in {seconds} s")
+
+
+def live_rows(engine) -> dict:
+    """Every row of every table a scenario must not write to."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(map(repr, connection.execute(select(table)).all()))
+            for table in SQLModel.metadata.sorted_tables
+            if table.name not in ("scenario", "solve_run")
+        }
+
+
+def test_pages_are_for_the_signed_in_owner_only(app):
+    anonymous = app.test_client()
+    for url in (f"{PREFIX}/", f"{PREFIX}/1", f"{PREFIX}/runs/1", f"{PREFIX}/runs/1.json"):
+        response = anonymous.get(url)
+        assert response.status_code == 302
+        assert "/auth/sign-in" in response.headers["Location"]
+    assert anonymous.post(f"{PREFIX}/1/run").status_code in (302, 400)
+
+
+def test_a_form_without_its_csrf_token_is_refused(owner, engine):
+    response = owner.post(
+        f"{PREFIX}/",
+        data={"name": "x", "week_start": "2026-11-30", "changes": "[]"},
+    )
+    assert response.status_code == 400
+    with engine.connect() as connection:
+        assert connection.execute(select(models.Scenario)).all() == []
+
+
+def test_the_owner_creates_a_scenario_from_the_form(owner):
+    response = create(owner)
+    assert response.status_code == 302
+    page = owner.get(response.headers["Location"]).data.decode()
+    assert "One more reformer" in page
+    assert "add_reformers" in page and "hitchin-studio" in page
+    assert "£18.00" in page  # priced from the base week's class types
+
+
+def test_a_broken_change_is_refused_with_its_json_path(owner):
+    response = create(owner, changes='[{"kind": "add_reformers", "room": "atlantis"}]')
+    assert response.status_code == 400
+    page = response.data.decode()
+    assert "$.changes[0].count: is required" in page
+    response = create(owner, changes="[{")
+    assert response.status_code == 400
+    assert "Not valid JSON" in response.data.decode()
+
+
+def test_the_owner_uploads_a_scenario_file_and_downloads_it_back(owner):
+    page = owner.get(f"{PREFIX}/").data
+    response = owner.post(
+        f"{PREFIX}/upload",
+        data={
+            "csrf_token": token(page),
+            "document": (io.BytesIO(json.dumps(scenario_document(2)).encode()), "s.json"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    downloaded = owner.get(f"{PREFIX}/{scenario_id(response)}.json").get_json()
+    assert downloaded["changes"] == scenario_document(2)["changes"]
+    assert downloaded["base"] == {"week_start": "2026-11-30"}
+
+
+def test_a_run_solves_in_the_background_and_leaves_live_data_alone(owner, engine):
+    sid = scenario_id(create(owner))
+    before = live_rows(engine)
+    detail = owner.get(f"{PREFIX}/{sid}").data
+    response = owner.post(
+        f"{PREFIX}/{sid}/run", data={"time_limit": "2", "csrf_token": token(detail)}
+    )
+    assert response.status_code == 302
+    run_url = response.headers["Location"]
+    state = wait_for(owner, run_url)
+    assert state["status"] == "succeeded", state["error"]
+    page = owner.get(run_url).data.decode()
+    assert "Base" in page and "Scenario" in page and "FCFS" in page
+    assert "By venue" in page
+    assert live_rows(engine) == before
+    with engine.connect() as connection:
+        run = connection.execute(select(models.SolveRun)).one()
+    assert run.result["base"]["optimiser"]["places"] == 8
+    assert run.result["result"]["optimiser"]["places"] == 12
+    assert run.result["result"]["optimiser"]["revenue"] == 12 * 18
+
+    compare = owner.get(f"{PREFIX}/compare?run={state['id']}").data.decode()
+    assert "One more reformer" in compare and "Base, week of 2026-11-30" in compare
+
+
+def test_a_sweep_draws_its_chart_on_the_page(owner):
+    sid = scenario_id(create(owner))
+    detail = owner.get(f"{PREFIX}/{sid}").data
+    response = owner.post(
+        f"{PREFIX}/{sid}/sweep",
+        data={
+            "path": "changes[0].count",
+            "values": "0, 1, 2",
+            "time_limit": "2",
+            "csrf_token": token(detail),
+        },
+    )
+    run_url = response.headers["Location"]
+    state = wait_for(owner, run_url)
+    assert state["status"] == "succeeded", state["error"]
+    page = owner.get(run_url).data.decode()
+    assert f"{run_url}/chart.svg" in page
+    chart = owner.get(f"{run_url}/chart.svg")
+    assert chart.mimetype == "image/svg+xml" and b"Priority places" in chart.data
+    assert owner.get(f"{run_url}/chart.png").data.startswith(b"\x89PNG")
+
+
+def test_a_sweep_over_a_missing_field_is_refused_before_it_starts(owner):
+    sid = scenario_id(create(owner))
+    detail = owner.get(f"{PREFIX}/{sid}").data
+    response = owner.post(
+        f"{PREFIX}/{sid}/sweep",
+        data={"path": "changes[3].count", "values": "1", "time_limit": "2"}
+        | {"csrf_token": token(detail)},
+        follow_redirects=True,
+    )
+    assert "$.changes[3]: no such item in the scenario" in response.data.decode()
+
+
+def test_unknown_scenarios_and_runs_are_not_found(owner):
+    assert owner.get(f"{PREFIX}/999").status_code == 404
+    assert owner.get(f"{PREFIX}/runs/999").status_code == 404
+    assert owner.get(f"{PREFIX}/runs/999.json").status_code == 404
