@@ -208,11 +208,11 @@ def _night_lock(engine: Engine, night: date) -> Iterator[bool]:
 
 
 # The advisory lock is database-wide: key it by schema too, so schemas never share a night.
-_LOCK_KEY = "hashtext(current_schema() || ':nightly'), :night"
+_LOCK_KEY = "hashtext(current_schema() || :purpose), :night"
 
 
-def _key(night: date) -> dict[str, int]:
-    return {"night": night.toordinal()}
+def _key(night: date) -> dict[str, Any]:
+    return {"purpose": "/nightly", "night": night.toordinal()}
 
 
 def _try_advisory_lock(connection: Connection, night: date) -> bool:

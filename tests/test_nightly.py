@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select, update
+from sqlmodel import Session
 
-from scheduler.nightly import coming_week, night_for, nightly_trigger
+from scheduler import models, planning, store
+from scheduler.config import get_settings
+from scheduler.nightly import (
+    _night_lock,
+    coming_week,
+    mark_interrupted_runs,
+    night_for,
+    nightly_trigger,
+    recent_runs,
+    run_night,
+)
+from scheduler.planning import diff_plans
+from solver.checker import check_plan
+from solver.domain import Client, Plan, Week
+from solver.domain import Session as PlanSession
+from tests.builders import allocation, client, instructor, plan, session, week
+from tests.smtp_sink import SmtpSink, running_sink
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -68,3 +90,300 @@ def test_the_coming_week_is_the_first_that_has_not_begun():
     assert coming_week(date(2026, 11, 29)) == date(2026, 11, 30)  # Sunday night
     assert coming_week(date(2026, 11, 30)) == date(2026, 12, 7)  # Monday: that week has begun
     assert coming_week(date(2026, 11, 26)) == date(2026, 11, 30)  # Thursday
+
+
+# --- One night, in this process ---------------------------------------------------------------
+
+NIGHT = date(2026, 11, 26)  # a Thursday: its coming week is the builders' week of 30 November
+WEEK_START = "2026-11-30"
+MON = session("reformer", "mon", "09:30")
+TUE = session("reformer", "tue", "18:00")
+# Hours that leave the solver few places to look, so each solve is quick.
+MORNING = [("mon", "09:00", "12:00")]
+EVENING = [("tue", "17:00", "20:30")]
+
+
+def _client(id: str, availability=MORNING + EVENING) -> Client:
+    return replace(client(id, availability=availability), email=f"{id}@example.org")
+
+
+def _settings(database_url: str, sink: SmtpSink | None = None, auto_publish: bool = True):
+    env = {"DATABASE_URL": database_url, "AUTO_PUBLISH": "true" if auto_publish else "false"}
+    if sink is not None:
+        env |= {"SMTP_HOST": sink.host, "SMTP_PORT": str(sink.port), "SMTP_FROM": "studio@x.org"}
+    return get_settings(env)
+
+
+def _publish(db_session: Session, the_week: Week, the_plan: Plan) -> int:
+    """Store the week and publish `the_plan` for it (a valid plan); its plan id."""
+    assert check_plan(the_week, the_plan) == []
+    store.save_week(session=db_session, week=the_week)
+    row = store.save_plan(
+        session=db_session, week_start=the_week.week_start, plan=the_plan, status="published"
+    )
+    db_session.commit()
+    return row.id
+
+
+def _published(db_session: Session) -> tuple[int, Plan]:
+    db_session.expire_all()
+    row = store.published_plan(session=db_session, week_start=WEEK_START)
+    return row.id, store.load_plan(session=db_session, plan_id=row.id)
+
+
+def _places(the_plan: Plan) -> set[tuple[str, str, str | None]]:
+    return {(a.client, a.session, a.reformer) for a in the_plan.allocations}
+
+
+def _sessions_of(the_plan: Plan, client_id: str) -> list[PlanSession]:
+    by_id = {s.id: s for s in the_plan.sessions}
+    return [by_id[a.session] for a in the_plan.allocations if a.client == client_id]
+
+
+def _set(db_session: Session, model, where, **values) -> None:
+    db_session.execute(update(model).where(*where).values(**values))
+    db_session.commit()
+
+
+def _nightly_runs(db_session: Session) -> list[models.SolveRun]:
+    db_session.expire_all()
+    return recent_runs(session=db_session)
+
+
+def _studio_with_published_plan(db_session: Session) -> tuple[Week, Plan]:
+    """Monday 09:30: Ann R1, Bob R2, Cat R3. Tuesday 18:00: Dan R1, Eve R2."""
+    clients = [_client(id) for id in ("ann", "bob", "cat", "dan", "eve")]
+    the_week = week(clients=clients)
+    the_plan = plan(
+        [MON, TUE],
+        [
+            allocation("ann", MON, "R1"),
+            allocation("bob", MON, "R2"),
+            allocation("cat", MON, "R3"),
+            allocation("dan", TUE, "R1"),
+            allocation("eve", TUE, "R2"),
+        ],
+    )
+    _publish(db_session, the_week, the_plan)
+    return the_week, the_plan
+
+
+def test_a_resolve_after_cancellations_and_sign_ups_keeps_every_standing_place(
+    database_url, db_session
+):
+    the_week, before = _studio_with_published_plan(db_session)
+    # Two sign-ups, Fay on Monday mornings and Gus on Tuesday evenings; Bob cancels;
+    # reformer R3 (Cat's) goes out of service.
+    signed_up = replace(
+        the_week,
+        clients=the_week.clients
+        + (_client("fay", availability=MORNING), _client("gus", availability=EVENING)),
+    )
+    store.save_week(session=db_session, week=signed_up)
+    db_session.commit()
+    _set(db_session, models.Client, [models.Client.key == "bob"], active=False)
+    _set(db_session, models.Reformer, [models.Reformer.key == "R3"], in_service=False)
+
+    with running_sink() as sink:
+        outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "succeeded", outcome.message
+    _, after = _published(db_session)
+    now_week = store.load_week(session=db_session, week_start=WEEK_START)
+    assert check_plan(now_week, after) == []
+    # Every place that still stands is kept, to the reformer.
+    assert {("ann", MON.id, "R1"), ("dan", TUE.id, "R1"), ("eve", TUE.id, "R2")} <= _places(after)
+    # Cat keeps her class on another machine; Bob's place is gone; the sign-ups are placed.
+    [cat] = [a for a in after.allocations if a.client == "cat"]
+    assert (cat.session, cat.reformer) == (MON.id, "R2")
+    assert _sessions_of(after, "bob") == []
+    assert len(_sessions_of(after, "fay")) == 1 and len(_sessions_of(after, "gus")) == 1
+    # One e-mail to each client (still with the studio) whose places changed, and no one else.
+    changed = diff_plans(before, after).clients - {"bob"}
+    assert changed == {"cat", "fay", "gus"}
+    assert sorted(r.recipients[0] for r in sink.received) == sorted(
+        f"{c}@example.org" for c in changed
+    )
+    assert all(len(r.recipients) == 1 for r in sink.received)
+    [run] = _nightly_runs(db_session)
+    assert (run.status, run.night, run.kept, run.added, run.lost) == (
+        "succeeded",
+        NIGHT,
+        3,
+        2,
+        1,
+    )
+    assert run.result["emailed"] == sorted(changed)
+
+
+def test_an_instructors_absence_drops_their_class_and_reseats_its_clients(database_url, db_session):
+    instructors = [instructor("jo"), instructor("kim")]
+    clients = [_client(id) for id in ("ann", "dan", "eve")]
+    the_week = week(clients=clients, instructors=instructors)
+    tue_with_kim = replace(TUE, instructor="kim")
+    _publish(
+        db_session,
+        the_week,
+        plan(
+            [MON, tue_with_kim],
+            [
+                allocation("ann", MON, "R1"),
+                allocation("dan", tue_with_kim, "R1"),
+                allocation("eve", tue_with_kim, "R2"),
+            ],
+        ),
+    )
+    # Kim is away all Tuesday: she can teach only on Monday now.
+    away = replace(instructors[1], availability=instructors[1].availability[:1])
+    store.save_week(session=db_session, week=replace(the_week, instructors=(instructors[0], away)))
+    db_session.commit()
+
+    with running_sink() as sink:
+        outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "succeeded", outcome.message
+    _, after = _published(db_session)
+    assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), after) == []
+    assert ("ann", MON.id, "R1") in _places(after)
+    for reseated in ("dan", "eve"):
+        [their] = _sessions_of(after, reseated)
+        assert their.instructor == "jo" or their.start // 1440 == 0
+    assert sorted(r.recipients[0] for r in sink.received) == ["dan@example.org", "eve@example.org"]
+
+
+def test_without_auto_publish_the_night_leaves_a_draft_and_emails_nobody(database_url, db_session):
+    the_week, before = _studio_with_published_plan(db_session)
+    signed_up = replace(the_week, clients=the_week.clients + (_client("fay", MORNING),))
+    store.save_week(session=db_session, week=signed_up)
+    db_session.commit()
+    published_id, _ = _published(db_session)
+
+    with running_sink() as sink:
+        outcome = run_night(
+            settings=_settings(database_url, sink, auto_publish=False), night=NIGHT, time_limit=5
+        )
+
+    assert outcome.status == "succeeded", outcome.message
+    assert _published(db_session)[0] == published_id
+    draft = store.find_plan(session=db_session, week_start=WEEK_START, status="draft")
+    draft_plan = store.load_plan(session=db_session, plan_id=draft.id)
+    assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), draft_plan) == []
+    assert _places(before) <= _places(draft_plan)
+    assert sink.received == []
+
+
+def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
+    database_url, db_session, monkeypatch
+):
+    _studio_with_published_plan(db_session)
+    published_id, published = _published(db_session)
+
+    def broken_solver(*args, **kwargs):
+        raise RuntimeError("the optimiser fell over")
+
+    monkeypatch.setattr(planning, "solve", broken_solver)
+    with running_sink() as sink:
+        outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "failed"
+    assert _published(db_session) == (published_id, published)
+    [run] = _nightly_runs(db_session)
+    assert run.status == "failed"
+    assert "the optimiser fell over" in run.error
+    assert sink.received == []
+
+
+def test_a_second_attempt_at_the_same_night_is_a_no_op_that_says_so(database_url, db_session):
+    _studio_with_published_plan(db_session)
+    settings = _settings(database_url)
+
+    first = run_night(settings=settings, night=NIGHT, time_limit=5)
+    plans_after_first = _plan_versions(db_session)
+    second = run_night(settings=settings, night=NIGHT, time_limit=5)
+
+    assert first.status == "succeeded", first.message
+    assert second.status == "skipped"
+    assert f"the night of {NIGHT} already ran" in second.message
+    assert len(_nightly_runs(db_session)) == 1
+    assert _plan_versions(db_session) == plans_after_first
+
+
+def _plan_versions(db_session: Session) -> list[int]:
+    db_session.expire_all()
+    return list(db_session.execute(select(models.Plan.version)).scalars())
+
+
+def test_a_failed_night_runs_again_only_when_retried(database_url, db_session, monkeypatch):
+    _studio_with_published_plan(db_session)
+    settings = _settings(database_url)
+    real_solve = planning.solve
+    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "failed"
+    monkeypatch.setattr(planning, "solve", real_solve)
+
+    again = run_night(settings=settings, night=NIGHT, time_limit=5)
+    retried = run_night(settings=settings, night=NIGHT, time_limit=5, retry=True)
+
+    assert again.status == "skipped" and "--retry" in again.message
+    assert retried.status == "succeeded", retried.message
+    [run] = _nightly_runs(db_session)
+    assert (run.status, run.error) == ("succeeded", None)
+
+
+def test_a_run_left_running_by_a_dead_process_is_marked_interrupted(engine, db_session):
+    dead = _dead_pid()
+    db_session.add(
+        models.SolveRun(
+            kind="nightly", status="running", night=NIGHT, pid=dead, started_at=models.utcnow()
+        )
+    )
+    db_session.commit()
+
+    marked = mark_interrupted_runs(engine=engine)
+
+    [run] = _nightly_runs(db_session)
+    assert marked == [run.id]
+    assert run.status == "failed"
+    assert run.error.startswith(f"interrupted: process {dead}")
+    assert run.finished_at is not None
+
+
+def test_a_run_whose_process_is_alive_is_left_running(engine, db_session):
+    # This process holds the night as a live run does (the advisory lock on PostgreSQL).
+    with _night_lock(engine, NIGHT) as held:
+        assert held
+        db_session.add(
+            models.SolveRun(
+                kind="nightly",
+                status="running",
+                night=NIGHT,
+                pid=os.getpid(),
+                started_at=models.utcnow(),
+                heartbeat_at=models.utcnow(),
+            )
+        )
+        db_session.commit()
+
+        assert mark_interrupted_runs(engine=engine) == []
+
+    [run] = _nightly_runs(db_session)
+    assert run.status == "running"
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_both_fires_of_a_repeated_hour_belong_to_one_night():
+    # 01:30 happens twice on 25 October 2026; APScheduler fires at both.
+    trigger = nightly_trigger("01:30", "Europe/London")
+    fires = _fire_times(trigger, datetime(2026, 10, 24, 12, tzinfo=UTC), 3)
+    on_the_day = [f for f in fires if f.astimezone(LONDON).date() == date(2026, 10, 25)]
+
+    nights = {night_for(f, at="01:30", timezone="Europe/London") for f in on_the_day}
+
+    assert len(on_the_day) == 2
+    assert nights == {date(2026, 10, 25)}
