@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from solver.candidates import Slot, candidate_slots
 from solver.domain import Allocation, Objective, Plan, Session, Week
+from solver.explain import explain_unplaced
 from solver.model import Solution, WeekModel, build_model
 from solver.reformers import assign_reformers
 
@@ -144,15 +145,7 @@ def solve(
         status="OPTIMAL" if all(r.optimal for r in results) else "FEASIBLE",
         solve_seconds=time.monotonic() - started,
     )
-    return replace(plan, unplaced=_explain(week, plan))
-
-
-def _explain(week: Week, plan: Plan) -> tuple:
-    try:
-        from solver.explain import explain_unplaced
-    except ImportError:
-        return ()
-    return tuple(explain_unplaced(week, plan))
+    return replace(plan, unplaced=explain_unplaced(week, plan))
 
 
 def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | None) -> _PartResult:
