@@ -5,9 +5,13 @@ from __future__ import annotations
 import click
 
 from scheduler.commands.check import check
+from scheduler.commands.clients import client
 from scheduler.commands.data import clients, db, demo, export_week, import_week
 from scheduler.commands.nightly import nightly, runs, scheduler_command
 from scheduler.commands.scenario import scenario
+from scheduler.commands.solve import solve_command
 
 COMMANDS: list[click.Command] = [check, db, import_week, export_week, clients, demo, scenario]
 COMMANDS += [scheduler_command, nightly, runs]
+COMMANDS += [solve_command]
+COMMANDS += [client]
