@@ -685,17 +685,34 @@ def stored_prices(*, session: Session, week_id: int) -> dict[str, float]:
 
 def base_week_of(
     scenario: Scenario, *, base_file: str | None = None, session: Session | None = None
-) -> Week:
-    """The week a scenario changes: `base_file` if given, else its base file or stored week.
+) -> tuple[Week, dict[str, float]]:
+    """The week a scenario changes, and the prices per place its stored week carries.
 
-    A stored week is only read (in a session of its own unless one is given).
+    The week is `base_file` if given, else the scenario's base file or stored week
+    (only read, in a session of its own unless one is given). A file has no prices.
     """
     if base_file or scenario.base_file:
-        return load_week(base_file or scenario.base_file)
-    if session is not None:
-        return stored_week(session=session, week_start=scenario.base_week_start)[1]
-    with Session(get_engine()) as own:
-        return stored_week(session=own, week_start=scenario.base_week_start)[1]
+        return load_week(base_file or scenario.base_file), {}
+    if session is None:
+        with Session(get_engine()) as own:
+            return base_week_of(scenario, session=own)
+    row, week = stored_week(session=session, week_start=scenario.base_week_start)
+    return week, stored_prices(session=session, week_id=row.id)
+
+
+def open_scenario_file(
+    path: str | Path, *, base_file: str | None = None
+) -> tuple[dict, Scenario, Week]:
+    """A scenario file as its document and `Scenario`, checked against its base week.
+
+    Where the file sets no prices, the stored base week's prices are written into both.
+    """
+    scenario = load_scenario(path)
+    document = scenario_to_json(scenario)
+    week, stored = base_week_of(scenario, base_file=base_file)
+    if not scenario.prices and stored:
+        document["prices"] = stored
+    return document, parse_scenario(document, week), week
 
 
 def save_scenario(*, session: Session, document: Any) -> db.Scenario:
@@ -812,7 +829,7 @@ def execute_scenario_run(
 
         try:
             scenario = parse_scenario(document)
-            base = base_week_of(scenario, session=session)
+            base, _ = base_week_of(scenario, session=session)
             if sweep_path is None:
                 result = scenario_report.run_scenario(
                     scenario, base, time_limit=time_limit, on_progress=progress

@@ -31,25 +31,23 @@ def small_week():
     )
 
 
-def write_scenario(tmp_path: Path, base: dict, count: int = 1) -> Path:
+def write_scenario(tmp_path: Path, base: dict, prices: dict | None = None) -> Path:
     path = tmp_path / "scenario.json"
-    path.write_text(
-        json.dumps(
-            {
-                "format": SCENARIO_FORMAT,
-                "name": "One more reformer",
-                "base": base,
-                "prices": {"reformer": 18},
-                "changes": [{"kind": "add_reformers", "room": "hitchin-studio", "count": count}],
-            }
-        )
-    )
+    document = {
+        "format": SCENARIO_FORMAT,
+        "name": "One more reformer",
+        "base": base,
+        "changes": [{"kind": "add_reformers", "room": "hitchin-studio", "count": 1}],
+    }
+    if prices:
+        document["prices"] = prices
+    path.write_text(json.dumps(document))
     return path
 
 
 def with_week_file(tmp_path: Path) -> Path:
     (tmp_path / "week.json").write_text(json.dumps(week_to_json(small_week())))
-    return write_scenario(tmp_path, {"file": "week.json"})
+    return write_scenario(tmp_path, {"file": "week.json"}, prices={"reformer": 18})
 
 
 def database_state(engine: Engine) -> object:
@@ -84,15 +82,19 @@ def test_run_writes_the_result_beside_its_base(runner, tmp_path):
 def test_run_reads_a_stored_week_and_leaves_the_database_byte_for_byte(
     runner, engine, db_session, tmp_path
 ):
-    store.save_week(session=db_session, week=small_week())
+    store.save_week(session=db_session, week=small_week(), class_type_prices={"reformer": 1500})
     db_session.commit()
     scenario = write_scenario(tmp_path, {"week_start": "2026-11-30"})
     before = database_state(engine)
+    out = tmp_path / "result.json"
     result = runner.invoke(
-        cli, ["scenario", "run", str(scenario), "--time-limit", TIME_LIMIT], catch_exceptions=False
+        cli,
+        ["scenario", "run", str(scenario), "--time-limit", TIME_LIMIT, "--output", str(out)],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    assert "+4" in result.output  # two more places in each of the four classes
+    assert "+4" in result.output  # one more place in each of the four classes
+    assert json.loads(out.read_text())["result"]["optimiser"]["revenue"] == 12 * 15.0
     assert database_state(engine) == before
 
 

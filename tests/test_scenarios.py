@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from scheduler.charts import sweep_chart
+from scheduler.demo import demo_week
 from scheduler.interchange import parse_week, week_to_json
 from scheduler.scenario_report import measure, run_scenario, sweep, time_of_day
 from scheduler.scenarios import (
@@ -190,12 +192,15 @@ def test_sweep_values_read_as_numbers_where_they_are_numbers():
     assert [parse_value(v) for v in ("8", "-12.5", "raised")] == [8, -12.5, "raised"]
 
 
-def test_every_example_scenario_is_valid(tmp_path):
+def test_every_example_scenario_fits_the_demo_business():
+    demo = demo_week(week_start=date(2026, 11, 30))
     files = sorted(EXAMPLES.glob("*.json"))
     assert len(files) >= 4
     for path in files:
-        scenario = load_scenario(path)
-        assert scenario.changes, path.name
+        scenario = parse_scenario(json.loads(path.read_text()), demo)
+        changed = apply_changes(demo, scenario.changes)
+        assert changed != demo, path.name
+        assert parse_week(week_to_json(changed)) == changed, path.name
 
 
 # --- the changes, one pure function each ----------------------------------------------------

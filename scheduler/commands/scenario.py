@@ -5,14 +5,13 @@ Neither command writes to the database: the base week is only read.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from scheduler.interchange import WeekError, write_json
 from scheduler.scenario_report import BrokenPlanError, run_scenario, sweep
-from scheduler.scenarios import base_week_of, load_scenario, parse_value
+from scheduler.scenarios import open_scenario_file, parse_value
 
 # The rows of the comparison the CLI prints: (label, key in the figures).
 SUMMARY_ROWS = (
@@ -62,8 +61,7 @@ def run(
 ) -> None:
     """Solve the scenario in FILE and its base week; print them side by side, FCFS beside."""
     try:
-        loaded = load_scenario(file)
-        base = base_week_of(loaded, base_file=base_file)
+        _, loaded, base = open_scenario_file(file, base_file=base_file)
     except WeekError as exc:
         _fail(exc.errors)
     with click.progressbar(length=1000, label="Solving", show_percent=True) as bar:
@@ -129,11 +127,7 @@ def sweep_command(
     if not points:
         raise click.UsageError("--values names no value")
     try:
-        document = json.loads(Path(file).read_text())
-        loaded = load_scenario(file)
-        base = base_week_of(loaded, base_file=base_file)
-    except json.JSONDecodeError as exc:
-        _fail([f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"])
+        document, _, base = open_scenario_file(file, base_file=base_file)
     except WeekError as exc:
         _fail(exc.errors)
     with click.progressbar(length=len(points), label="Solving points") as bar:
