@@ -201,9 +201,9 @@ class _Context:
         level = row["level"].lower()
         if level not in self.levels:
             self.error(line, "level", f"'{row['level']}' is not one of {', '.join(self.levels)}")
+        if not row["venues"]:
+            self.error(line, "venues", "is required")
         venues = self._venues(line, "venues", row["venues"])
-        if not venues:
-            self.error(line, "venues", "names no venue")
         try:
             availability = parse_availability(row["availability"])
         except ValueError as exc:

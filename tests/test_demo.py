@@ -1,0 +1,110 @@
+"""The demo business: a valid, realistic week that the optimiser can plan."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from scheduler import models
+from scheduler.cli import cli
+from scheduler.demo import INSTRUCTOR_EMAILS, PRICES, demo_week
+from scheduler.interchange import normalise_week_json, parse_week, week_to_json
+from scheduler.store import coming_monday
+from solver.checker import check_plan
+from solver.solve import solve
+
+MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return demo_week(week_start=MONDAY, seed=1)
+
+
+def test_the_demo_is_a_valid_week(demo):
+    assert normalise_week_json(week_to_json(parse_week(week_to_json(demo)))) == normalise_week_json(
+        week_to_json(demo)
+    )
+
+
+def test_the_same_seed_gives_the_same_business_and_another_seed_other_clients(demo):
+    assert demo_week(week_start=MONDAY, seed=1) == demo
+    assert demo_week(week_start=MONDAY, seed=2).clients != demo.clients
+
+
+def test_the_two_studios_have_reformers_with_one_raised_and_baldock_has_mat_only(demo):
+    rooms = demo.rooms
+    for studio in ("stevenage-studio", "hitchin-studio"):
+        raised = [r for r in rooms[studio].reformers if "raised" in r.features]
+        assert len(raised) == 1
+    assert len(rooms["stevenage-studio"].reformers) == 12
+    assert 6 <= len(rooms["hitchin-studio"].reformers) <= 8
+    baldock = demo.venue_by_id["baldock"]
+    assert all(not room.reformers and room.mat_spaces > 0 for room in baldock.rooms)
+    assert 0 < len({w.day for w in baldock.open}) < 7
+
+
+def test_the_owner_teaches_everything_and_two_part_timers_teach_less(demo):
+    owner, *part_timers = demo.instructors
+    assert set(owner.teaches) == {c.id for c in demo.class_types}
+    assert len(part_timers) == 2
+    for instructor in part_timers:
+        assert instructor.max_week_minutes < owner.max_week_minutes
+        assert set(instructor.teaches) < set(owner.teaches)
+
+
+def test_about_250_clients_in_the_studio_s_usual_mix(demo):
+    clients = demo.clients
+    assert 200 <= len(clients) <= 300
+    back_care = [c for c in clients if any("back-care" in w.class_types for w in c.wants)]
+    assert any(c.cleared for c in back_care) and any(not c.cleared for c in back_care)
+    assert any(c.needs_intro for c in clients)
+    assert {c.priority for c in clients} >= {1, 3}
+    assert any("raised" in c.needs for c in clients)
+    starts = {w.start % 1440 for c in clients for w in c.availability}
+    assert min(starts) < 7 * 60 and max(starts) >= 17 * 60
+    assert any(w.day >= 5 for c in clients for w in c.availability)
+
+
+def test_every_address_is_on_an_example_domain(demo):
+    addresses = [c.email for c in demo.clients] + list(INSTRUCTOR_EMAILS.values())
+    assert all(a and a.rsplit("@", 1)[1] in ("example.com", "example.org") for a in addresses)
+    assert len(set(addresses)) == len(addresses)
+    assert all(c.phone.startswith("07700 900") for c in demo.clients)
+
+
+def test_the_optimiser_plans_the_demo_week_without_breaking_a_rule(demo):
+    plan = solve(demo, time_limit=5, workers=2)
+    assert check_plan(demo, plan) == []
+    assert len(plan.allocations) > len(demo.clients) // 2
+
+
+def test_reformer_demo_stores_the_business_with_prices_and_emails(engine, db_session, runner):
+    result = runner.invoke(cli, ["demo", "--week", MONDAY.isoformat(), "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    exported = runner.invoke(cli, ["export", "--week", MONDAY.isoformat()])
+    assert normalise_week_json(json.loads(exported.stdout)) == normalise_week_json(
+        week_to_json(demo_week(week_start=MONDAY, seed=1))
+    )
+    prices = dict(db_session.exec(select(models.ClassType.key, models.ClassType.price_pence)).all())
+    emails = dict(db_session.exec(select(models.Instructor.key, models.Instructor.email)).all())
+    assert prices == PRICES
+    assert emails == INSTRUCTOR_EMAILS
+
+
+def test_reformer_demo_defaults_to_the_coming_monday(engine, db_session, runner):
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    stored = db_session.exec(select(models.Week.week_start)).scalars().all()
+    assert stored == [coming_monday()]
+
+
+def test_the_coming_monday_is_always_after_today():
+    for offset in range(7):
+        today = date(2026, 11, 23 + offset)
+        monday = coming_monday(today)
+        assert monday.weekday() == 0
+        assert 1 <= (monday - today).days <= 7
