@@ -112,7 +112,9 @@ def percent(value: float | None) -> str:
 
 
 def seconds(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} s"
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 1 else f"{value:.1f} s"
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
