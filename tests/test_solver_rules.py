@@ -161,23 +161,32 @@ def test_rule_5_one_to_one_holds_one_client():
     assert len(plan.allocations) == 1
 
 
-def test_rule_6_session_runs_only_with_min_size_unless_pinned():
+def test_rule_6_session_runs_only_with_min_size():
+    monday_or_tuesday = [("mon", "09:00", "10:00"), ("tue", "09:00", "10:00")]
     w = week(
         class_types=[class_type("reformer", min_size=3)],
         clients=[
-            client("c1", availability=MONDAY_9_TO_10),
-            client("c2", availability=MONDAY_9_TO_10),
+            client("mon-1", availability=MONDAY_9_TO_10),
+            client("mon-2", availability=MONDAY_9_TO_10),
+            client("either", availability=monday_or_tuesday),
+            client("tue-1", availability=[("tue", "09:00", "10:00")]),
+            client("tue-2", availability=[("tue", "09:00", "10:00")]),
         ],
     )
-    assert solved(w).sessions == ()
+    plan = solved(w)
+    # Two classes of two would hold four; only one class of three may run.
+    assert len(plan.sessions) == 1
+    assert len(plan.allocations) == 3
 
+
+def test_rule_6_pinned_session_runs_below_min_size():
     pinned = pinned_session(day="mon", start="09:00")
-    w_pinned = week(
+    w = week(
         class_types=[class_type("reformer", min_size=3)],
         clients=[client("c1", availability=MONDAY_9_TO_10)],
         pinned_sessions=[pinned],
     )
-    plan = solved(w_pinned)
+    plan = solved(w)
     assert [s.id for s in plan.sessions] == [pinned.id]
     assert placed(plan) == {"c1"}
 
@@ -309,6 +318,7 @@ def test_rule_10_each_client_has_a_reformer_carrying_what_they_need():
 
 def test_rule_11_pinned_sessions_and_places_are_kept_to_the_reformer():
     pinned = pinned_session(day="mon", start="09:00")
+    nobody_comes = pinned_session(day="sun", start="07:00")
     w = week(
         venues=[venue(rooms=[room(reformers=[reformer("R1"), reformer("R2")])])],
         clients=[
@@ -316,12 +326,13 @@ def test_rule_11_pinned_sessions_and_places_are_kept_to_the_reformer():
             client("better-1", priority=3, availability=MONDAY_9_TO_10),
             client("better-2", priority=3, availability=MONDAY_9_TO_10),
         ],
-        pinned_sessions=[pinned],
+        pinned_sessions=[pinned, nobody_comes],
         pinned_allocations=[pinned_allocation("kept", pinned, reformer="R2")],
     )
     plan = solved(w)
-    assert [(s.id, s.start, s.instructor) for s in plan.sessions] == [
-        (pinned.id, at("mon", "09:00"), "jo")
+    assert sorted((s.id, s.start, s.instructor) for s in plan.sessions) == [
+        (pinned.id, at("mon", "09:00"), "jo"),
+        (nobody_comes.id, at("sun", "07:00"), "jo"),
     ]
     kept = [a for a in plan.allocations if a.client == "kept"]
     assert [(a.session, a.reformer) for a in kept] == [(pinned.id, "R2")]
