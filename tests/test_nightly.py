@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, update
 from sqlmodel import Session
 
 from scheduler import models, planning, store
+from scheduler.cli import cli
 from scheduler.config import get_settings
+from scheduler.db import get_engine
 from scheduler.nightly import (
+    JOB_ID,
     _night_lock,
     coming_week,
     mark_interrupted_runs,
@@ -23,6 +31,7 @@ from scheduler.nightly import (
     nightly_trigger,
     recent_runs,
     run_night,
+    start_scheduler,
 )
 from scheduler.planning import diff_plans
 from solver.checker import check_plan
@@ -387,3 +396,146 @@ def test_both_fires_of_a_repeated_hour_belong_to_one_night():
 
     assert len(on_the_day) == 2
     assert nights == {date(2026, 10, 25)}
+
+
+# --- The scheduler: misfires after the machine was off ----------------------------------------
+
+
+def _store_job_due_at(settings, due: datetime) -> None:
+    """Leave the nightly job in the database job store as a scheduler that then stopped would."""
+    jobs = SQLAlchemyJobStore(engine=get_engine(settings.database_url))
+    jobs.start(BackgroundScheduler(), "default")
+    jobs.add_job(
+        Job(
+            BackgroundScheduler(),
+            id=JOB_ID,
+            func="scheduler.nightly:scheduled_night",
+            trigger=nightly_trigger(settings.nightly_time, settings.nightly_timezone),
+            executor="default",
+            args=(),
+            kwargs={"time_limit": 5.0},
+            name="re-solve the coming week",
+            misfire_grace_time=1,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=due,
+        )
+    )
+
+
+def _wait_until(condition, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.2)
+    raise AssertionError("waited in vain")
+
+
+def _missed_night_settings(database_url, monkeypatch, hours_ago: float):
+    """Settings whose nightly hour passed `hours_ago`, set in the environment the job reads."""
+    hour = (datetime.now(UTC) - timedelta(hours=hours_ago)).astimezone(LONDON)
+    monkeypatch.setenv("NIGHTLY_TIME", f"{hour:%H:%M}")
+    monkeypatch.setenv("AUTO_PUBLISH", "true")
+    settings = get_settings()
+    due = hour.replace(second=0, microsecond=0)
+    return settings, due
+
+
+def test_nights_missed_while_the_machine_was_off_run_once_at_start_up(
+    database_url, engine, db_session, monkeypatch
+):
+    settings, due = _missed_night_settings(database_url, monkeypatch, hours_ago=1)
+    night = due.date()
+    the_week = week(clients=[_client("ann")], week_start=coming_week(night).isoformat())
+    store.save_week(session=db_session, week=the_week)
+    db_session.commit()
+    # The machine was off for three nights: the job was due three nights before this one.
+    _store_job_due_at(settings, due - timedelta(days=3))
+
+    scheduler = start_scheduler(settings, time_limit=5, grace=timedelta(hours=6))
+    try:
+        run = _wait_until(
+            lambda: next((r for r in _nightly_runs(db_session) if r.status != "running"), None)
+        )
+        next_run = _wait_until(lambda: scheduler.get_job(JOB_ID).next_run_time)
+    finally:
+        scheduler.shutdown()
+
+    assert (run.night, run.status) == (night, "succeeded"), run.error
+    assert len(_nightly_runs(db_session)) == 1
+    assert next_run.astimezone(UTC) > datetime.now(UTC)
+    published = store.published_plan(session=db_session, week_start=the_week.week_start)
+    assert published is not None
+    week_now = store.load_week(session=db_session, week_start=the_week.week_start)
+    assert check_plan(week_now, store.load_plan(session=db_session, plan_id=published.id)) == []
+
+
+def test_a_night_missed_beyond_the_grace_period_is_skipped(
+    database_url, engine, db_session, monkeypatch
+):
+    settings, due = _missed_night_settings(database_url, monkeypatch, hours_ago=2)
+    _store_job_due_at(settings, due)
+
+    scheduler = start_scheduler(settings, time_limit=5, grace=timedelta(minutes=30))
+    try:
+        next_run = _wait_until(
+            lambda: (t := scheduler.get_job(JOB_ID).next_run_time) and t > due and t
+        )
+        time.sleep(0.5)
+    finally:
+        scheduler.shutdown()
+
+    assert next_run.astimezone(UTC) > datetime.now(UTC)
+    assert _nightly_runs(db_session) == []
+
+
+def test_a_second_scheduler_keeps_the_one_stored_job(database_url, engine, monkeypatch):
+    monkeypatch.setenv("NIGHTLY_TIME", "03:15")
+    settings = get_settings()
+
+    first = start_scheduler(settings, time_limit=5)
+    second = start_scheduler(settings, time_limit=5)
+    try:
+        jobs = second.get_jobs()
+    finally:
+        second.shutdown()
+        first.shutdown()
+
+    assert [job.id for job in jobs] == [JOB_ID]
+    fire = jobs[0].next_run_time.astimezone(LONDON)
+    assert (fire.hour, fire.minute) == (3, 15)
+
+
+# --- The records: `reformer runs` -------------------------------------------------------------
+
+
+def test_reformer_runs_json_lists_each_night_with_exactly_the_documented_keys(
+    database_url, db_session, runner, monkeypatch
+):
+    _studio_with_published_plan(db_session)
+    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    failed = runner.invoke(cli, ["nightly", "--now", "--night", "2026-11-25", "--time-limit", "5"])
+    monkeypatch.undo()
+    good = runner.invoke(cli, ["nightly", "--now", "--night", str(NIGHT), "--time-limit", "5"])
+    again = runner.invoke(cli, ["nightly", "--now", "--night", str(NIGHT), "--time-limit", "5"])
+
+    listed = runner.invoke(cli, ["runs", "--json"])
+
+    assert failed.exit_code == 1
+    assert (good.exit_code, again.exit_code) == (0, 0), good.output
+    assert "already ran" in again.output
+    records = json.loads(listed.output)
+    assert [r["night"] for r in records] == [str(NIGHT), "2026-11-25"]
+    assert all(
+        set(r) == {"night", "status", "started_at", "finished_at", "kept", "added", "lost", "error"}
+        for r in records
+    )
+    newest, oldest = records
+    assert (newest["status"], newest["kept"], newest["error"]) == ("succeeded", 5, None)
+    assert oldest["status"] == "failed" and "disk" in oldest["error"]
+    assert datetime.fromisoformat(newest["finished_at"]) >= datetime.fromisoformat(
+        newest["started_at"]
+    )
+    table = runner.invoke(cli, ["runs"]).output
+    assert str(NIGHT) in table and "disk" in table
