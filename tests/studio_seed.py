@@ -8,11 +8,15 @@ The hand-made plan is checked against the hard rules before it is stored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from scheduler.client_access import issue_sign_in_link
 from scheduler.store import coming_monday, save_plan, save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Unplaced, Week
@@ -28,6 +32,7 @@ from tests.builders import (
     want,
     week,
 )
+from web import create_app
 
 ANN, BEA, CAT = "c-ann", "c-bea", "c-cat"
 EMAILS = {ANN: "ann@example.com", BEA: "bea@example.com", CAT: "cat@example.com"}
@@ -120,3 +125,53 @@ def seed_studio(db: Session, week_start: date | None = None, publish: bool = Tru
     )
     db.commit()
     return Seeded(the_week, the_plan, week_start)
+
+
+# --- The web app on the studio's database -------------------------------------------------------
+
+SECRET_KEY = "test-secret-key"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def make_app(database_url: str, **config: object) -> Flask:
+    """The web app on this test's database, with CSRF protection on as in production."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": SECRET_KEY,
+        "DATABASE_URL": database_url,
+        "ENV_NAME": "test",
+        "BASE_URL": "http://localhost",
+        "RATELIMIT_ENABLED": False,
+        "SMTP_HOST": None,
+    }
+    settings.update(config)
+    return create_app(settings)
+
+
+def csrf_token(html: str | bytes) -> str:
+    """The CSRF token of the first form on a page."""
+    text = html.decode() if isinstance(html, bytes) else html
+    found = _CSRF.search(text)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_in_link(db: Session, client_key: str, **kwargs: object) -> str:
+    """A fresh one-time sign-in link's path for the client."""
+    link = issue_sign_in_link(
+        session=db,
+        client_key=client_key,
+        secret_key=SECRET_KEY,
+        base_url="http://localhost",
+        **kwargs,
+    )
+    return link.url.removeprefix("http://localhost")
+
+
+def sign_in_as(http: FlaskClient, db: Session, client_key: str) -> None:
+    """Sign a client in through their one-time link, as they would."""
+    path = sign_in_link(db, client_key)
+    page = http.get(path)
+    assert page.status_code == 200
+    answer = http.post(path, data={"csrf_token": csrf_token(page.data)})
+    assert answer.status_code == 302

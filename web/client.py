@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -97,7 +96,11 @@ def _today() -> date:
 class LinkRequestForm(FlaskForm):
     """The e-mail address a client wants a sign-in link sent to."""
 
-    email = StringField("Your e-mail", validators=[DataRequired("Enter your e-mail."), EMAIL])
+    email = StringField(
+        "Your e-mail",
+        validators=[DataRequired("Enter your e-mail."), EMAIL],
+        filters=[lambda text: text.strip() if text else text],
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -248,18 +251,15 @@ def sign_in() -> Any:
 def _smtp() -> SmtpSettings | None:
     """Where to send mail: the app's config when it names an SMTP host, else the environment's."""
     config = current_app.config
-    if config.get("SMTP_HOST"):
-        return SmtpSettings.from_settings(SimpleNamespace(**config))
-    settings = get_settings()
-    if not settings.smtp_host:
-        return None
+    if not config.get("SMTP_HOST"):
+        return SmtpSettings.from_settings(get_settings())
     return SmtpSettings(
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        user=settings.smtp_user,
-        password=settings.smtp_password,
-        sender=settings.smtp_from,
-        starttls=settings.smtp_starttls,
+        host=config["SMTP_HOST"],
+        port=int(config.get("SMTP_PORT") or 25),
+        user=config.get("SMTP_USER"),
+        password=config.get("SMTP_PASSWORD"),
+        sender=config.get("SMTP_FROM") or SmtpSettings.sender,
+        starttls=bool(config.get("SMTP_STARTTLS")),
     )
 
 
