@@ -77,3 +77,25 @@ def db_session(engine: Engine) -> Iterator[Session]:
 def runner(database_url: str) -> CliRunner:
     """A click runner whose commands use this test's database."""
     return CliRunner(env={"DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def studio(db_session: Session):
+    """The small studio of `tests/studio_seed.py`, its coming week's plan published."""
+    from tests.studio_seed import seed_studio
+
+    return seed_studio(db_session)
+
+
+@pytest.fixture
+def studio_app(database_url: str, engine: Engine):
+    """The web app on this test's (migrated) database, CSRF protection on."""
+    from tests.studio_seed import make_app
+
+    return make_app(database_url)
+
+
+@pytest.fixture
+def web(studio_app):
+    """A browser-like test client of `studio_app`."""
+    return studio_app.test_client()
