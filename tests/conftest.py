@@ -99,3 +99,40 @@ def studio_app(database_url: str, engine: Engine):
 def web(studio_app):
     """A browser-like test client of `studio_app`."""
     return studio_app.test_client()
+
+
+OWNER_EMAIL = "claire@example.com"
+OWNER_PASSWORD = "reformer-owner-1"
+
+
+@pytest.fixture
+def app(database_url: str, engine: Engine):
+    """The web app on this test's migrated database; CSRF off (a test that needs it turns it on)."""
+    from web import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "SOLVE_SECONDS": 2,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    """A test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def owner_login(client, db_session: Session) -> dict[str, str]:
+    """An instructor account, signed in on `client`; returns its e-mail and password."""
+    from scheduler.accounts import add_instructor
+
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Claire")
+    response = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
+    assert response.status_code == 302, response.text
+    return {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}

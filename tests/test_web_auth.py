@@ -1,0 +1,142 @@
+"""Instructor sign-in: owner pages need it, passwords are hashed and checked, guesses throttled."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from scheduler import models
+from scheduler.accounts import AccountError, add_instructor, authenticate
+from tests.conftest import OWNER_EMAIL, OWNER_PASSWORD
+
+
+def owner_routes(app) -> list[tuple[str, str]]:
+    """Every owner route as (method, url), with sample values for its parts."""
+    samples = {"start": "2026-11-30", "key": "x", "client": "c1", "plan_id": "1", "run_id": "1"}
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("owner."):
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:\w+:)?{name}>", samples[name], url)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            routes.append((method, url))
+    return routes
+
+
+def test_every_owner_route_sends_an_anonymous_visitor_to_sign_in(app, client):
+    routes = owner_routes(app)
+    assert len(routes) > 15
+    for method, url in routes:
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (method, url)
+        assert response.location.startswith("/auth/sign-in"), (method, url)
+
+
+def test_the_right_password_signs_in_and_returns_to_the_page_asked_for(client, db_session):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post(
+        "/auth/sign-in?next=/owner/venues",
+        data={"email": OWNER_EMAIL.upper(), "password": OWNER_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.location == "/owner/venues"
+
+
+def test_a_wrong_password_is_refused(client, db_session):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": "guess-1234"})
+    assert response.status_code == 400
+    assert "do not match an instructor" in response.text
+    assert client.get("/owner/week").status_code == 302
+
+
+def test_an_unknown_email_is_refused_in_the_same_words(client, db_session):
+    response = client.post(
+        "/auth/sign-in", data={"email": "nobody@example.com", "password": OWNER_PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "do not match an instructor" in response.text
+
+
+def test_sign_in_is_throttled_after_five_attempts_a_minute(client, db_session):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    for _ in range(5):
+        wrong = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": "nope-nope"})
+        assert wrong.status_code == 400
+    throttled = client.post(
+        "/auth/sign-in", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD}
+    )
+    assert throttled.status_code == 429
+    assert "Too many attempts" in throttled.text
+    assert client.get("/owner/week").status_code == 302
+
+
+def test_malformed_sign_in_gives_errors_by_field(client):
+    response = client.post("/auth/sign-in", data={"email": "not-an-address", "password": ""})
+    assert response.status_code == 400
+    assert "Enter an e-mail address." in response.text
+    assert "Enter your password." in response.text
+
+
+def test_a_post_without_its_csrf_token_is_refused(app, client, db_session):
+    app.config["WTF_CSRF_ENABLED"] = True
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/owner/week").status_code == 302
+
+    page = client.get("/auth/sign-in").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    signed_in = client.post(
+        "/auth/sign-in",
+        data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "csrf_token": token},
+    )
+    assert signed_in.status_code == 302
+    # Signed in, an owner form without the token is still refused and changes nothing.
+    refused = client.post("/owner/week/2026-11-30/reformers/R1/service", data={"in_service": "no"})
+    assert refused.status_code == 400
+
+
+def test_sign_out_ends_the_session(client, owner_login):
+    assert client.get("/owner/week").status_code == 200
+    client.post("/auth/sign-out")
+    assert client.get("/owner/week").status_code == 302
+
+
+def test_an_offsite_next_is_ignored(client, db_session):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post(
+        "/auth/sign-in?next=//evil.example.com/",
+        data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
+    )
+    assert response.location == "/owner/week"
+
+
+def test_passwords_are_stored_hashed_and_checked(db_session):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Claire")
+    stored = db_session.exec(select(models.InstructorLogin)).one()
+    assert OWNER_PASSWORD not in stored.password_hash
+    assert authenticate(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD) is not None
+    assert authenticate(session=db_session, email=OWNER_EMAIL, password="wrong-pass") is None
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "words"),
+    [
+        (OWNER_EMAIL, "short", "at least 8 characters"),
+        ("no-at-sign", OWNER_PASSWORD, "not an e-mail address"),
+    ],
+)
+def test_an_unusable_account_is_refused(db_session, email, password, words):
+    with pytest.raises(AccountError, match=words):
+        add_instructor(session=db_session, email=email, password=password)
+
+
+def test_an_email_has_one_account(db_session):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    with pytest.raises(AccountError, match="already has a sign-in"):
+        add_instructor(session=db_session, email=OWNER_EMAIL.upper(), password=OWNER_PASSWORD)
