@@ -76,8 +76,10 @@ def test_every_address_is_on_an_example_domain(demo):
     assert all(c.phone.startswith("07700 900") for c in demo.clients)
 
 
+@pytest.mark.slow
 def test_the_optimiser_plans_the_demo_week_without_breaking_a_rule(demo):
-    plan = solve(demo, time_limit=5, workers=2)
+    # Uncontended, 5 s place over 230 of the ~360 places wanted; the margin is for a busy CI box.
+    plan = solve(demo, time_limit=20, workers=2)
     assert check_plan(demo, plan) == []
     assert len(plan.allocations) > len(demo.clients) // 2
 
