@@ -391,7 +391,10 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "unplaced": {"type": "array", "items": {"type": "object"}},
                 "objective": {"type": "object"},
-                "bound": {"type": ["integer", "null"]},
+                "bound": {
+                    "type": "object",
+                    "properties": {"priority_places": {"type": ["integer", "null"]}},
+                },
                 "status": string,
                 "solve_seconds": {"type": "number"},
             },
