@@ -539,3 +539,32 @@ def test_reformer_runs_json_lists_each_night_with_exactly_the_documented_keys(
     )
     table = runner.invoke(cli, ["runs"]).output
     assert str(NIGHT) in table and "disk" in table
+
+
+# --- The owner's page of runs ----------------------------------------------------------------
+
+
+def test_the_runs_page_is_for_the_signed_in_owner_only(client):
+    response = client.get("/owner/runs")
+
+    assert response.status_code == 302
+    assert response.location.startswith("/auth/sign-in")
+
+
+def test_the_owner_sees_each_night_with_its_figures_and_any_error(
+    database_url, db_session, client, owner_login, monkeypatch
+):
+    _studio_with_published_plan(db_session)
+    settings = _settings(database_url)
+    assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "succeeded"
+    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    run_night(settings=settings, night=NIGHT + timedelta(days=1), time_limit=5)
+
+    page = client.get("/owner/runs")
+
+    assert page.status_code == 200
+    text = page.text
+    assert "Thu 26 Nov 2026" in text and "Fri 27 Nov 2026" in text
+    assert text.index("Fri 27 Nov 2026") < text.index("Thu 26 Nov 2026")  # newest first
+    assert "OSError: disk" in text
+    assert text.count(">succeeded<") == 1 and text.count(">failed<") == 1
