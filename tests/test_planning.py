@@ -349,3 +349,22 @@ def test_background_solve_reports_progress_and_finishes_with_a_checked_plan(
     assert state["progress"]["objective"] >= 1
     assert state["result"]["priority_places"] == 5
     checked_plan(db_session, state["plan_id"])
+
+
+def test_reformer_solve_week_saves_and_publishes_a_checked_plan(db_session, runner):
+    from scheduler.cli import cli
+
+    stored(db_session, studio_week())
+    result = runner.invoke(cli, ["solve", "--week", WEEK, "--publish", "--time-limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert "saved as version 1 of the week of 2026-11-30, published" in result.output
+    row = store.published_plan(session=db_session, week_start=WEEK)
+    checked_plan(db_session, row.id)
+
+
+def test_reformer_solve_refuses_a_week_that_is_not_a_monday(runner):
+    from scheduler.cli import cli
+
+    result = runner.invoke(cli, ["solve", "--week", "2026-12-01"])
+    assert result.exit_code == 2
+    assert "a week starts on a Monday" in result.output

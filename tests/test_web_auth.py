@@ -140,3 +140,22 @@ def test_an_email_has_one_account(db_session):
     add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     with pytest.raises(AccountError, match="already has a sign-in"):
         add_instructor(session=db_session, email=OWNER_EMAIL.upper(), password=OWNER_PASSWORD)
+
+
+def test_reformer_instructor_add_asks_for_the_password_twice(runner, db_session):
+    from scheduler.cli import cli
+
+    result = runner.invoke(
+        cli, ["instructor", "add", "tom@example.com"], input="tom-secret-1\ntom-secret-1\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate(session=db_session, email="tom@example.com", password="tom-secret-1")
+
+
+def test_reformer_instructor_add_refuses_a_short_password(runner, db_session):
+    from scheduler.cli import cli
+
+    result = runner.invoke(cli, ["instructor", "add", "tom@example.com", "--password", "short"])
+    assert result.exit_code == 1
+    assert "at least 8 characters" in result.output
+    assert db_session.exec(select(models.InstructorLogin)).all() == []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
+from scheduler.commands.data import WEEK
 from scheduler.interchange import WeekError, load_week, plan_to_json, write_json
 from solver.checker import check_plan
 from solver.fcfs import fcfs_plan
@@ -21,13 +24,17 @@ def _show(progress: Progress) -> None:
 @click.option(
     "--input",
     "input_file",
-    required=True,
     type=click.Path(exists=True, dir_okay=False),
     help="The week, reformer-week/1.",
 )
+@click.option("--output", "output_file", type=click.Path(dir_okay=False), help="The plan.")
 @click.option(
-    "--output", "output_file", required=True, type=click.Path(dir_okay=False), help="The plan."
+    "--week",
+    "week_start",
+    type=WEEK,
+    help="Solve the stored week of this Monday (YYYY-MM-DD or next) instead of a file.",
 )
+@click.option("--publish", is_flag=True, help="With --week: publish the new plan at once.")
 @click.option("--time-limit", default=30.0, show_default=True, help="Seconds to search.")
 @click.option("--workers", default=2, show_default=True, help="CP-SAT search workers.")
 @click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
@@ -39,9 +46,24 @@ def _show(progress: Progress) -> None:
     help="The optimiser, or first-come-first-served booking on the pinned timetable.",
 )
 def solve_command(
-    input_file: str, output_file: str, time_limit: float, workers: int, seed: int, strategy: str
+    input_file: str | None,
+    output_file: str | None,
+    week_start: date | None,
+    publish: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strategy: str,
 ) -> None:
-    """Solve the week in --input and write the plan to --output, showing progress live."""
+    """Solve the week in --input and write the plan to --output, showing progress live.
+
+    With --week, solve the stored week instead and save the plan as its next version.
+    """
+    if week_start is not None:
+        _solve_stored_week(week_start, time_limit, publish)
+        return
+    if not input_file or not output_file:
+        raise click.UsageError("give --input and --output, or --week")
     try:
         week = load_week(input_file)
     except WeekError as exc:
@@ -68,3 +90,28 @@ def solve_command(
         click.echo(str(v), err=True)
     if violations:
         raise SystemExit(1)
+
+
+def _solve_stored_week(week_start: date, time_limit: float, publish: bool) -> None:
+    """Solve a stored week through the planning service and say what it saved."""
+    from scheduler import planning
+    from scheduler.db import session_scope
+
+    try:
+        with session_scope() as session:
+            row = planning.solve_week(
+                session=session,
+                week_start=week_start,
+                time_limit=time_limit,
+                publish=publish,
+                on_progress=_show,
+            )
+            saved = (row.version, row.status, row.priority_places, row.bound, row.solve_status)
+    except (planning.PlanningError, NoPlanError) as exc:
+        click.echo(f"no plan: {exc}", err=True)
+        raise SystemExit(1) from exc
+    version, status, places, bound, solve_status = saved
+    click.echo(
+        f"{solve_status}: {places} priority places (bound {bound});"
+        f" saved as version {version} of the week of {week_start.isoformat()}, {status}"
+    )

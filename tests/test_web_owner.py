@@ -1,0 +1,482 @@
+"""The owner's pages: the week, solving in the background, publishing, checked edits, data pages.
+
+Each test signs in as the instructor-owner on a tiny stored week (Hitchin, three
+reformers, Monday and Tuesday mornings). Every plan a test produces passes the checker.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from sqlmodel import select
+
+from scheduler import models, store
+from scheduler.planning import solve_week
+from solver.checker import check_plan
+from tests import builders as b
+
+WEEK = "2026-11-30"
+MONDAY = [("mon", "09:00", "12:00")]
+TUESDAY = [("tue", "09:00", "12:00")]
+
+
+@pytest.fixture
+def tiny_week(db_session):
+    """c1, c2 free on Monday mornings, c3, c4 on Tuesday, c5 on both; one reformer class each."""
+    week = b.week(
+        venues=[b.venue(open=MONDAY + TUESDAY)],
+        clients=[
+            b.client("c1", availability=MONDAY, name="Ann Archer"),
+            b.client("c2", availability=MONDAY, name="Ben Baker"),
+            b.client("c3", availability=TUESDAY, name="Cat Cole"),
+            b.client("c4", availability=TUESDAY, name="Dan Dale"),
+            b.client("c5", availability=MONDAY + TUESDAY, name="Eve Evans"),
+        ],
+    )
+    store.save_week(session=db_session, week=week)
+    db_session.commit()
+    return week
+
+
+@pytest.fixture
+def published(db_session, tiny_week):
+    """The tiny week solved and published; returns the plan row."""
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=3, publish=True)
+    assert_checked(db_session, row.id)
+    return row
+
+
+def assert_checked(db_session, plan_id):
+    """The stored plan keeps every hard rule of the stored week; returns it."""
+    plan = store.load_plan(session=db_session, plan_id=plan_id)
+    assert check_plan(store.load_week(session=db_session, week_start=WEEK), plan) == []
+    return plan
+
+
+def place_of(db_session, plan_id, who):
+    plan = store.load_plan(session=db_session, plan_id=plan_id)
+    return next(a for a in plan.allocations if a.client == who)
+
+
+def plan_count(db_session):
+    return len(db_session.exec(select(models.Plan)).all())
+
+
+# --- The week --------------------------------------------------------------------------------
+
+
+def test_without_a_week_the_page_says_how_to_start(client, owner_login):
+    page = client.get("/owner/week")
+    assert page.status_code == 200
+    assert "No week yet" in page.text
+
+
+def test_an_unsolved_week_invites_a_solve(client, owner_login, tiny_week):
+    page = client.get(f"/owner/week?start={WEEK}")
+    assert "Not solved yet" in page.text
+    assert "Solve the week" in page.text
+
+
+def test_the_week_shows_each_session_with_places_taken_of_capacity(
+    client, owner_login, published, db_session
+):
+    page = client.get(f"/owner/week?start={WEEK}").text
+    assert "Published · version 1" in page
+    plan = assert_checked(db_session, published.id)
+    for s in plan.sessions:
+        taken = sum(1 for a in plan.allocations if a.session == s.id)
+        card = page[page.index(f"/sessions/{s.id}?") :]
+        card = card[: card.index("</a>")]
+        assert f'class="places">{taken}/3<' in card  # the studio has three reformers
+    assert "Monday" in page and "Tuesday" in page
+
+
+def test_a_week_not_stored_is_not_found(client, owner_login, tiny_week):
+    assert client.get("/owner/week?start=2027-01-04").status_code == 404
+    assert client.get("/owner/week?start=garbage").status_code == 404
+
+
+def test_the_session_page_shows_who_is_on_which_reformer(
+    client, owner_login, published, db_session
+):
+    c1 = place_of(db_session, published.id, "c1")
+    page = client.get(f"/owner/week/{WEEK}/sessions/{c1.session}?plan={published.id}").text
+    assert "Ann Archer" in page
+    assert f">{c1.reformer}" in page
+    assert 'class="machine taken"' in page
+
+
+def test_an_out_of_service_reformer_is_greyed_on_the_map(client, owner_login, db_session):
+    one = b.client("c1", availability=MONDAY)
+    week = b.week(venues=[b.venue(open=MONDAY)], clients=[one])
+    store.save_week(session=db_session, week=week)
+    db_session.commit()
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=3)
+    c1 = place_of(db_session, row.id, "c1")
+    free = next(r for r in ("R1", "R2", "R3") if r != c1.reformer)
+    done = client.post(f"/owner/week/{WEEK}/reformers/{free}/service", data={"in_service": "no"})
+    assert done.status_code == 302
+    page = client.get(f"/owner/week/{WEEK}/sessions/{c1.session}?plan={row.id}").text
+    assert 'class="machine out"' in page
+    assert "out of service" in page
+
+
+# --- Solving and publishing -----------------------------------------------------------------
+
+
+def test_solve_runs_in_the_background_and_the_page_can_poll_it(
+    client, owner_login, tiny_week, db_session
+):
+    started = client.post(f"/owner/week/{WEEK}/solve", data={"time_limit": "2"})
+    assert started.status_code == 302
+    run_url = started.location
+    assert "Solving the week" in client.get(run_url).text
+    deadline = time.monotonic() + 60
+    state = client.get(run_url + ".json").get_json()
+    while not state["done"] and time.monotonic() < deadline:
+        time.sleep(0.25)
+        state = client.get(run_url + ".json").get_json()
+    assert state["status"] == "succeeded", state["error"]
+    assert state["result"]["priority_places"] == 5
+    assert state["result"]["bound"] >= 5
+    assert_checked(db_session, state["plan_id"])
+    page = client.get(f"/owner/week?start={WEEK}").text
+    assert "Draft · version 1" in page
+    assert "Every want is met." in page
+
+
+def test_a_malformed_time_limit_starts_no_solve(client, owner_login, tiny_week, db_session):
+    response = client.post(
+        f"/owner/week/{WEEK}/solve", data={"time_limit": "soon"}, follow_redirects=True
+    )
+    assert "Time limit:" in response.text
+    assert db_session.exec(select(models.SolveRun)).all() == []
+
+
+def test_publish_shows_the_diff_then_makes_a_new_published_version(
+    client, owner_login, published, db_session
+):
+    c5 = place_of(db_session, published.id, "c5")
+    plan = store.load_plan(session=db_session, plan_id=published.id)
+    other = next(s for s in plan.sessions if s.id != c5.session)
+    moved = client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
+        data={"to_session": other.id, "reformer": ""},
+    )
+    assert moved.status_code == 302
+    draft = store.find_plan(session=db_session, week_start=WEEK)
+    assert draft.status == "draft" and draft.version == 2
+    assert_checked(db_session, draft.id)
+
+    preview = client.get(f"/owner/plans/{draft.id}/publish").text
+    assert "Publish version 2?" in preview
+    assert "Eve Evans" in preview
+    assert "1 moved, 0 joined, 0 lost" in preview
+    assert store.published_plan(session=db_session, week_start=WEEK).id == published.id
+
+    done = client.post(f"/owner/plans/{draft.id}/publish")
+    assert done.status_code == 200
+    assert "Published version 2" in done.text
+    assert "Eve Evans" in done.text
+    assert store.published_plan(session=db_session, week_start=WEEK).id == draft.id
+    assert_checked(db_session, draft.id)
+
+
+# --- Edits refused with the rule's words -------------------------------------------------------
+
+
+def test_a_move_outside_the_clients_hours_is_refused_with_the_rules_words(
+    client, owner_login, published, db_session
+):
+    c1 = place_of(db_session, published.id, "c1")
+    plan = store.load_plan(session=db_session, plan_id=published.id)
+    tuesday = next(s for s in plan.sessions if s.id != c1.session)
+    before = plan_count(db_session)
+    response = client.post(
+        f"/owner/plans/{published.id}/sessions/{c1.session}/places/c1/move",
+        data={"to_session": tuesday.id},
+        follow_redirects=True,
+    )
+    assert (
+        "Not done. Rule 7: A client is placed only in a session at one of their venues"
+        in response.text
+    )
+    assert plan_count(db_session) == before
+
+
+def test_a_move_onto_a_taken_reformer_is_refused_with_rule_10(
+    client, owner_login, published, db_session
+):
+    c1, c2 = place_of(db_session, published.id, "c1"), place_of(db_session, published.id, "c2")
+    response = client.post(
+        f"/owner/plans/{published.id}/sessions/{c1.session}/places/c1/move",
+        data={"to_session": c2.session, "reformer": c2.reformer},
+        follow_redirects=True,
+    )
+    assert "Rule 10: In a reformer session each client has their own reformer" in response.text
+    assert place_of(db_session, published.id, "c1") == c1
+
+
+def test_a_move_to_a_session_the_plan_lacks_gives_a_field_error(
+    client, owner_login, published, db_session
+):
+    c1 = place_of(db_session, published.id, "c1")
+    response = client.post(
+        f"/owner/plans/{published.id}/sessions/{c1.session}/places/c1/move",
+        data={"to_session": "sun-2300-nowhere"},
+        follow_redirects=True,
+    )
+    assert "Move to: Not a valid choice." in response.text
+    assert plan_count(db_session) == 1
+
+
+def test_a_reformer_in_use_cannot_go_out_of_service(client, owner_login, published, db_session):
+    c1 = place_of(db_session, published.id, "c1")
+    response = client.post(
+        f"/owner/week/{WEEK}/reformers/{c1.reformer}/service",
+        data={"in_service": "no"},
+        follow_redirects=True,
+    )
+    assert (
+        "Rule 10: In a reformer session each client has their own reformer of that room, in service"
+        in response.text
+    )
+    machine = db_session.exec(
+        select(models.Reformer).where(models.Reformer.key == c1.reformer)
+    ).one()
+    db_session.refresh(machine)
+    assert machine.in_service
+
+
+def test_pinning_a_place_then_moving_it_is_refused_with_rule_11(
+    client, owner_login, published, db_session
+):
+    c5 = place_of(db_session, published.id, "c5")
+    pinned = client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/pin", follow_redirects=True
+    )
+    assert "Place pinned" in pinned.text
+    assert "📌 Unpin" in pinned.text
+    other = next(
+        s
+        for s in store.load_plan(session=db_session, plan_id=published.id).sessions
+        if s.id != c5.session
+    )
+    refused = client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
+        data={"to_session": other.id},
+        follow_redirects=True,
+    )
+    assert (
+        "Rule 11: Pinned sessions run exactly as given; pinned allocations are kept."
+        in refused.text
+    )
+    unpinned = client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/unpin", follow_redirects=True
+    )
+    assert "Place unpinned" in unpinned.text
+    assert store.load_week(session=db_session, week_start=WEEK).pinned_allocations == ()
+
+
+def test_unpinning_a_session_below_its_minimum_is_refused_with_rule_6(
+    client, owner_login, db_session
+):
+    pinned = b.pinned_session(day="mon", start="09:30")
+    week = b.week(
+        venues=[b.venue(open=MONDAY)],
+        clients=[b.client("c1", availability=MONDAY)],
+        class_types=[b.class_type("reformer", min_size=2)],
+        pinned_sessions=[pinned],
+    )
+    store.save_week(session=db_session, week=week)
+    db_session.commit()
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=3)
+    assert_checked(db_session, row.id)
+    response = client.post(
+        f"/owner/plans/{row.id}/sessions/{pinned.id}/unpin", follow_redirects=True
+    )
+    assert (
+        "Rule 6: A session that runs has at least `min_size` clients, unless it is pinned."
+        in response.text
+    )
+    assert len(store.load_week(session=db_session, week_start=WEEK).pinned_sessions) == 1
+
+
+def test_pinning_a_session_keeps_it_for_later_solves(client, owner_login, published, db_session):
+    c1 = place_of(db_session, published.id, "c1")
+    response = client.post(
+        f"/owner/plans/{published.id}/sessions/{c1.session}/pin", follow_redirects=True
+    )
+    assert "Session pinned" in response.text
+    assert [p.id for p in store.load_week(session=db_session, week_start=WEEK).pinned_sessions] == [
+        c1.session
+    ]
+
+
+def test_narrowing_an_instructors_hours_under_their_classes_is_refused_with_rule_2(
+    client, owner_login, published, db_session
+):
+    response = client.post(
+        f"/owner/instructors/jo?start={WEEK}",
+        data={
+            "name": "Jo",
+            "teaches": "reformer, mat, 121-reformer",
+            "max_day_minutes": "600",
+            "max_week_minutes": "3000",
+            "availability": "Wed 09:00-12:00 hitchin",
+        },
+    )
+    assert response.status_code == 400
+    assert "Rule 2: Its instructor teaches its class type" in response.text
+    jo = store.load_week(session=db_session, week_start=WEEK).instructors[0]
+    assert len(jo.availability) == 7
+
+
+# --- Data pages: per-field errors, nothing written ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "errors"),
+    [
+        (
+            "/owner/instructors/jo",
+            {
+                "name": "",
+                "teaches": "reformer",
+                "max_day_minutes": "lots",
+                "max_week_minutes": "3000",
+                "availability": "Someday 09:00-12:00 hitchin",
+            },
+            ["Give a name.", "Not a valid integer value.", "is not a day of the week"],
+        ),
+        (
+            "/owner/class-types/reformer",
+            {
+                "name": "Reformer",
+                "minutes": "5",
+                "max_size": "8",
+                "min_size": "9",
+                "levels": "expert",
+            },
+            ["From 15 to 240.", "Cannot be more than the most clients.", "Unknown level: expert"],
+        ),
+        (
+            "/owner/clients/c1",
+            {
+                "name": "Ann",
+                "email": "ann-at-home",
+                "level": "beginner",
+                "priority": "0",
+                "max_per_day": "1",
+                "venues": "atlantis",
+                "availability": "Mon 12:00-09:00",
+                "wants": "pilates-on-ice x2",
+            },
+            [
+                "Enter an e-mail address.",
+                "From 1 to 10.",
+                "Unknown venue: atlantis",
+                "ends before it starts",
+                "unknown class type pilates-on-ice",
+            ],
+        ),
+        (
+            "/owner/venues/hitchin",
+            {"name": "", "opening": "Mon 9-5"},
+            ["Give the venue a name.", "is not a day and hours"],
+        ),
+        (
+            "/owner/rooms/hitchin-studio",
+            {"mat_spaces": "-3", "reformers": "R1 raised"},
+            ["From 0 to 200."],
+        ),
+    ],
+)
+def test_malformed_data_forms_give_errors_by_field_and_write_nothing(
+    client, owner_login, published, db_session, url, data, errors
+):
+    from scheduler.interchange import week_to_json
+
+    before = week_to_json(store.load_week(session=db_session, week_start=WEEK))
+    response = client.post(f"{url}?start={WEEK}", data=data)
+    assert response.status_code == 400
+    for words in errors:
+        assert words in response.text
+    db_session.expire_all()
+    assert week_to_json(store.load_week(session=db_session, week_start=WEEK)) == before
+
+
+def test_a_client_edit_is_saved_for_the_next_solve(client, owner_login, tiny_week, db_session):
+    response = client.post(
+        f"/owner/clients/c1?start={WEEK}",
+        data={
+            "name": "Ann Archer",
+            "email": "ann@example.com",
+            "level": "improver",
+            "priority": "3",
+            "max_per_day": "1",
+            "venues": "hitchin",
+            "availability": "Mon 09:00-12:00\nTue 09:00-12:00",
+            "wants": "reformer x2",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    ann = store.load_week(session=db_session, week_start=WEEK).client_by_id["c1"]
+    assert (ann.level, ann.priority, ann.email) == ("improver", 3, "ann@example.com")
+    assert [(w.class_types, w.per_week) for w in ann.wants] == [(("reformer",), 2)]
+    assert len(ann.availability) == 2
+
+
+def test_every_data_page_lists_the_weeks_things(client, owner_login, tiny_week):
+    for url, words in [
+        ("/owner/venues", "hitchin-studio"),
+        ("/owner/class-types", "121-reformer"),
+        ("/owner/instructors", "Jo"),
+        ("/owner/clients", "Eve Evans"),
+        ("/owner/venues/hitchin", "Opening hours"),
+        ("/owner/rooms/hitchin-studio", "Mat spaces"),
+        ("/owner/class-types/mat", "Most clients"),
+        ("/owner/instructors/jo", "Availability"),
+        ("/owner/clients/c5", "Wants"),
+    ]:
+        page = client.get(f"{url}?start={WEEK}")
+        assert page.status_code == 200, url
+        assert words in page.text, url
+    assert client.get(f"/owner/clients/nobody?start={WEEK}").status_code == 404
+
+
+def test_a_clients_csv_with_errors_is_refused_by_line_and_writes_nothing(
+    client, owner_login, tiny_week, db_session
+):
+    text = (
+        "name,email,phone,level,venues,availability,wants\n"
+        "Fay Fox,fay@example.com,,beginner,hitchin,Mon 09:00-12:00,reformer\n"
+        "Gus Grey,gus@example.com,,wizard,hitchin,Mon 09:00-12:00,reformer\n"
+    )
+    response = client.post(
+        f"/owner/clients/import?start={WEEK}",
+        data={"file": (io.BytesIO(text.encode()), "clients.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "line 3" in response.text
+    assert len(store.load_week(session=db_session, week_start=WEEK).clients) == 5
+
+
+def test_a_clean_clients_csv_adds_them(client, owner_login, tiny_week, db_session):
+    text = (
+        "name,email,phone,level,venues,availability,wants\n"
+        "Fay Fox,fay@example.com,,beginner,hitchin,Mon 09:00-12:00,reformer\n"
+    )
+    response = client.post(
+        f"/owner/clients/import?start={WEEK}",
+        data={"file": (io.BytesIO(text.encode()), "clients.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Imported: 1 added, 0 updated." in response.text
+    names = {c.name for c in store.load_week(session=db_session, week_start=WEEK).clients}
+    assert "Fay Fox" in names
