@@ -332,7 +332,7 @@ def import_clients_csv(*, session: Session, week_start: date | str, text: str) -
             added += 1
         else:
             fresh = client_row(week_row.id, client)
-            for field in fresh.model_fields_set - {"week_id", "key"}:
+            for field in fresh.model_fields_set - {"week_id", "key", "active"}:
                 setattr(row, field, getattr(fresh, field))
             updated += 1
         session.add(row)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from scheduler import models
@@ -212,10 +212,14 @@ def _insert_business(
         )
         for i in week.instructors
     }
-    clients = {c.id: client_row(week_id, c) for c in week.clients}
     session.add_all(instructors.values())
-    session.add_all(clients.values())
     session.flush()
+    # Clients and their wants go in as plain rows: thousands of ORM objects are slow to build.
+    client_ids = _insert_returning_ids(
+        session,
+        models.Client,
+        [client_row(week_id, c).model_dump(exclude={"id"}) for c in week.clients],
+    )
     session.add_all(
         m.InstructorWindow(
             instructor_id=instructors[i.id].id, start=w.start, end=w.end, venues=list(w.venues)
@@ -223,11 +227,13 @@ def _insert_business(
         for i in week.instructors
         for w in i.availability
     )
-    session.add_all(
-        m.Want(client_id=clients[c.id].id, class_types=list(w.class_types), per_week=w.per_week)
-        for c in week.clients
+    want_rows = [
+        {"client_id": client_id, "class_types": list(w.class_types), "per_week": w.per_week}
+        for c, client_id in zip(week.clients, client_ids, strict=True)
         for w in c.wants
-    )
+    ]
+    if want_rows:
+        session.exec(insert(m.Want.__table__), params=want_rows)
     session.add_all(
         m.PinnedSession(
             week_id=week_id,
@@ -246,25 +252,39 @@ def _insert_business(
     session.flush()
 
 
+def _insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
+    """Insert `rows` into `model`'s table in one batch; their new ids, in the rows' order."""
+    if not rows:
+        return []
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.exec(statement, params=rows).scalars())
+
+
+def client_values(c: domain.Client) -> dict:
+    """A domain `Client` as the column values of its row (its wants are rows of their own)."""
+    return {
+        "key": c.id,
+        "name": c.name,
+        "level": c.level,
+        "priority": c.priority,
+        "needs_intro": c.needs_intro,
+        "cleared": c.cleared,
+        "needs": sorted(c.needs),
+        "venues": list(c.venues),
+        "max_per_day": c.max_per_day,
+        "availability": [[w.start, w.end] for w in c.availability],
+        "prefers_venues": list(c.prefers_venues),
+        "prefers_instructors": list(c.prefers_instructors),
+        "email": c.email,
+        "phone": c.phone,
+        "active": True,
+    }
+
+
 def client_row(week_id: int, c: domain.Client) -> models.Client:
-    """A domain `Client` as a new row of week `week_id` (its wants are rows of their own)."""
-    return models.Client(
-        week_id=week_id,
-        key=c.id,
-        name=c.name,
-        level=c.level,
-        priority=c.priority,
-        needs_intro=c.needs_intro,
-        cleared=c.cleared,
-        needs=sorted(c.needs),
-        venues=list(c.venues),
-        max_per_day=c.max_per_day,
-        availability=[[w.start, w.end] for w in c.availability],
-        prefers_venues=list(c.prefers_venues),
-        prefers_instructors=list(c.prefers_instructors),
-        email=c.email,
-        phone=c.phone,
-    )
+    """A domain `Client` as a new row of week `week_id`."""
+    return models.Client(week_id=week_id, **client_values(c))
 
 
 def ensure_client_accounts(*, session: Session, keys: Iterable[str]) -> None:
@@ -280,12 +300,13 @@ def ensure_client_accounts(*, session: Session, keys: Iterable[str]) -> None:
                 select(models.ClientAccount.key).where(models.ClientAccount.key.in_(chunk))
             ).scalars()
         )
-    session.add_all(
-        models.ClientAccount(key=key, ical_secret=secrets.token_urlsafe(24))
+    new = [
+        {"key": key, "ical_secret": secrets.token_urlsafe(24), "created_at": models.utcnow()}
         for key in key_list
         if key not in have
-    )
-    session.flush()
+    ]
+    if new:
+        session.exec(insert(models.ClientAccount.__table__), params=new)
 
 
 # --- Loading a week --------------------------------------------------------------------------
