@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
@@ -41,6 +42,40 @@ KPI_LABELS: dict[str, str] = {
     "unplaced_places": "Places wanted but not given",
     "revenue": "Weekly revenue",
 }
+
+
+# Explanations name each class ("Tuesday 18:00 Reformer at Hitchin is full"); a report
+# groups them by kind, in the owner's words. Each unmet want counts under its first reason.
+REASON_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), label)
+    for pattern, label in (
+        (r"(is|are) full$", "the classes in their hours are full"),
+        (r"intro 1-2-1", "an intro 1-2-1 must come first"),
+        (r"^you already have \d+ class", "already at their classes-a-day limit"),
+        (r"^it clashes with your other class", "it clashes with their other classes"),
+        (r"reformer (is )?free in", "no reformer with what they need is free"),
+        (r"^no .*reformer at your venues$", "no reformer with what they need at their venues"),
+        (r"free place for you$", "a class that fits has a free place (solver out of time)"),
+        (r"class could run for you", "a class could run for them (solver out of time)"),
+        (
+            r"^no .*class at your venues during your hours$",
+            "no such class at their venues and hours",
+        ),
+        (r"not offered at your level", "the class is not offered at their level"),
+        (r"needs GP clearance$", "it needs GP clearance"),
+        (r"need at least \d+ clients to run$", "too few clients for a class to run"),
+        (r"^your venues are closed", "their venues are closed in their hours"),
+        (r"^no instructor is available", "no instructor available at their venues and hours"),
+        (r"^the instructors available", "the instructors are teaching other classes then"),
+        (r"^the rooms at your venues are taken", "the rooms are taken by other classes"),
+        (r"^no room at your venues can hold", "no room at their venues can hold the class"),
+    )
+)
+
+
+def reason_kind(reason: str) -> str:
+    """The kind of an explanation, in the owner's words (the reason itself if unknown)."""
+    return next((label for pattern, label in REASON_KINDS if pattern.search(reason)), reason)
 
 
 def time_of_day(start: int) -> str:
@@ -93,8 +128,7 @@ def measure(week: Week, plan: Plan, prices: Mapping[str, float] | None = None) -
 
     by_reason: Counter[str] = Counter()
     for u in unplaced:
-        for reason in u.reasons or ("no reason given",):
-            by_reason[reason] += u.missing
+        by_reason[reason_kind(u.reasons[0]) if u.reasons else "no reason given"] += u.missing
     total_places = sum(taken.values())
     total_capacity = sum(v[1] for v in places_by["venue"].values())
     revenue = None
@@ -243,6 +277,11 @@ def run_scenario(
         )
     if on_progress is not None:
         on_progress(1.0, "done")
+    warnings = [
+        f"the optimiser found no plan for the {stage} in {time_limit:g} s: give it more time"
+        for stage, outcome in outcomes.items()
+        if _no_plan_found(outcome)
+    ]
     return {
         "format": RESULT_FORMAT,
         "scenario": scenario_to_json(scenario),
@@ -252,7 +291,13 @@ def run_scenario(
         "base": {"optimiser": outcomes["base"].optimiser, "fcfs": outcomes["base"].fcfs},
         "result": {"optimiser": outcomes["scenario"].optimiser, "fcfs": outcomes["scenario"].fcfs},
         "plan": plan_to_json(outcomes["scenario"].plan),
+        "warnings": warnings,
     }
+
+
+def _no_plan_found(outcome: Outcome) -> bool:
+    """An empty plan though places were wanted: the solver ran out of time, not of room."""
+    return not outcome.plan.sessions and outcome.optimiser["places_wanted"] > 0
 
 
 def _sweep_point(
@@ -262,7 +307,12 @@ def _sweep_point(
     scenario = parse_scenario(set_path(document, path, value), base_week)
     week = apply_changes(base_week, scenario.changes)
     outcome = solve_and_measure(week, scenario.prices, time_limit=time_limit, workers=1, seed=seed)
-    return {"value": value, "optimiser": outcome.optimiser, "fcfs": outcome.fcfs}
+    return {
+        "value": value,
+        "optimiser": outcome.optimiser,
+        "fcfs": outcome.fcfs,
+        "plan_found": not _no_plan_found(outcome),
+    }
 
 
 def sweep(
@@ -307,4 +357,9 @@ def sweep(
         "values": list(values),
         "time_limit": time_limit,
         "points": [points[i] for i in range(len(values))],
+        "warnings": [
+            f"the optimiser found no plan for {path} = {points[i]['value']} in {time_limit:g} s"
+            for i in range(len(values))
+            if not points[i]["plan_found"]
+        ],
     }

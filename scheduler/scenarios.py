@@ -52,6 +52,8 @@ from solver.domain import (
 
 SCENARIO_FORMAT = "reformer-scenario/1"
 log = logging.getLogger(__name__)
+# CP-SAT workers for one stored run (a sweep solves each point on one core instead).
+RUN_WORKERS = 2
 
 
 class ScenarioError(WeekError):
@@ -832,7 +834,7 @@ def execute_scenario_run(
             base, _ = base_week_of(scenario, session=session)
             if sweep_path is None:
                 result = scenario_report.run_scenario(
-                    scenario, base, time_limit=time_limit, on_progress=progress
+                    scenario, base, time_limit=time_limit, workers=RUN_WORKERS, on_progress=progress
                 )
                 # The plan itself stays out of the row: the comparison is what the page shows.
                 result.pop("plan", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from scheduler.charts import sweep_chart
 from scheduler.demo import demo_week
 from scheduler.interchange import parse_week, week_to_json
-from scheduler.scenario_report import measure, run_scenario, sweep, time_of_day
+from scheduler.scenario_report import measure, reason_kind, run_scenario, sweep, time_of_day
 from scheduler.scenarios import (
     SCENARIO_FORMAT,
     Change,
@@ -37,7 +38,7 @@ from scheduler.scenarios import (
     set_path,
 )
 from solver.checker import check_plan
-from solver.domain import DAYS
+from solver.domain import DAYS, Unplaced
 from solver.solve import solve
 from tests.builders import (
     allocation,
@@ -529,3 +530,23 @@ def test_sweep_chart_draws_svg_and_png():
     assert svg.lstrip().startswith(b"<?xml") and b"Priority places" in svg
     assert b"Weekly revenue" not in svg
     assert sweep_chart(result, "png").startswith(b"\x89PNG")
+
+
+def test_unplaced_demand_counts_once_under_the_kind_of_its_first_reason():
+    w = week(clients=[client("c1", wants=[want("reformer", 2)]), client("c2")])
+    p = replace(
+        plan(),
+        unplaced=(
+            Unplaced(
+                "c1",
+                ("reformer",),
+                2,
+                ("Tuesday 18:00 Reformer at Hitchin is full", "you already have 1 class on Monday"),
+            ),
+            Unplaced("c2", ("reformer",), 1, ("Monday 09:30 Reformer at Hitchin is full",)),
+        ),
+    )
+    figures = measure(w, p)
+    assert figures["unplaced_by_reason"] == {"the classes in their hours are full": 3}
+    assert figures["unplaced_places"] == 3
+    assert reason_kind("something new") == "something new"

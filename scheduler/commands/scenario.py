@@ -89,6 +89,8 @@ def run(
     for line in result["changes"]:
         click.echo(f"  {line}")
     click.echo(_comparison(result))
+    for warning in result["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
     reasons = result["result"]["optimiser"]["unplaced_by_reason"]
     if reasons:
         click.echo("\nPlaces not given, by reason (scenario, optimiser):")
@@ -152,6 +154,8 @@ def sweep_command(
         except (WeekError, BrokenPlanError) as exc:
             _fail(exc.errors)
     click.echo(_sweep_table(result))
+    for warning in result["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
     if output:
         write_json(result, output)
         click.echo(f"wrote {output}")
