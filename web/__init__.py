@@ -55,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
 
     _register_error_pages(app)
+    # The navigation links only the areas this app has.
+    app.jinja_env.globals["endpoints"] = frozenset(app.view_functions)
     if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
         app.add_url_rule("/", "index", lambda: redirect(url_for("owner.week")))
     return app
