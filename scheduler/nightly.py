@@ -329,25 +329,21 @@ def _tell_clients(
     engine: Engine, run_id: int, settings: Settings, resolved: _Resolved
 ) -> list[str]:
     """E-mail each client whose places changed in a published plan; record who was told."""
-    if not resolved.published:
-        return []
+    mailed: list[str] = []
     changes = changes_between(resolved.week, resolved.before, resolved.after)
-    if not changes:
-        return []
     smtp = SmtpSettings.from_settings(settings)
-    if smtp is None:
+    if resolved.published and changes and smtp is None:
         log.warning("no SMTP_HOST set: %d client(s) with changed places not e-mailed", len(changes))
-        return []
-    try:
-        mailed = send_changes(changes, week_start=resolved.week.week_start, smtp=smtp)
-    except OSError:
-        log.exception("could not reach the mail server %s:%d", smtp.host, smtp.port)
-        mailed = []
+    elif resolved.published and changes:
+        try:
+            mailed = send_changes(changes, week_start=resolved.week.week_start, smtp=smtp)
+        except OSError:
+            log.exception("could not reach the mail server %s:%d", smtp.host, smtp.port)
     with engine.begin() as connection:
         result = connection.execute(select(RUNS.c.result).where(RUNS.c.id == run_id)).scalar_one()
         connection.execute(
             update(RUNS).where(RUNS.c.id == run_id),
-            {"result": {**(result or {}), "published": True, "emailed": mailed}},
+            {"result": {**(result or {}), "published": resolved.published, "emailed": mailed}},
         )
     return mailed
 

@@ -279,6 +279,8 @@ def test_without_auto_publish_the_night_leaves_a_draft_and_emails_nobody(databas
     assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), draft_plan) == []
     assert _places(before) <= _places(draft_plan)
     assert sink.received == []
+    [run] = _nightly_runs(db_session)
+    assert (run.result["published"], run.result["emailed"]) == (False, [])
 
 
 def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
@@ -568,3 +570,4 @@ def test_the_owner_sees_each_night_with_its_figures_and_any_error(
     assert text.index("Fri 27 Nov 2026") < text.index("Thu 26 Nov 2026")  # newest first
     assert "OSError: disk" in text
     assert text.count(">succeeded<") == 1 and text.count(">failed<") == 1
+    assert '<small class="muted">published</small>' in text
