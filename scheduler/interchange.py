@@ -180,7 +180,9 @@ class _Reader:
         if day is None or start is None or end is None:
             return None
         if end <= start:
-            self.error(f"{path}.to", f"window ends at {obj['to']}, not after it starts at {obj['from']}")
+            self.error(
+                f"{path}.to", f"window ends at {obj['to']}, not after it starts at {obj['from']}"
+            )
             return None
         base = day * MINUTES_PER_DAY
         return Window(base + start, base + end)
@@ -193,7 +195,9 @@ class _Reader:
             value = self.field(item, "id", path, str)
             if value is not None:
                 if value in seen:
-                    self.error(f"{path}.id", f"duplicate {what} id '{value}' (first at {seen[value]})")
+                    self.error(
+                        f"{path}.id", f"duplicate {what} id '{value}' (first at {seen[value]})"
+                    )
                 else:
                     seen[value] = path
             ids.append(value)
@@ -201,7 +205,13 @@ class _Reader:
 
 
 def _type_name(kinds: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "an object"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        bool: "true or false",
+        list: "a list",
+        dict: "an object",
+    }
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
@@ -210,9 +220,13 @@ def _json_type(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    return {str: "a string", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def load_week(path: str | Path) -> Week:
@@ -220,7 +234,9 @@ def load_week(path: str | Path) -> Week:
     try:
         data = json.loads(Path(path).read_text())
     except json.JSONDecodeError as exc:
-        raise WeekError([f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]) from exc
+        raise WeekError(
+            [f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]
+        ) from exc
     return parse_week(data)
 
 
@@ -318,7 +334,9 @@ def _parse_travel(r: _Reader, data: dict, venue_ids: list[str]) -> dict[frozense
         elif len(pair) == 2 and minutes is not None:
             key = frozenset(pair)
             if key in travel:
-                r.error(f"{path}.between", f"travel between '{pair[0]}' and '{pair[1]}' given twice")
+                r.error(
+                    f"{path}.between", f"travel between '{pair[0]}' and '{pair[1]}' given twice"
+                )
             travel[key] = minutes
     return travel
 
@@ -395,13 +413,17 @@ def _parse_clients(
                 r.error(f"{wpath}.class_types", "must name at least one class type")
             for t in types:
                 if t in wanted:
-                    r.error(f"{wpath}.class_types", f"class type '{t}' is also wanted at {wanted[t]}")
+                    r.error(
+                        f"{wpath}.class_types", f"class type '{t}' is also wanted at {wanted[t]}"
+                    )
                 wanted[t] = wpath
             per_week = r.number(w, "per_week", wpath, 1)
             wants.append(Want(tuple(types), per_week or 0))
         needs_intro = r.field(item, "needs_intro", path, bool, False)
         if needs_intro and not any(class_types[t].one_to_one for t in wanted):
-            r.error(f"{path}.wants", "a client who needs an intro must want a one-to-one class type")
+            r.error(
+                f"{path}.wants", "a client who needs an intro must want a one-to-one class type"
+            )
         prefers = r.field(item, "prefers", path, dict, {}) or {}
         availability = [r.window(w, p) for p, w in r.objects(item, "availability", path, [])]
         email = r.field(item, "email", path, str, None)
@@ -451,7 +473,9 @@ def _parse_pinned_sessions(
         instructor = r.reference(item, "instructor", path, instructor_ids, "instructor")
         if day is not None and start is not None:
             pinned.append(
-                PinnedSession(session_id, class_type, room, day * MINUTES_PER_DAY + start, instructor)
+                PinnedSession(
+                    session_id, class_type, room, day * MINUTES_PER_DAY + start, instructor
+                )
             )
     return pinned
 
@@ -475,7 +499,8 @@ def _parse_pinned_allocations(
                 r.error(f"{path}.reformer", f"unknown reformer '{reformer}' in room '{room.id}'")
         if client and session:
             if (client, session) in seen:
-                r.error(path, f"client '{client}' is pinned to '{session}' twice (first at {seen[client, session]})")
+                first = seen[client, session]
+                r.error(path, f"client '{client}' pinned to '{session}' twice (first at {first})")
             seen[client, session] = path
             pinned.append(PinnedAllocation(client, session, reformer))
     return pinned
@@ -484,7 +509,11 @@ def _parse_pinned_allocations(
 def _window_json(window: Window) -> dict:
     day = window.start // MINUTES_PER_DAY
     base = day * MINUTES_PER_DAY
-    return {"day": DAYS[day], "from": format_time(window.start - base), "to": format_time(window.end - base)}
+    return {
+        "day": DAYS[day],
+        "from": format_time(window.start - base),
+        "to": format_time(window.end - base),
+    }
 
 
 def week_to_json(week: Week) -> dict:
@@ -652,7 +681,9 @@ def load_plan(path: str | Path) -> Plan:
     try:
         data = json.loads(Path(path).read_text())
     except json.JSONDecodeError as exc:
-        raise WeekError([f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]) from exc
+        raise WeekError(
+            [f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]
+        ) from exc
     return parse_plan(data)
 
 
@@ -668,10 +699,16 @@ def parse_plan(data: Any) -> Plan:
         day = r.day(item, path)
         start = r.time(item, "start", path)
         end = r.time(item, "end", path)
-        fields = [r.field(item, k, path, str) for k in ("class_type", "venue", "room", "instructor")]
+        fields = [
+            r.field(item, k, path, str) for k in ("class_type", "venue", "room", "instructor")
+        ]
         if day is not None and start is not None and end is not None and None not in fields:
             base = day * MINUTES_PER_DAY
-            sessions.append(Session(session_id, fields[0], fields[1], fields[2], base + start, base + end, fields[3]))
+            sessions.append(
+                Session(
+                    session_id, fields[0], fields[1], fields[2], base + start, base + end, fields[3]
+                )
+            )
     allocations = []
     for path, item in r.objects(data, "allocations", "$"):
         client = r.field(item, "client", path, str)
@@ -714,4 +751,3 @@ def _with_ids(r: _Reader, items: list[tuple[str, dict]], what: str):
 
 def write_json(data: dict, path: str | Path) -> None:
     Path(path).write_text(json.dumps(data, indent=2) + "\n")
-
