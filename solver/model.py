@@ -211,16 +211,20 @@ def add_rule_4_instructor_never_overlaps_travels_and_keeps_hours(wm: WeekModel) 
                         at_venue[i, day, v] = at
                 m.add_at_most_one([at_venue[i, day, a], at_venue[i, day, b]])
                 continue
-            # Too close for the journey without overlapping (overlaps are the cliques'):
-            # pairwise, since a journey's conflicts are not an interval family.
-            here = [s for s in slots if s.venue == a]
-            there = [s for s in slots if s.venue == b]
-            for x in here:
-                for y in there:
-                    overlap = x.start < y.end and y.start < x.end
-                    too_close = y.start < x.end + travel and x.start < y.end + travel
-                    if too_close and not overlap:
-                        m.add_at_most_one([wm.teaches[x.id, i], wm.teaches[y.id, i]])
+            _add_journeys(
+                wm,
+                i,
+                [s for s in slots if s.venue == a],
+                [s for s in slots if s.venue == b],
+                travel,
+            )
+            _add_journeys(
+                wm,
+                i,
+                [s for s in slots if s.venue == b],
+                [s for s in slots if s.venue == a],
+                travel,
+            )
         instructor = week.instructor_by_id[i]
         if sum(s.class_type.minutes for s in slots) > instructor.max_day_minutes:
             m.add(
@@ -234,6 +238,27 @@ def add_rule_4_instructor_never_overlaps_travels_and_keeps_hours(wm: WeekModel) 
                 sum(s.class_type.minutes * wm.teaches[s.id, i] for s, i in taught)
                 <= instructor.max_week_minutes
             )
+
+
+def _add_journeys(wm: WeekModel, i: str, here: list[Slot], there: list[Slot], travel: int) -> None:
+    """Rows forbidding a session `there` that starts less than `travel` after one `here` ends.
+
+    For each end time t of a session here: the sessions here running up to t (they
+    overlap each other) with the sessions there starting in [t, t + travel), split
+    into bands no longer than the shortest session so each band overlaps itself.
+    Each row is a clique of the conflict graph, and every too-close pair is in one.
+    """
+    if travel <= 0 or not here or not there:
+        return
+    band = min(travel, min(s.class_type.minutes for s in there))
+    for t in sorted({x.end for x in here}):
+        before = [wm.teaches[x.id, i] for x in here if x.start < t <= x.end]
+        for low in range(t, t + travel, band):
+            after = [
+                wm.teaches[y.id, i] for y in there if low <= y.start < min(low + band, t + travel)
+            ]
+            if after:
+                wm.model.add_at_most_one(before + after)
 
 
 def add_rule_5_capacity(wm: WeekModel) -> None:
@@ -291,8 +316,11 @@ def add_rule_8_client_sessions_never_overlap_and_keep_limits(wm: WeekModel) -> N
     m = wm.model
     for c, slots in wm.slots_of_client.items():
         client = wm.clients[c]
-        for clique in _cliques(slots):
-            m.add_at_most_one(wm.placed[c, s.id] for s in clique)
+        # With one class a day the day's row already forbids overlaps; rows per start
+        # time would only slow the relaxation down.
+        if client.max_per_day > 1:
+            for clique in _cliques(slots):
+                m.add_at_most_one(wm.placed[c, s.id] for s in clique)
         by_day: dict[int, list[Slot]] = defaultdict(list)
         for s in slots:
             by_day[s.day].append(s)

@@ -168,7 +168,9 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
         return seconds - (time.monotonic() - started)
 
     wm.model.maximize(priority)
-    solver, status = settings.run(wm, STAGES[0], left() * 0.7)
+    solver, status = settings.run(
+        wm, STAGES[0], left() * (0.7 if week.only_pinned_sessions else 0.85)
+    )
     if status == cp_model.INFEASIBLE:
         raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
