@@ -7,6 +7,7 @@ refused file leaves the database as it was.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,8 @@ def db_upgrade(revision: str) -> None:
     """Create the database, or migrate it to the latest tables (DATABASE_URL)."""
     from scheduler.db import current_revision, upgrade
 
+    # Alembic announces every plugin it loads; only the migrations it runs are news.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     upgrade(revision=revision)
     click.echo(f"database at revision {current_revision()}")
 

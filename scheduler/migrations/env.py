@@ -5,11 +5,11 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import scheduler.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from scheduler.config import get_settings
+from scheduler.db import get_engine
 from scheduler.models import UTCDateTime
 
 config = context.config
@@ -57,10 +57,8 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = engine_from_config(
-        {"sqlalchemy.url": _url()}, prefix="sqlalchemy.", poolclass=pool.NullPool
-    )
-    with engine.connect() as connection:
+    # The app's own engine: it creates a SQLite file's folder and sets WAL mode.
+    with get_engine(_url()).connect() as connection:
         _run(connection)
 
 
