@@ -1,0 +1,155 @@
+"""The optimiser on the example weeks and on re-solves: exact, valid, lexicographic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from scheduler.interchange import load_week
+from solver.checker import check_plan, measure_objective
+from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
+from solver.flow import min_cost_flow_optimum
+from solver.solve import NoPlanError, Progress, solve
+from tests.builders import client, instructor, pinned_allocation, pinned_session, venue, want, week
+
+EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+
+
+def example(name: str) -> Week:
+    path = EXAMPLES / name
+    assert path.exists(), f"example week {path} is missing"
+    return load_week(path)
+
+
+def valid(w: Week, plan: Plan) -> Plan:
+    assert check_plan(w, plan) == []
+    assert measure_objective(w, plan) == plan.objective
+    return plan
+
+
+def test_fixed_studio_week_reaches_the_min_cost_flow_optimum_proven():
+    w = example("studio-fixed.json")
+    plan = valid(w, solve(w, time_limit=20, workers=2))
+    assert plan.status == "OPTIMAL"
+    assert plan.objective.priority_places == min_cost_flow_optimum(w)
+    assert plan.bound == plan.objective.priority_places
+
+
+def test_small_studio_week_solves_to_a_valid_plan_within_its_bound():
+    w = example("studio-small.json")
+    seen: list[Progress] = []
+    plan = valid(w, solve(w, time_limit=8, workers=2, on_progress=seen.append))
+    assert plan.allocations
+    assert plan.objective.priority_places <= plan.bound
+    assert seen and seen[0].stage.endswith("priority_places")
+    assert plan.solve_seconds < 8 + 5
+
+
+def test_every_want_short_of_its_places_is_explained():
+    w = example("studio-small.json")
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    missing = {u.client: u.missing for u in plan.unplaced}
+    given = {c.id: 0 for c in w.clients}
+    for a in plan.allocations:
+        given[a.client] += 1
+    for c in w.clients:
+        short = sum(x.per_week for x in c.wants) - given[c.id]
+        assert (short > 0) == (c.id in missing)
+
+
+def test_resolve_keeps_every_pinned_place_to_the_reformer():
+    w = example("studio-small.json")
+    first = valid(w, solve(w, time_limit=5, workers=2))
+    pinned = tuple(
+        PinnedSession(s.id, s.class_type, s.room, s.start, s.instructor) for s in first.sessions
+    )
+    places = tuple(PinnedAllocation(a.client, a.session, a.reformer) for a in first.allocations)
+    again = replace(w, pinned_sessions=pinned, pinned_allocations=places)
+    second = valid(again, solve(again, time_limit=5, workers=2, hint=first))
+    kept = {(a.client, a.session, a.reformer) for a in second.allocations}
+    assert {(a.client, a.session, a.reformer) for a in places} <= kept
+    assert second.objective.priority_places >= first.objective.priority_places
+
+
+def test_hint_of_a_previous_plan_is_used_and_the_plan_stays_valid():
+    w = example("studio-small.json")
+    first = valid(w, solve(w, time_limit=5, workers=2))
+    second = valid(w, solve(w, time_limit=5, workers=2, hint=first))
+    assert second.objective.priority_places >= first.objective.priority_places
+
+
+def test_priority_places_come_before_preferences_and_teaching_minutes():
+    # One instructor, one hour: a class at the preferred venue with the preferred
+    # instructor for the low-priority client, or a class for the high-priority one.
+    w = week(
+        venues=[venue("hitchin"), venue("baldock")],
+        instructors=[
+            instructor(
+                "jo", venues=["hitchin", "baldock"], availability=[("mon", "09:00", "10:00")]
+            )
+        ],
+        clients=[
+            client(
+                "likes-everything",
+                priority=1,
+                venues=["hitchin"],
+                prefers_venues=["hitchin"],
+                prefers_instructors=["jo"],
+                availability=[("mon", "09:00", "10:00")],
+            ),
+            client(
+                "member", priority=3, venues=["baldock"], availability=[("mon", "09:00", "10:00")]
+            ),
+        ],
+    )
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    assert {a.client for a in plan.allocations} == {"member"}
+    assert plan.objective.preference_points == 0
+    assert plan.status == "OPTIMAL"
+
+
+def test_more_places_are_worth_more_teaching_minutes():
+    w = week(
+        clients=[
+            client("monday", availability=[("mon", "09:00", "10:00")]),
+            client("tuesday", availability=[("tue", "09:00", "10:00")]),
+        ],
+    )
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    assert len(plan.sessions) == 2
+
+
+def test_fewest_teaching_minutes_when_places_and_preferences_are_equal():
+    w = week(
+        clients=[client(f"c{n}", wants=[want("reformer")]) for n in range(3)],
+    )
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    assert len(plan.allocations) == 3
+    assert len(plan.sessions) == 1
+
+
+def test_new_sessions_get_readable_ids_and_pinned_ones_keep_theirs():
+    pinned = pinned_session(day="tue", start="09:30", id="my-own-id")
+    w = week(
+        clients=[
+            client("c1", availability=[("mon", "09:00", "10:00")]),
+            client("c2", availability=[("tue", "09:30", "10:30")]),
+        ],
+        pinned_sessions=[pinned],
+        pinned_allocations=[pinned_allocation("c2", pinned)],
+    )
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    assert sorted(s.id for s in plan.sessions) == ["mon-0900-hitchin-studio-reformer", "my-own-id"]
+
+
+def test_pinned_places_that_cannot_all_be_kept_are_refused():
+    pinned = pinned_session(day="mon", start="09:00")
+    w = week(
+        clients=[client("c1", availability=[("tue", "09:00", "10:00")])],
+        pinned_sessions=[pinned],
+        pinned_allocations=[pinned_allocation("c1", pinned)],
+    )
+    with pytest.raises(NoPlanError):
+        solve(w, time_limit=5, workers=2)
