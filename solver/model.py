@@ -363,6 +363,15 @@ def add_rule_10_own_reformer_with_needed_features(wm: WeekModel) -> None:
         if not s.class_type.uses_reformers:
             continue
         kept = {fixed[c, s.id] for c in s.clients if (c, s.id) in fixed}
+        machines = {r.id: r for r in s.room.reformers_in_service}
+        for c in s.clients:
+            pinned_on = fixed.get((c, s.id))
+            if pinned_on is None:
+                continue
+            machine = machines.get(pinned_on)
+            shared = sum(fixed.get((o, s.id)) == pinned_on for o in s.clients) > 1
+            if machine is None or shared or not wm.clients[c].needs <= machine.features:
+                m.add(wm.placed[c, s.id] == 0)  # a pinned place rule 10 cannot keep
         free = [r for r in s.room.reformers_in_service if r.id not in kept]
         loose = [c for c in s.clients if (c, s.id) not in fixed]
         for c in loose:

@@ -191,10 +191,12 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
         else:
             wm.model.minimize(expr)
         solver, status = settings.run(wm, stage, left() * share)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = wm.read(solver)
-            value = int(round(solver.objective_value))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            optimal = False
+            break
+        best = wm.read(solver)
         optimal = optimal and status == cp_model.OPTIMAL
+        value = int(round(solver.objective_value))
         # Keep what this level reached while the next one is optimised.
         wm.model.add(expr >= value if sense == "max" else expr <= value)
     return _PartResult(best, bound, optimal)
