@@ -485,3 +485,63 @@ def test_saving_preferences_without_the_csrf_token_is_refused(web, studio, db_se
 def test_preferences_need_a_signed_in_client(web, studio):
     assert web.get("/me/preferences").status_code == 302
     assert web.post("/me/preferences", data={"venues": ["hitchin"]}).status_code in (302, 400)
+
+
+def test_preferences_are_saved_to_weeks_not_started_and_leave_past_weeks_alone(
+    web, studio, db_session
+):
+    from tests.studio_seed import seed_studio
+
+    past = seed_studio(db_session, week_start=studio.week_start - timedelta(days=28))
+    sign_in_as(web, db_session, BEA)
+    form = _preferences_form(web)
+    form.update({"venues": ["stevenage"], "wants-0-class_types": ["mat"], "wants-0-per_week": "1"})
+
+    assert web.post("/me/preferences", data=form).status_code == 302
+
+    db_session.expire_all()
+    venues = {
+        week_start: row.venues
+        for row, week_start in db_session.exec(
+            select(models.Client, models.Week.week_start)
+            .join(models.Week, models.Week.id == models.Client.week_id)
+            .where(models.Client.key == BEA)
+        ).all()
+    }
+    assert venues == {studio.week_start: ["stevenage"], past.week_start: ["hitchin"]}
+
+
+def test_asking_for_links_too_often_is_throttled(database_url, engine, studio):
+    http = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_LIMIT="2 per minute").test_client()
+
+    def ask() -> int:
+        token = csrf_token(http.get("/me/sign-in").data)
+        return http.post(
+            "/me/sign-in", data={"email": EMAILS[ANN], "csrf_token": token}
+        ).status_code
+
+    assert [ask(), ask(), ask()] == [200, 200, 429]
+
+
+# --- reformer client link -------------------------------------------------------------------
+
+
+def test_client_link_command_prints_a_link_that_signs_the_client_in(runner, web, studio):
+    from scheduler.cli import cli
+
+    result = runner.invoke(cli, ["client", "link", ANN], env={"SECRET_KEY": SECRET_KEY})
+
+    assert result.exit_code == 0, result.output
+    path = re.search(r"https?://[^/\s]+(/me/link/\S+)", result.stdout).group(1)
+    page = web.get(path)
+    assert web.post(path, data={"csrf_token": csrf_token(page.data)}).status_code == 302
+    assert "Ann Archer" in web.get("/me/week").text
+
+
+def test_client_link_command_refuses_an_unknown_client(runner, engine):
+    from scheduler.cli import cli
+
+    result = runner.invoke(cli, ["client", "link", "nobody"], env={"SECRET_KEY": SECRET_KEY})
+
+    assert result.exit_code == 1
+    assert "no client 'nobody'" in result.output
