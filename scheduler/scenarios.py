@@ -785,7 +785,7 @@ def start_scenario_run(
         kind="scenario",
         status="queued",
         time_limit=time_limit,
-        progress={"fraction": 0.0, "stage": "queued"},
+        progress={"fraction": 0.0, "stage": "queued", "sweep": sweep_path},
     )
     session.add(run)
     session.commit()
@@ -824,7 +824,7 @@ def execute_scenario_run(
             if time.monotonic() - last[0] < 0.5 and fraction < 1.0:
                 return
             last[0] = time.monotonic()
-            run.progress = {"fraction": round(fraction, 3), "stage": stage}
+            run.progress = {"fraction": round(fraction, 3), "stage": stage, "sweep": sweep_path}
             run.heartbeat_at = db.utcnow()
             session.add(run)
             session.commit()
@@ -848,7 +848,7 @@ def execute_scenario_run(
                     on_progress=progress,
                 )
             run.status, run.result = "succeeded", result
-            run.progress = {"fraction": 1.0, "stage": "done"}
+            run.progress = {"fraction": 1.0, "stage": "done", "sweep": sweep_path}
         except Exception as exc:  # the row must say why the run stopped, whatever stopped it
             log.exception("scenario run %s failed", run_id)
             run.status = "failed"
@@ -894,6 +894,7 @@ def run_state(*, session: Session, run_id: int) -> dict | None:
         "status": run.status,
         "fraction": progress.get("fraction", 0.0),
         "stage": progress.get("stage", ""),
+        "sweep": progress.get("sweep"),
         "error": run.error,
         "done": run.status in ("succeeded", "failed"),
     }

@@ -201,6 +201,7 @@ def test_a_sweep_draws_its_chart_on_the_page(owner):
     chart = owner.get(f"{run_url}/chart.svg")
     assert chart.mimetype == "image/svg+xml" and b"Priority places" in chart.data
     assert owner.get(f"{run_url}/chart.png").data.startswith(b"\x89PNG")
+    assert "Sweep of changes[0].count" in owner.get(f"{PREFIX}/{sid}").data.decode()
 
 
 def test_a_sweep_over_a_missing_field_is_refused_before_it_starts(owner):
