@@ -9,11 +9,13 @@ JSON path)::
 
     {"format": "reformer-scenario/1",
      "name": "Two more reformers at Hitchin",
-     "base": {"week_start": "2026-11-30"},          # or {"file": "week.json"}
+     "base": {"week_start": "2026-11-30"},          # or "latest", "next"; or {"file": ...}
      "prices": {"reformer": 18.0, "mat": 12.0},     # optional, per place
      "changes": [{"kind": "add_reformers", "room": "hitchin-studio", "count": 2}]}
 
-The kinds of change and their fields are listed in `CHANGE_FIELDS`.
+The kinds of change and their fields are listed in `CHANGE_FIELDS`. Stored
+scenarios (`save_scenario`) read their base week from the database and write only
+their own `Scenario` row and the `SolveRun` rows of their runs.
 """
 
 from __future__ import annotations
