@@ -37,11 +37,6 @@ class Place:
     reformer: str | None = None
     allocation_id: int | None = None
 
-    @property
-    def day(self) -> str:
-        """The day as the timetable writes it, e.g. "Tuesday"."""
-        return self.start.strftime("%A")
-
 
 @dataclass(frozen=True)
 class UnmetWant:

@@ -1,6 +1,7 @@
 """The public timetable: a week's published sessions per venue and day, with spaces left.
 
 It names no client: only how many places each class holds and how many are free.
+One-to-one sessions are private appointments and are left off.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ class TimetableSession:
     end: datetime
     capacity: int
     taken: int
-    one_to_one: bool
 
     @property
     def spaces_left(self) -> int:
@@ -122,6 +122,8 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
     venue_names = {v.key: v.name for v in venues}
     for s in plan_sessions:
         class_type = class_types.get(s.class_type)
+        if class_type is not None and class_type.one_to_one:
+            continue
         start = local_time(week.week_start, s.start, week.timezone)
         item = TimetableSession(
             id=s.key,
@@ -135,7 +137,6 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
             end=local_time(week.week_start, s.end, week.timezone),
             capacity=holds.get((s.class_type, s.room), 0),
             taken=taken[s.id],
-            one_to_one=bool(class_type and class_type.one_to_one),
         )
         by_venue.setdefault(s.venue, {}).setdefault(start.date(), []).append(item)
     return Timetable(

@@ -92,3 +92,44 @@ def test_the_feed_is_not_kept_by_shared_caches(web, studio, db_session):
     answer = web.get(f"/calendar/{secret}.ics")
 
     assert "private" in answer.headers["Cache-Control"]
+
+
+def test_one_to_one_sessions_are_private_and_left_off_the_timetable(
+    database_url, engine, db_session, studio_app
+):
+    from dataclasses import replace
+
+    from scheduler.store import coming_monday, save_plan, save_week
+    from solver.checker import check_plan
+    from tests.builders import allocation, session, want
+    from tests.studio_seed import studio_plan, studio_week
+
+    monday = coming_monday()
+    week = studio_week(monday)
+    week = replace(
+        week,
+        clients=tuple(
+            replace(c, wants=(want("121-reformer"),)) if c.id == CAT else c for c in week.clients
+        ),
+    )
+    private = session("121-reformer", "fri", "07:00", room="hitchin-studio", venue="hitchin")
+    base = studio_plan()
+    plan = replace(
+        base,
+        sessions=(*base.sessions, private),
+        allocations=(*base.allocations, allocation(CAT, private, "R3")),
+        unplaced=(),
+    )
+    assert check_plan(week, plan) == []
+    save_week(session=db_session, week=week)
+    save_plan(session=db_session, week_start=monday, plan=plan, status="published")
+    db_session.commit()
+    http = studio_app.test_client()
+
+    page = http.get(f"/timetable/{monday.isoformat()}").text
+    api = http.get(f"/api/v1/weeks/{monday.isoformat()}/sessions").get_json()
+
+    assert "1-2-1" not in page
+    assert "APPI Mat" in page
+    assert private.id not in {s["id"] for s in api["sessions"]}
+    assert len(api["sessions"]) == 2
