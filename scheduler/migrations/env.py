@@ -19,6 +19,9 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = SQLModel.metadata
 
+#: Tables other code owns in the same database: APScheduler's job store makes its own.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
 
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_settings().database_url
@@ -31,10 +34,19 @@ def render_item(type_: str, obj, autogen_context):
     return False
 
 
+def include_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Leave out of autogenerate the tables the models do not own (and their indexes)."""
+    if type_ == "table":
+        return name not in FOREIGN_TABLES
+    table = getattr(obj, "table", None)
+    return table is None or table.name not in FOREIGN_TABLES
+
+
 def _configure(**kwargs) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_item=render_item,
+        include_object=include_object,
         compare_type=True,
         **kwargs,
     )
