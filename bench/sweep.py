@@ -100,6 +100,8 @@ def main() -> None:
         rows.append([point["value"], point["optimiser"]["status"], *cells])
     print(markdown_table([path, "status", *COLUMNS], rows))
     print("(each cell: optimiser / FCFS on the optimiser's timetable; every plan checked)")
+    for warning in result["warnings"]:
+        print(f"warning: {warning}")
     verdict = "within" if elapsed < TARGET_SECONDS else "OVER"
     print(f"\nelapsed: {elapsed:.1f} s for {len(values)} points ({verdict} the 3-minute target)")
 
