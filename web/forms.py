@@ -16,6 +16,7 @@ from wtforms import (
     FloatField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -292,7 +293,7 @@ class ClientForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give a name."), Length(max=120)])
     email = StringField("E-mail", validators=[Optional(), EMAIL])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
-    level = SelectField("Level", choices=[(lv, lv.title()) for lv in LEVELS])
+    level = SelectField("Level", choices=[SelectChoice(lv, lv.title()) for lv in LEVELS])
     priority = IntegerField(
         "Priority",
         validators=[InputRequired("Give a priority."), NumberRange(1, 10, "From 1 to 10.")],
