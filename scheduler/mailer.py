@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
 
+from scheduler.changes import Change, diff_plans
 from scheduler.config import Settings
-from solver.domain import DAYS, MINUTES_PER_DAY, Allocation, Plan, Session, Week
+from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +60,13 @@ class SmtpSettings:
 
 
 def changes_between(week: Week, before: Plan | None, after: Plan) -> list[ClientChanges]:
-    """Each client whose places differ between `before` and `after`, with what changed.
+    """Each client of the week whose places differ between `before` and `after`, in sentences.
 
-    A place is a session and, in a reformer class, a reformer: a client moved to
-    another machine in the same class is told so too, and so is one whose class
-    keeps its id but changed time, room or instructor.
+    What counts as a change is `scheduler.changes.diff_plans`: a client moved to
+    another machine in the same class is told so, and so is one whose class changed
+    time, room or instructor, even where the session kept its id.
     """
-    before_sessions = {s.id: s for s in before.sessions} if before else {}
-    after_sessions = {s.id: s for s in after.sessions}
-    places_before = _places_by_client(before.allocations if before else ())
-    places_after = _places_by_client(after.allocations)
+    diff = diff_plans(before, after)
     names = {ct.id: ct.name for ct in week.class_types}
     venues = {v.id: v.name for v in week.venues}
     instructors = {i.id: i.name for i in week.instructors}
@@ -80,48 +78,41 @@ def changes_between(week: Week, before: Plan | None, after: Plan) -> list[Client
             f" with {instructors.get(session.instructor, session.instructor)}"
         )
 
-    def start_of(session_id: str) -> tuple[int, str]:
-        return (after_sessions.get(session_id) or before_sessions[session_id]).start, session_id
+    def sentences(change: Change) -> Iterator[tuple[int, str]]:
+        was, now = change.was, change.now
+        if now is None:
+            yield was.session.start, f"No longer booked: {describe(was.session)}"
+        elif was is None or not change.same_class:
+            if was is not None:
+                yield was.session.start, f"No longer booked: {describe(was.session)}"
+            yield (
+                now.session.start,
+                f"New place: {describe(now.session)}{_on_reformer(now.reformer)}",
+            )
+        elif change.what == ("reformer",):
+            yield (
+                now.session.start,
+                f"Same class, another reformer: {describe(now.session)},"
+                f" now reformer {now.reformer} (was {was.reformer})",
+            )
+        else:
+            yield (
+                now.session.start,
+                f"Your class has changed: {describe(was.session)} is now"
+                f" {describe(now.session)}{_on_reformer(now.reformer)}",
+            )
 
     changed = []
     for client in sorted(week.clients, key=lambda c: c.id):
-        was = places_before.get(client.id, {})
-        now = places_after.get(client.id, {})
-        lines = []
-        for session_id in sorted(set(was) | set(now), key=start_of):
-            if session_id not in now:
-                lines.append(f"No longer booked: {describe(before_sessions[session_id])}")
-            elif session_id not in was:
-                lines.append(
-                    f"New place: {describe(after_sessions[session_id])}"
-                    + _on_reformer(now[session_id])
-                )
-            elif _details(before_sessions[session_id]) != _details(after_sessions[session_id]):
-                lines.append(
-                    f"Your class has changed: {describe(before_sessions[session_id])}"
-                    f" is now {describe(after_sessions[session_id])}"
-                    + _on_reformer(now[session_id])
-                )
-            elif was[session_id] != now[session_id]:
-                lines.append(
-                    f"Same class, another reformer: {describe(after_sessions[session_id])},"
-                    f" now reformer {now[session_id]} (was {was[session_id]})"
-                )
+        lines = sorted(
+            (line for change in diff.of(client.id) for line in sentences(change)),
+            key=lambda line: line[0],
+        )
         if lines:
-            changed.append(ClientChanges(client.id, client.name, client.email, tuple(lines)))
+            changed.append(
+                ClientChanges(client.id, client.name, client.email, tuple(t for _, t in lines))
+            )
     return changed
-
-
-def _details(session: Session) -> tuple:
-    """What a client sees of a session: a change to any of it is news to them."""
-    return (session.class_type, session.venue, session.room, session.start, session.instructor)
-
-
-def _places_by_client(allocations: Iterable[Allocation]) -> dict[str, dict[str, str | None]]:
-    places: dict[str, dict[str, str | None]] = {}
-    for a in allocations:
-        places.setdefault(a.client, {})[a.session] = a.reformer
-    return places
 
 
 def _when(minute: int) -> str:

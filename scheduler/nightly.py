@@ -162,7 +162,8 @@ def run_night(
             night,
             "succeeded",
             f"the night of {night} {'published' if resolved.published else 'left a draft of'}"
-            f" the week of {week_start}: {run.kept} places kept, {run.added} added,"
+            f" the week of {week_start}: {run.kept} places kept,"
+            f" {(run.result or {}).get('moved', 0)} moved, {run.added} added,"
             f" {run.lost} lost; {len(mailed)} client(s) e-mailed",
             run_id,
         )

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from scheduler import models, store
+from scheduler.changes import PlanDiff, diff_plans
 from scheduler.db import get_engine
 from scheduler.models import utcnow
 from solver.checker import HARD_RULES, Violation, check_plan, measure_objective
@@ -101,8 +102,9 @@ def solve_week(
             store.publish_plan(session=session, plan_id=row.id)
         diff = diff_plans(published, plan)
         run = session.get(models.SolveRun, run_id)
+        # A moved place is neither kept nor new: the result counts it beside the three.
         run.kept, run.added, run.lost = diff.kept, len(diff.joined), len(diff.lost)
-        run.plan_id, run.result = row.id, run_result(plan)
+        run.plan_id, run.result = row.id, {**run_result(plan), "moved": len(diff.moved)}
         run.status, run.finished_at = "succeeded", utcnow()
         session.add(run)
         session.commit()
@@ -330,90 +332,25 @@ def _drop_beyond_capacity(
 # Publishing, and what changed between two published versions
 
 
-@dataclass(frozen=True)
-class Place:
-    """A client's place: the session and, in a reformer class, the machine."""
-
-    session: str
-    reformer: str | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One client's change: moved (`was` and `now`), joined (`now` only), lost (`was` only)."""
-
-    client: str
-    was: Place | None = None
-    now: Place | None = None
-
-
-@dataclass(frozen=True)
-class PlanDiff:
-    """Who moved, who joined and who lost a place between two plans of a week."""
-
-    moved: tuple[Change, ...] = ()
-    joined: tuple[Change, ...] = ()
-    lost: tuple[Change, ...] = ()
-    kept: int = 0
-    version: int | None = None
-    previous_version: int | None = None
-
-    @property
-    def clients(self) -> set[str]:
-        """Every client with a change."""
-        return {c.client for c in (*self.moved, *self.joined, *self.lost)}
-
-
-def diff_plans(before: Plan | None, after: Plan) -> PlanDiff:
-    """Compare two plans client by client.
-
-    A place in the same session on the same reformer is kept. A client on another
-    reformer in the same session, or whose place went from one session to another,
-    moved; places left over are joined (only `after` has them) or lost (only `before`).
-    """
-    was = _places(before.allocations if before else ())
-    now = _places(after.allocations)
-    moved: list[Change] = []
-    joined: list[Change] = []
-    lost: list[Change] = []
-    kept = 0
-    for client in sorted(set(was) | set(now)):
-        old = dict(was.get(client, {}))
-        new = dict(now.get(client, {}))
-        for s in sorted(set(old) & set(new)):
-            if old[s] == new[s]:
-                kept += 1
-            else:
-                moved.append(Change(client, Place(s, old[s]), Place(s, new[s])))
-            del old[s], new[s]
-        gone, came = sorted(old.items()), sorted(new.items())
-        for (s1, r1), (s2, r2) in zip(gone, came, strict=False):
-            moved.append(Change(client, Place(s1, r1), Place(s2, r2)))
-        pairs = min(len(gone), len(came))
-        lost.extend(Change(client, was=Place(s, r)) for s, r in gone[pairs:])
-        joined.extend(Change(client, now=Place(s, r)) for s, r in came[pairs:])
-    return PlanDiff(tuple(moved), tuple(joined), tuple(lost), kept)
-
-
-def _places(allocations: Iterable[Allocation]) -> dict[str, dict[str, str | None]]:
-    places: dict[str, dict[str, str | None]] = {}
-    for a in allocations:
-        places.setdefault(a.client, {})[a.session] = a.reformer
-    return places
-
-
 def preview_publish(*, session: DbSession, plan_id: int) -> PlanDiff:
     """What publishing this plan would change against the week's current published plan."""
     row = _plan_row(session, plan_id)
-    week = session.get(models.Week, row.week_id)
-    previous = store.published_plan(session=session, week_start=week.week_start)
-    if previous is not None and previous.id == row.id:
-        previous = _published_before(session, row)
-    before = store.load_plan(session=session, plan_id=previous.id) if previous else None
+    previous, before = _published_against(session, row)
     diff = diff_plans(before, store.load_plan(session=session, plan_id=row.id))
     return replace(
         diff, version=row.version, previous_version=previous.version if previous else None
     )
+
+
+def _published_against(
+    session: DbSession, row: models.Plan
+) -> tuple[models.Plan | None, Plan | None]:
+    """The published version a plan is compared with (the one before it, if it is current)."""
+    week = session.get(models.Week, row.week_id)
+    previous = store.published_plan(session=session, week_start=week.week_start)
+    if previous is not None and previous.id == row.id:
+        previous = _published_before(session, row)
+    return previous, store.load_plan(session=session, plan_id=previous.id) if previous else None
 
 
 def publish_plan(*, session: DbSession, plan_id: int) -> PlanDiff:

@@ -9,12 +9,14 @@ import pytest
 from sqlmodel import select
 
 from scheduler import models, store
+from scheduler.mailer import changes_between
 from scheduler.planning import (
     PlanningError,
     RuleBroken,
     diff_plans,
     move_client,
     pin_place,
+    preview_publish,
     publish_plan,
     run_state,
     set_instructor_availability,
@@ -30,6 +32,7 @@ from tests.builders import (
     at,
     class_type,
     client,
+    instructor,
     pinned_session,
     plan,
     session,
@@ -171,11 +174,123 @@ def test_diff_tells_who_moved_joined_and_lost_a_place():
     )
     diff = diff_plans(before, after)
     assert diff.kept == 1
-    assert [(c.client, c.was.session, c.now.session) for c in diff.moved] == [
+    assert [(c.client, c.was.session.id, c.now.session.id) for c in diff.moved] == [
         ("c2", monday.id, tuesday.id)
     ]
     assert [c.client for c in diff.joined] == ["c4"]
     assert [c.client for c in diff.lost] == ["c3"]
+
+
+def test_a_class_recreated_with_another_instructor_moves_its_clients_not_keeps_them():
+    with_jo = session(day="mon", instructor="jo")
+    with_kim = replace(with_jo, instructor="kim")  # the solver's id leaves out the instructor
+    before = plan([with_jo], [allocation("c1", with_jo, "R1"), allocation("c2", with_jo, "R2")])
+    after = plan([with_kim], [allocation("c1", with_kim, "R1"), allocation("c2", with_kim, "R2")])
+
+    diff = diff_plans(before, after)
+
+    assert diff.kept == 0
+    assert [(c.client, c.what) for c in diff.moved] == [
+        ("c1", ("instructor",)),
+        ("c2", ("instructor",)),
+    ]
+    assert diff.joined == () and diff.lost == ()
+
+
+def test_an_id_that_now_means_another_time_and_room_is_a_move():
+    monday = session(day="mon", start="09:30")
+    reused = session(day="tue", start="18:00", room="hitchin-mat-room", id=monday.id)
+    diff = diff_plans(
+        plan([monday], [allocation("c1", monday, "R1")]),
+        plan([reused], [allocation("c1", reused, "R1")]),
+    )
+    assert diff.kept == 0
+    [change] = diff.moved
+    assert change.what == ("room", "day", "time")
+
+
+def test_another_reformer_in_the_same_class_is_a_move_of_the_reformer_only():
+    monday = session(day="mon")
+    diff = diff_plans(
+        plan([monday], [allocation("c1", monday, "R1")]),
+        plan([monday], [allocation("c1", monday, "R3")]),
+    )
+    assert diff.kept == 0
+    assert [c.what for c in diff.moved] == [("reformer",)]
+
+
+def test_a_class_that_comes_back_unchanged_under_another_id_keeps_its_places():
+    monday = session(day="mon")
+    renamed = replace(monday, id="owner-pinned-monday")
+    diff = diff_plans(
+        plan([monday], [allocation("c1", monday, "R1")]),
+        plan([renamed], [allocation("c1", renamed, "R1")]),
+    )
+    assert (diff.kept, diff.moved, diff.joined, diff.lost) == (1, (), (), ())
+
+
+def test_the_clients_e_mailed_are_exactly_the_clients_the_diff_says_changed():
+    the_week = week(
+        clients=[client(c) for c in ("c1", "c2", "c3", "c4", "c5")],
+        instructors=[instructor("jo"), instructor("kim")],
+    )
+    monday, tuesday = session(day="mon"), session(day="tue")
+    monday_kim = replace(monday, instructor="kim")
+    before = plan(
+        [monday, tuesday],
+        [
+            allocation("c1", monday, "R1"),
+            allocation("c2", monday, "R2"),
+            allocation("c3", tuesday, "R1"),
+            allocation("c4", tuesday, "R2"),
+        ],
+    )
+    after = plan(
+        [monday_kim, tuesday],
+        [
+            allocation("c1", monday_kim, "R1"),
+            allocation("c2", monday_kim, "R2"),
+            allocation("c3", tuesday, "R1"),
+            allocation("c4", tuesday, "R3"),
+            allocation("c5", tuesday, "R2"),
+        ],
+    )
+
+    diff = diff_plans(before, after)
+    told = {c.client: c.lines for c in changes_between(the_week, before, after)}
+
+    assert set(told) == diff.clients == {"c1", "c2", "c4", "c5"}
+    assert diff.kept == 1  # c3, exactly as she was
+    assert told["c1"] == (
+        "Your class has changed: Monday 09:30 reformer at Hitchin with Jo"
+        " is now Monday 09:30 reformer at Hitchin with Kim, reformer R1",
+    )
+
+
+def test_a_resolve_that_swaps_the_instructor_counts_no_place_as_kept(db_session):
+    jo = instructor("jo", availability=[("mon", "09:00", "12:00")])
+    kim = instructor("kim", availability=[("mon", "09:00", "12:00")])
+    the_week = week(
+        venues=[venue(open=[("mon", "09:00", "12:00")])],
+        instructors=[jo, kim],
+        clients=[client("c1", availability=MONDAY), client("c2", availability=MONDAY)],
+    )
+    stored(db_session, the_week)
+    first = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS, publish=True)
+    teacher = checked_plan(db_session, first.id).sessions[0].instructor
+    # The teacher of the published class is away now: only the other can take the morning.
+    away = [replace(i, availability=()) if i.id == teacher else i for i in (jo, kim)]
+    stored(db_session, replace(the_week, instructors=tuple(away)))
+
+    second = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+    after = checked_plan(db_session, second.id)
+
+    assert {s.instructor for s in after.sessions} == {"jo", "kim"} - {teacher}
+    run = db_session.exec(select(models.SolveRun).where(models.SolveRun.plan_id == second.id)).one()
+    assert (run.kept, run.added, run.lost, run.result["moved"]) == (0, 0, 0, 2)
+    preview = preview_publish(session=db_session, plan_id=second.id)
+    assert (preview.kept, len(preview.moved)) == (0, 2)
+    assert all("instructor" in c.what for c in preview.moved)
 
 
 def test_publish_supersedes_the_previous_version_and_returns_the_diff(db_session):
@@ -198,7 +313,7 @@ def test_publish_supersedes_the_previous_version_and_returns_the_diff(db_session
     checked_plan(db_session, draft.id)
     diff = publish_plan(session=db_session, plan_id=draft.id)
     assert diff.previous_version == first.version and diff.version == draft.version
-    assert [(c.client, c.was.session, c.now.session) for c in diff.moved] == [
+    assert [(c.client, c.was.session.id, c.now.session.id) for c in diff.moved] == [
         ("c5", c5.session, other_day.id)
     ]
     assert diff.joined == () and diff.lost == ()

@@ -27,7 +27,7 @@ from sqlmodel import select
 from scheduler import models, planning, store
 from scheduler.clients_csv import CsvError, format_availability, import_clients_csv
 from scheduler.interchange import format_time
-from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Week
+from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 from web import forms
 from web.auth import owner_required
 from web.db import get_session
@@ -357,10 +357,9 @@ def publish(plan_id: int) -> Any:
 
 
 def _diff_words(week_start: date, diff: planning.PlanDiff) -> dict[str, Any]:
-    """Names for the clients and sessions a diff mentions."""
+    """Names for the clients a diff mentions, and words for the classes of their places."""
     session = get_session()
     week_row = store.week_row(session=session, week_start=week_start)
-    labels: dict[str, str] = {}
     class_names = dict(
         session.exec(
             select(models.ClassType.key, models.ClassType.name).where(
@@ -368,16 +367,21 @@ def _diff_words(week_start: date, diff: planning.PlanDiff) -> dict[str, Any]:
             )
         ).all()
     )
-    rows = session.exec(
-        select(models.PlanSession)
-        .join(models.Plan, models.Plan.id == models.PlanSession.plan_id)
-        .where(models.Plan.week_id == week_row.id)
-    ).all()
-    for s in rows:
-        labels.setdefault(
-            s.key, f"{_when(s.start)} {class_names.get(s.class_type, s.class_type)} ({s.room})"
+    instructors = dict(
+        session.exec(
+            select(models.Instructor.key, models.Instructor.name).where(
+                models.Instructor.week_id == week_row.id
+            )
+        ).all()
+    )
+
+    def describe(s: Session) -> str:
+        return (
+            f"{_when(s.start)} {class_names.get(s.class_type, s.class_type)} ({s.room}),"
+            f" {instructors.get(s.instructor, s.instructor)}"
         )
-    return {"names": _client_names(week_start), "labels": labels}
+
+    return {"names": _client_names(week_start), "describe": describe}
 
 
 # ---------------------------------------------------------------------------
