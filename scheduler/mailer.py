@@ -174,3 +174,41 @@ def send_changes(
             mailed.append(c.client)
     log.info("e-mailed %d client(s) about changed places", len(mailed))
     return mailed
+
+
+def tell_clients(
+    changes: Sequence[ClientChanges],
+    *,
+    week_start: str,
+    smtp: SmtpSettings | None,
+    development: bool = False,
+) -> list[str]:
+    """Tell each changed client by e-mail, as the nightly job and a publish both do.
+
+    Without an SMTP host nothing is sent: in development each message is logged
+    instead (so the studio can read it), elsewhere a warning says who was not told.
+    An unreachable mail server is logged, not raised: the plan is published either
+    way. Returns the clients e-mailed.
+    """
+    if not changes:
+        return []
+    if smtp is None:
+        if development:
+            for c in changes:
+                message = compose(c, week_start=week_start, sender="studio@localhost")
+                log.warning(
+                    "development, no SMTP: e-mail to %s <%s>:\n%s",
+                    c.client,
+                    c.email or "no address",
+                    message.get_content(),
+                )
+        else:
+            log.warning(
+                "no SMTP_HOST set: %d client(s) with changed places not e-mailed", len(changes)
+            )
+        return []
+    try:
+        return send_changes(changes, week_start=week_start, smtp=smtp)
+    except OSError:
+        log.exception("could not reach the mail server %s:%d", smtp.host, smtp.port)
+        return []

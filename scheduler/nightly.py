@@ -37,7 +37,7 @@ from sqlmodel import Session
 from scheduler import models, planning, store
 from scheduler.config import Settings, get_settings
 from scheduler.db import get_engine
-from scheduler.mailer import SmtpSettings, changes_between, send_changes
+from scheduler.mailer import SmtpSettings, changes_between, tell_clients
 from solver.domain import Plan, Week
 
 log = logging.getLogger(__name__)
@@ -331,15 +331,13 @@ def _tell_clients(
 ) -> list[str]:
     """E-mail each client whose places changed in a published plan; record who was told."""
     mailed: list[str] = []
-    changes = changes_between(resolved.week, resolved.before, resolved.after)
-    smtp = SmtpSettings.from_settings(settings)
-    if resolved.published and changes and smtp is None:
-        log.warning("no SMTP_HOST set: %d client(s) with changed places not e-mailed", len(changes))
-    elif resolved.published and changes:
-        try:
-            mailed = send_changes(changes, week_start=resolved.week.week_start, smtp=smtp)
-        except OSError:
-            log.exception("could not reach the mail server %s:%d", smtp.host, smtp.port)
+    if resolved.published:
+        mailed = tell_clients(
+            changes_between(resolved.week, resolved.before, resolved.after),
+            week_start=resolved.week.week_start,
+            smtp=SmtpSettings.from_settings(settings),
+            development=settings.development,
+        )
     with engine.begin() as connection:
         result = connection.execute(select(RUNS.c.result).where(RUNS.c.id == run_id)).scalar_one()
         connection.execute(

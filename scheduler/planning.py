@@ -23,6 +23,7 @@ from sqlmodel import select
 from scheduler import models, store
 from scheduler.changes import PlanDiff, diff_plans
 from scheduler.db import get_engine
+from scheduler.mailer import SmtpSettings, changes_between, tell_clients
 from scheduler.models import utcnow
 from solver.checker import HARD_RULES, Violation, check_plan, measure_objective
 from solver.domain import Allocation, PinnedAllocation, PinnedSession, Plan, Session, Week
@@ -353,20 +354,30 @@ def _published_against(
     return previous, store.load_plan(session=session, plan_id=previous.id) if previous else None
 
 
-def publish_plan(*, session: DbSession, plan_id: int) -> PlanDiff:
+def publish_plan(
+    *,
+    session: DbSession,
+    plan_id: int,
+    smtp: SmtpSettings | None = None,
+    development: bool = False,
+) -> PlanDiff:
     """Make the plan its week's published plan, superseding the one before; one transaction.
 
-    Refuses a plan that breaks a hard rule of the week as it stands now. Returns the
-    diff against the previously published version: who moved, joined or lost a place.
+    Refuses a plan that breaks a hard rule of the week as it stands now. Once it is
+    published, each client whose places changed gets one e-mail, as after a nightly
+    run (`mailer.tell_clients`: logged instead in development without `smtp`).
+    Returns the diff against the previously published version (who moved, joined
+    or lost a place) with the clients e-mailed.
     """
     row = _plan_row(session, plan_id)
     if row.status == "published":
         raise PlanningError(f"version {row.version} is already published")
     week_row = session.get(models.Week, row.week_id)
     try:
-        diff = preview_publish(session=session, plan_id=plan_id)
+        previous, before = _published_against(session, row)
+        after = store.load_plan(session=session, plan_id=plan_id)
         week = store.load_week(session=session, week_start=week_row.week_start)
-        violations = check_plan(week, store.load_plan(session=session, plan_id=plan_id))
+        violations = check_plan(week, after)
         if violations:
             raise RuleBroken(violations)
         store.publish_plan(session=session, plan_id=plan_id)
@@ -374,7 +385,18 @@ def publish_plan(*, session: DbSession, plan_id: int) -> PlanDiff:
     except BaseException:
         session.rollback()
         raise
-    return diff
+    emailed = tell_clients(
+        changes_between(week, before, after),
+        week_start=week.week_start,
+        smtp=smtp,
+        development=development,
+    )
+    return replace(
+        diff_plans(before, after),
+        version=row.version,
+        previous_version=previous.version if previous else None,
+        emailed=tuple(emailed),
+    )
 
 
 def _published_before(session: DbSession, row: models.Plan) -> models.Plan | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 
@@ -9,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from scheduler import models, store
-from scheduler.mailer import changes_between
+from scheduler.mailer import SmtpSettings, changes_between
 from scheduler.planning import (
     PlanningError,
     RuleBroken,
@@ -39,6 +40,7 @@ from tests.builders import (
     venue,
     week,
 )
+from tests.smtp_sink import running_sink
 
 WEEK = "2026-11-30"
 SECONDS = 3.0
@@ -320,6 +322,47 @@ def test_publish_supersedes_the_previous_version_and_returns_the_diff(db_session
     assert store.published_plan(session=db_session, week_start=WEEK).id == draft.id
     with pytest.raises(PlanningError, match="already published"):
         publish_plan(session=db_session, plan_id=draft.id)
+
+
+def test_publishing_e_mails_exactly_the_clients_whose_places_changed(db_session):
+    stored(db_session, studio_week(clients=[emailed(c) for c in studio_week().clients]))
+    first = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS, publish=True)
+    c5 = place_of(db_session, first, "c5")
+    other_day = next(s for s in checked_plan(db_session, first.id).sessions if s.id != c5.session)
+    draft = move_client(
+        session=db_session,
+        plan_id=first.id,
+        client="c5",
+        from_session=c5.session,
+        to_session=other_day.id,
+    )
+
+    with running_sink() as sink:
+        diff = publish_plan(
+            session=db_session, plan_id=draft.id, smtp=SmtpSettings(sink.host, sink.port)
+        )
+
+    assert diff.emailed == ("c5",) and diff.clients == {"c5"}
+    assert [r.recipients for r in sink.received] == [["c5@example.org"]]
+
+
+def test_in_development_without_a_mail_server_the_messages_are_logged(db_session, caplog):
+    stored(db_session, studio_week(clients=[emailed(c) for c in studio_week().clients]))
+    draft = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
+
+    with caplog.at_level(logging.WARNING, logger="scheduler.mailer"):
+        diff = publish_plan(session=db_session, plan_id=draft.id, smtp=None, development=True)
+
+    assert diff.emailed == ()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for who in ("c1", "c2", "c3", "c4", "c5"):
+        assert f"e-mail to {who} <{who}@example.org>" in logged
+    assert logged.count("New place:") == 5
+
+
+def emailed(c):
+    """The client with an e-mail address, `<id>@example.org`."""
+    return replace(c, email=f"{c.id}@example.org")
 
 
 @pytest.fixture

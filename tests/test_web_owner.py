@@ -16,6 +16,7 @@ from scheduler import models, store
 from scheduler.planning import solve_week
 from solver.checker import check_plan
 from tests import builders as b
+from tests.smtp_sink import running_sink
 
 WEEK = "2026-11-30"
 MONDAY = [("mon", "09:00", "12:00")]
@@ -182,6 +183,32 @@ def test_publish_shows_the_diff_then_makes_a_new_published_version(
     assert "Eve Evans" in done.text
     assert store.published_plan(session=db_session, week_start=WEEK).id == draft.id
     assert_checked(db_session, draft.id)
+
+
+def test_publishing_e_mails_each_client_whose_place_changed_once(
+    app, client, owner_login, published, db_session
+):
+    for row in db_session.exec(select(models.Client)).all():
+        row.email = f"{row.key}@example.org"
+        db_session.add(row)
+    db_session.commit()
+    c5 = place_of(db_session, published.id, "c5")
+    plan = store.load_plan(session=db_session, plan_id=published.id)
+    other = next(s for s in plan.sessions if s.id != c5.session)
+    client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
+        data={"to_session": other.id, "reformer": ""},
+    )
+    draft = store.find_plan(session=db_session, week_start=WEEK)
+
+    with running_sink() as sink:
+        app.config.update(SMTP_HOST=sink.host, SMTP_PORT=sink.port, SMTP_FROM="studio@x.org")
+        done = client.post(f"/owner/plans/{draft.id}/publish")
+
+    assert "1 client(s) e-mailed" in done.text
+    assert [r.recipients for r in sink.received] == [["c5@example.org"]]
+    body = sink.received[0].message.get_content()
+    assert "No longer booked" in body and "New place" in body
 
 
 # --- Edits refused with the rule's words -------------------------------------------------------

@@ -26,7 +26,9 @@ from sqlmodel import select
 
 from scheduler import models, planning, store
 from scheduler.clients_csv import CsvError, format_availability, import_clients_csv
+from scheduler.config import get_settings
 from scheduler.interchange import format_time
+from scheduler.mailer import SmtpSettings
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 from web import forms
 from web.auth import owner_required
@@ -330,11 +332,21 @@ def publish(plan_id: int) -> Any:
     form = forms.ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            diff = planning.publish_plan(session=session, plan_id=plan_id)
+            smtp = _smtp()
+            diff = planning.publish_plan(
+                session=session,
+                plan_id=plan_id,
+                smtp=smtp,
+                development=current_app.config.get("ENV_NAME") == "development",
+            )
         except planning.PlanningError as exc:
             _refused(exc)
             return redirect(url_for("owner.week", start=week_row.week_start.isoformat()))
         flash(f"Version {row.version} is published.", "success")
+        if smtp is None and diff.clients:
+            flash("No mail server is set (SMTP_HOST): clients were not e-mailed.", "info")
+        elif diff.clients:
+            flash(f"{len(diff.emailed)} client(s) e-mailed about their changed places.", "success")
         return render_template(
             "owner/publish.html",
             row=row,
@@ -353,6 +365,21 @@ def publish(plan_id: int) -> Any:
         done=False,
         form=form,
         **_diff_words(week_row.week_start, diff),
+    )
+
+
+def _smtp() -> SmtpSettings | None:
+    """Where to send mail: the app's config when it names an SMTP host, else the environment's."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return SmtpSettings.from_settings(get_settings())
+    return SmtpSettings(
+        host=config["SMTP_HOST"],
+        port=int(config.get("SMTP_PORT") or 25),
+        user=config.get("SMTP_USER"),
+        password=config.get("SMTP_PASSWORD"),
+        sender=config.get("SMTP_FROM") or SmtpSettings.sender,
+        starttls=bool(config.get("SMTP_STARTTLS")),
     )
 
 
