@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from scheduler import models, planning, store
 from scheduler.clients_csv import CsvError, format_availability, import_clients_csv
@@ -255,7 +256,7 @@ def session_detail(start: str, key: str) -> Any:
     ]
     move_form = forms.MoveForm()
     move_form.to_session.choices = [
-        (s.id, f"{_when(s.start)} · {board.cards[s.id].class_name} · {s.room}")
+        SelectChoice(s.id, f"{_when(s.start)} · {board.cards[s.id].class_name} · {s.room}")
         for s in sorted(board.plan.sessions, key=lambda s: (s.start, s.room))
     ]
     move_form.to_session.data = key
@@ -514,7 +515,7 @@ def move(plan_id: int, key: str, client: str) -> Any:
     row = _plan_or_404(plan_id)
     form = forms.MoveForm()
     form.to_session.choices = [
-        (s.key, s.key)
+        SelectChoice(s.key)
         for s in get_session()
         .exec(select(models.PlanSession).where(models.PlanSession.plan_id == plan_id))
         .all()
