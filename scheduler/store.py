@@ -312,11 +312,14 @@ def ensure_client_accounts(*, session: Session, keys: Iterable[str]) -> None:
 # --- Loading a week --------------------------------------------------------------------------
 
 
-def load_week(*, session: Session, week_start: date | str) -> domain.Week:
+def load_week(
+    *, session: Session, week_start: date | str, with_clients: bool = True
+) -> domain.Week:
     """The stored week as plain domain data for the solver; inactive clients are left out.
 
-    A pinned allocation of an inactive client is left out with them. Raises
-    `WeekNotFound`.
+    A pinned allocation of an inactive client is left out with them. `with_clients`
+    false leaves every client out (a page that shows only the timetable reads much
+    less). Raises `WeekNotFound`.
     """
     m = models
     row = require_week(session=session, week_start=week_start)
@@ -357,9 +360,17 @@ def load_week(*, session: Session, week_start: date | str) -> domain.Week:
         rows(m.InstructorWindow, m.InstructorWindow.instructor_id.in_([i.id for i in instructors])),
         "instructor_id",
     )
-    clients = rows(m.Client, m.Client.week_id == wid, m.Client.active.is_(True))
-    wants = _group(_wants_of(session, wid), "client_id")
-    active_keys = {c.key for c in clients}
+    if with_clients:
+        clients = rows(m.Client, m.Client.week_id == wid, m.Client.active.is_(True))
+        wants = _group(_wants_of(session, wid), "client_id")
+        active_keys = {c.key for c in clients}
+    else:
+        clients, wants = [], {}
+        active_keys = set(
+            session.exec(
+                select(m.Client.key).where(m.Client.week_id == wid, m.Client.active.is_(True))
+            ).scalars()
+        )
     return domain.Week(
         week_start=row.week_start.isoformat(),
         timezone=row.timezone,

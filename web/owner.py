@@ -6,7 +6,8 @@ redirect; an edit the hard rules refuse comes back with the rule's words.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -88,6 +89,7 @@ class Board:
     previous: date | None
     following: date | None
     venues: list[tuple[Any, list[tuple[str, list[Card]]]]] = field(default_factory=list)
+    versions: list[models.Plan] = field(default_factory=list)
     cards: dict[str, Card] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
@@ -108,33 +110,37 @@ def _week_start_or_default(text: str | None) -> date | None:
 
 def _board(week_start: date, plan_id: int | None = None) -> Board:
     session = get_session()
-    if store.week_row(session=session, week_start=week_start) is None:
+    week_row = store.week_row(session=session, week_start=week_start)
+    if week_row is None:
         abort(404)
-    week = store.load_week(session=session, week_start=week_start)
+    # The grid shows the timetable, not the clients: their names come in one query below.
+    week = store.load_week(session=session, week_start=week_start, with_clients=False)
+    versions = _versions(week_row)
     if plan_id is not None:
-        plan_row = session.get(models.Plan, plan_id)
-        week_row = store.week_row(session=session, week_start=week_start)
-        if plan_row is None or plan_row.week_id != week_row.id:
+        plan_row = next((v for v in versions if v.id == plan_id), None)
+        if plan_row is None:
             abort(404)
     else:
-        plan_row = planning.latest_plan(session=session, week_start=week_start)
-    plan = store.load_plan(session=session, plan_id=plan_row.id) if plan_row else None
+        plan_row = versions[0] if versions else None
+    plan = _load_plan(plan_row) if plan_row else None
     starts = store.week_starts(session=session)
     board = Board(
         week_start=week_start,
         week=week,
         plan_row=plan_row,
         plan=plan,
-        published=store.published_plan(session=session, week_start=week_start),
+        published=next((v for v in versions if v.status == "published"), None),
         previous=max((s for s in starts if s < week_start), default=None),
         following=min((s for s in starts if s > week_start), default=None),
+        versions=versions,
     )
-    board.names = _client_names(week_start)
+    board.names = _client_names(week_row)
     if plan is None:
         board.venues = [(v, []) for v in week.venues]
         return board
     class_types = week.class_type_by_id
     instructors = week.instructor_by_id
+    rooms = week.rooms
     pinned = {p.id for p in week.pinned_sessions}
     taken: dict[str, int] = defaultdict(int)
     for a in plan.allocations:
@@ -142,7 +148,7 @@ def _board(week_start: date, plan_id: int | None = None) -> Board:
     by_venue_day: dict[str, dict[int, list[Card]]] = defaultdict(lambda: defaultdict(list))
     for s in sorted(plan.sessions, key=lambda s: (s.start, s.room)):
         ct = class_types.get(s.class_type)
-        room = week.rooms.get(s.room)
+        room = rooms.get(s.room)
         capacity = week.capacity(ct, room) if ct and room else 0
         card = Card(
             key=s.id,
@@ -165,14 +171,47 @@ def _board(week_start: date, plan_id: int | None = None) -> Board:
     return board
 
 
-def _client_names(week_start: date) -> dict[str, str]:
+class _PublishedPlans:
+    """The app's last few published plans as domain data, by plan id and publishing time.
+
+    A published plan never changes (an edit copies it to a new draft), so it can be
+    read from the database once per process; drafts are always read afresh.
+    """
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self._plans: OrderedDict[tuple[int, Any], Plan] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, row: models.Plan) -> Plan:
+        key = (row.id, row.published_at)
+        with self._lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+                return self._plans[key]
+        plan = store.load_plan(session=get_session(), plan_id=row.id)
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self.SIZE:
+                self._plans.popitem(last=False)
+        return plan
+
+
+def _load_plan(row: models.Plan) -> Plan:
+    """The plan of `row` as domain data; a published one from the app's cache."""
+    if row.status != "published" or row.published_at is None:
+        return store.load_plan(session=get_session(), plan_id=row.id)
+    cache = current_app.extensions.setdefault("reformer_published_plans", _PublishedPlans())
+    return cache.get(row)
+
+
+def _client_names(week_row: models.Week) -> dict[str, str]:
     """Every client of the week by id, active or not (a plan may name a cancelled one)."""
-    session = get_session()
-    week_row = store.week_row(session=session, week_start=week_start)
-    rows = session.exec(
+    rows = get_session().exec(
         select(models.Client.key, models.Client.name).where(models.Client.week_id == week_row.id)
-    ).all()
-    return dict(rows)
+    )
+    return dict(rows.all())
 
 
 def _clock(minute: int) -> str:
@@ -218,19 +257,18 @@ def week() -> Any:
             board.plan_row.bound if board.plan_row else None,
         ),
         solve_form=forms.SolveForm(time_limit=current_app.config["SOLVE_SECONDS"]),
-        versions=_versions(week_start),
+        versions=board.versions,
     )
 
 
-def _versions(week_start: date) -> list[models.Plan]:
-    session = get_session()
-    week_row = store.week_row(session=session, week_start=week_start)
+def _versions(week_row: models.Week) -> list[models.Plan]:
+    """The week's plan versions, newest first."""
     return list(
-        session.exec(
+        get_session().exec(
             select(models.Plan)
             .where(models.Plan.week_id == week_row.id)
             .order_by(models.Plan.version.desc())
-        ).all()
+        )
     )
 
 
@@ -409,7 +447,7 @@ def _diff_words(week_start: date, diff: planning.PlanDiff) -> dict[str, Any]:
             f" {instructors.get(s.instructor, s.instructor)}"
         )
 
-    return {"names": _client_names(week_start), "describe": describe}
+    return {"names": _client_names(week_row), "describe": describe}
 
 
 # ---------------------------------------------------------------------------
