@@ -12,8 +12,14 @@ from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Limits are set per route (the sign-in POST); nothing else is throttled by default.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Limits are set per route (the sign-in POSTs); nothing else is throttled by default.
+# A moving window: a fixed one resets on the minute, letting a burst straddle it.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    storage_uri="memory://",
+    strategy="moving-window",
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
