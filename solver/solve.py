@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 from solver.candidates import Slot, candidate_slots
 from solver.domain import Allocation, Objective, Plan, Session, Week
 from solver.explain import explain_unplaced
+from solver.lns import improve
 from solver.model import Solution, WeekModel, build_model
 from solver.reformers import assign_reformers
 
@@ -30,6 +31,9 @@ log = logging.getLogger("solver")
 
 STAGES = ("priority_places", "preference_points", "teaching_minutes")
 COARSE_GRID_MINUTES = 60
+# Of level 1's time on an open timetable, the share for the whole-week model (which
+# proves the bound); the rest goes to neighbourhood search, which finds better plans.
+FULL_MODEL_SHARE = 0.15
 
 
 class NoPlanError(RuntimeError):
@@ -81,10 +85,8 @@ class _Settings:
     started: float
     on_progress: ProgressCallback | None
 
-    def solver(self, seconds: float) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
+    def configure(self, solver: cp_model.CpSolver) -> None:
         p = solver.parameters
-        p.max_time_in_seconds = max(seconds, 0.05)
         p.num_workers = self.workers
         p.random_seed = self.seed
         p.linearization_level = 2
@@ -92,12 +94,36 @@ class _Settings:
         # fixed timetables that the plain model proves at once stall 10% above the
         # optimum with it), and the model is already small.
         p.cp_model_presolve = False
+
+    def solver(self, seconds: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        self.configure(solver)
+        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
         return solver
 
     def run(self, wm: WeekModel, stage: str, seconds: float) -> tuple[cp_model.CpSolver, int]:
         solver = self.solver(seconds)
         status = solver.solve(wm.model, _Reporter(stage, self.started, self.on_progress))
         return solver, status
+
+    def improve(self, wm: WeekModel, best: Solution, bound: int, seconds: float) -> Solution:
+        """Level 1 improved by neighbourhood search, each improvement reported."""
+
+        def report(solution: Solution, value: int) -> None:
+            seconds = time.monotonic() - self.started
+            log.info("%s: %d (bound %d) at %.1fs", STAGES[0], value, bound, seconds)
+            if self.on_progress is not None:
+                self.on_progress(Progress(STAGES[0], value, bound, seconds))
+
+        return improve(
+            wm,
+            best,
+            lambda solution: solution.objective.priority_places,
+            seconds,
+            self.configure,
+            seed=self.seed,
+            on_improvement=report,
+        )
 
 
 @dataclass
@@ -159,7 +185,7 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
     if hint is not None:
         first = _solution_from_plan(wm, hint)
     elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
-        first = _coarse_solution(week, wm, seconds * 0.2, settings)
+        first = _coarse_solution(week, wm, seconds * 0.15, settings)
     if first is not None:
         wm.hint(first)
     priority, points, minutes = wm.levels()
@@ -168,19 +194,26 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
         return seconds - (time.monotonic() - started)
 
     wm.model.maximize(priority)
-    solver, status = settings.run(
-        wm, STAGES[0], left() * (0.7 if week.only_pinned_sessions else 0.85)
-    )
+    stage_one = left() * (0.7 if week.only_pinned_sessions else 0.9)
+    whole = stage_one if week.only_pinned_sessions else stage_one * FULL_MODEL_SHARE
+    stage_one_started = time.monotonic()
+    solver, status = settings.run(wm, STAGES[0], whole)
     if status == cp_model.INFEASIBLE:
         raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    optimal = status == cp_model.OPTIMAL
+    # A coarse timetable is a solution of this model; a previous plan is only a hint.
+    fallback = first if hint is None else None
+    best = wm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else fallback
+    if best is None:
         if week.pinned_sessions or week.pinned_allocations:
             raise NoPlanError("no plan keeping the pinned sessions was found in the time given")
         return _PartResult(None, _upper_bound(solver, wm), False)
-    bound = int(math.floor(solver.best_objective_bound + 1e-6))
-    optimal = status == cp_model.OPTIMAL
-    best = wm.read(solver)
-    wm.model.add(priority >= int(round(solver.objective_value)))
+    bound = _upper_bound(solver, wm)
+    if not optimal:
+        spent = time.monotonic() - stage_one_started
+        best = settings.improve(wm, best, bound, stage_one - spent)
+    optimal = optimal or best.objective.priority_places >= bound
+    wm.model.add(priority >= best.objective.priority_places)
     for stage, expr, sense, share in (
         (STAGES[1], points, "max", 0.5),
         (STAGES[2], minutes, "min", 1.0),
