@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from solver.bound import BoundInBackground
 from solver.candidates import Slot, candidate_slots
 from solver.domain import Allocation, Objective, Plan, Session, Week
 from solver.explain import explain_unplaced
@@ -34,6 +35,8 @@ COARSE_GRID_MINUTES = 60
 # Of level 1's time on an open timetable, the share for the whole-week model (which
 # proves the bound); the rest goes to neighbourhood search, which finds better plans.
 FULL_MODEL_SHARE = 0.15
+# Below this many seconds for a part, its linear relaxation would not finish in time.
+RELAXATION_MIN_SECONDS = 20.0
 
 
 class NoPlanError(RuntimeError):
@@ -181,6 +184,7 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
     slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
     wm = build_model(week, slots)
     log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
+    relaxation = _relaxation_in_background(week, seconds)
     first = None
     if hint is not None:
         first = _solution_from_plan(wm, hint)
@@ -207,13 +211,15 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
     if best is None:
         if week.pinned_sessions or week.pinned_allocations:
             raise NoPlanError("no plan keeping the pinned sessions was found in the time given")
+        if relaxation is not None:
+            relaxation.stop()
         return _PartResult(None, _upper_bound(solver, wm), False)
     bound = _upper_bound(solver, wm)
     if not optimal:
         spent = time.monotonic() - stage_one_started
         best = settings.improve(wm, best, bound, stage_one - spent)
-    optimal = optimal or best.objective.priority_places >= bound
     wm.model.add(priority >= best.objective.priority_places)
+    later_levels_proven = True
     for stage, expr, sense, share in (
         (STAGES[1], points, "max", 0.5),
         (STAGES[2], minutes, "min", 1.0),
@@ -225,14 +231,32 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
             wm.model.minimize(expr)
         solver, status = settings.run(wm, stage, left() * share)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            optimal = False
+            later_levels_proven = False
             break
         best = wm.read(solver)
-        optimal = optimal and status == cp_model.OPTIMAL
+        later_levels_proven = later_levels_proven and status == cp_model.OPTIMAL
         value = int(round(solver.objective_value))
         # Keep what this level reached while the next one is optimised.
         wm.model.add(expr >= value if sense == "max" else expr <= value)
+    if relaxation is not None:
+        proven = relaxation.result()
+        if proven is not None and proven < bound:
+            log.info("%s: bound %d from the linear relaxation", STAGES[0], proven)
+            bound = proven
+    # Levels 2 and 3 were proven given level 1's value, so a proven level 1 makes them best.
+    optimal = (optimal or best.objective.priority_places >= bound) and later_levels_proven
     return _PartResult(best, bound, optimal)
+
+
+def _relaxation_in_background(week: Week, seconds: float) -> BoundInBackground | None:
+    """Start the relaxation bound of an open week worth the spare core, where processes can."""
+    if week.only_pinned_sessions or seconds < RELAXATION_MIN_SECONDS:
+        return None
+    try:
+        return BoundInBackground(week)
+    except (AssertionError, OSError) as exc:  # e.g. inside a daemonic worker process
+        log.info("no relaxation bound: %s", exc)
+        return None
 
 
 def _upper_bound(solver: cp_model.CpSolver, wm: WeekModel) -> int:

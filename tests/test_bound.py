@@ -1,0 +1,49 @@
+"""The linear-relaxation bound: a valid upper bound on priority places, in or out of process."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from scheduler.interchange import load_week
+from solver.bound import BoundInBackground, relaxation_bound
+from solver.candidates import candidate_slots
+from solver.checker import check_plan
+from solver.model import build_model
+from solver.solve import solve
+from tests.builders import client, example_files, want, week
+
+
+def test_implications_and_negated_literals_are_relaxed_exactly():
+    model = cp_model.CpModel()
+    a, b, c, d = (model.new_bool_var(n) for n in "abcd")
+    model.add_implication(a, b)  # b >= a: 2a - b is at most 1
+    model.add_bool_or([d.Not()]).only_enforce_if(c)  # c and d not both: c + d is at most 1
+    model.maximize(2 * a - b + c + d)
+    assert relaxation_bound(model) == 2
+
+
+def test_enforced_linear_rows_are_dropped_so_the_bound_only_loosens():
+    model = cp_model.CpModel()
+    a, b = model.new_bool_var("a"), model.new_bool_var("b")
+    model.add(a + b <= 0).only_enforce_if(a)
+    model.maximize(a + b)
+    assert relaxation_bound(model) == 2
+
+
+def test_relaxation_bounds_every_plan_the_solver_finds():
+    w = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(5)])
+    wm = build_model(w, candidate_slots(w, step=w.grid_minutes))
+    priority, _, _ = wm.levels()
+    wm.model.maximize(priority)
+    bound = relaxation_bound(wm.model)
+    plan = solve(w, time_limit=5)
+    assert check_plan(w, plan) == []
+    assert plan.objective.priority_places <= bound <= 10
+
+
+def test_the_background_bound_equals_the_bound_in_process():
+    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    wm = build_model(small, candidate_slots(small, step=small.grid_minutes))
+    priority, _, _ = wm.levels()
+    wm.model.maximize(priority)
+    assert BoundInBackground(small).result(wait=60) == relaxation_bound(wm.model)
