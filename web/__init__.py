@@ -29,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY="dev",
         SOLVE_SECONDS=60,
         LOGIN_LIMIT="5 per minute",
+        # Said here so each app decides: the one limiter keeps the last app's choice otherwise.
+        RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",

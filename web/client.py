@@ -22,7 +22,15 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlmodel import Session
-from wtforms import Form, FormField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields import FieldList
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -115,7 +123,11 @@ class MultiCheckboxField(SelectMultipleField):
 class AvailabilityRow(Form):
     """One stretch of a day the client can come: day, from, to (a blank row is ignored)."""
 
-    day = SelectField("Day", choices=[("", "—")] + list(DAY_NAMES.items()), default="")
+    day = SelectField(
+        "Day",
+        choices=[SelectChoice("", "—")] + [SelectChoice(d, n) for d, n in DAY_NAMES.items()],
+        default="",
+    )
     start = StringField("From", validators=[Optional()], render_kw={"placeholder": "17:30"})
     end = StringField("To", validators=[Optional()], render_kw={"placeholder": "21:00"})
 
@@ -212,9 +224,11 @@ def _preferences_form(current: Preferences, choices: Any) -> PreferencesForm:
         for rows in (form.availability, form.wants):
             for _ in range(SPARE_ROWS):
                 rows.append_entry()
-    form.venues.choices = list(choices.venues)
+    form.venues.choices = [SelectChoice(key, name) for key, name in choices.venues]
     for entry in form.wants:
-        entry.form.class_types.choices = list(choices.class_types)
+        entry.form.class_types.choices = [
+            SelectChoice(key, name) for key, name in choices.class_types
+        ]
     return form
 
 

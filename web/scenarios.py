@@ -23,7 +23,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FloatField, SelectField, StringField, TextAreaField
+from wtforms import FloatField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from scheduler import models, store
@@ -97,7 +97,7 @@ def index() -> Any:
 def _index(form: ScenarioForm, upload: UploadForm, errors: list[str] = (), status: int = 200):
     session = get_session()
     weeks = [w.isoformat() for w in reversed(store.week_starts(session=session))]
-    form.week_start.choices = [(w, w) for w in weeks]
+    form.week_start.choices = [SelectChoice(w) for w in weeks]
     return (
         render_template(
             "scenarios/index.html",
