@@ -22,6 +22,18 @@ limiter = Limiter(
 )
 
 
+# In production the site is served over HTTPS (TLS ends at the proxy): the sign-in
+# cookies travel only over it, out of reach of scripts, and not on other sites' posts.
+PRODUCTION_COOKIES = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment's settings, then `test_config`."""
     app = Flask(__name__)
@@ -91,9 +103,12 @@ def _settings() -> dict[str, Any]:
     from scheduler.config import get_settings
 
     settings = get_settings()
-    return {
+    values: dict[str, Any] = {
         "SECRET_KEY": settings.secret_key,
         "DATABASE_URL": settings.database_url,
         "ENV_NAME": settings.env,
         "BASE_URL": settings.base_url,
     }
+    if settings.env == "production":
+        values.update(PRODUCTION_COOKIES)
+    return values
