@@ -15,6 +15,13 @@ import time, so a test (or a second process) can set the environment first.
   Europe/London): when the nightly re-solve runs, on the studio's clock.
 - `AUTO_PUBLISH`: publish the nightly plan at once (true) or leave a draft.
 - `BASE_URL`: the public address, for links in e-mails.
+- `TRUSTED_PROXIES` (default 0): how many reverse proxies stand in front of the
+  app. With 1 or more, each request's address (and scheme) is read from the
+  `X-Forwarded-For` (`X-Forwarded-Proto`) the nearest proxies set, so the
+  sign-in throttle counts each visitor apart; with 0 those headers are ignored.
+- `RATELIMIT_STORAGE_URI` (default `memory://`): where the sign-in throttle
+  keeps its counts; `memory://` is per process, `redis://host:6379` is shared
+  by every worker.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ class Settings:
     nightly_timezone: str
     auto_publish: bool
     base_url: str
+    trusted_proxies: int
+    ratelimit_storage_uri: str
 
     @property
     def development(self) -> bool:
@@ -82,6 +91,9 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     nightly_time = env.get("NIGHTLY_TIME", "02:00")
     if not _is_clock_time(nightly_time):
         raise SettingsError(f"NIGHTLY_TIME must be HH:MM, not {nightly_time!r}")
+    trusted_proxies = _integer(env, "TRUSTED_PROXIES", 0)
+    if trusted_proxies < 0:
+        raise SettingsError(f"TRUSTED_PROXIES must be 0 or more, not {trusted_proxies}")
     nightly_timezone = env.get("NIGHTLY_TIMEZONE", "Europe/London")
     try:
         ZoneInfo(nightly_timezone)
@@ -102,6 +114,8 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         nightly_timezone=nightly_timezone,
         auto_publish=_boolean(env, "AUTO_PUBLISH", False),
         base_url=env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        trusted_proxies=trusted_proxies,
+        ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
     )
 
 

@@ -36,6 +36,8 @@ def test_the_default_secret_key_is_refused_outside_development(env):
         ("NIGHTLY_TIMEZONE", "Mars/Olympus"),
         ("AUTO_PUBLISH", "perhaps"),
         ("SMTP_PORT", "twenty-five"),
+        ("TRUSTED_PROXIES", "two"),
+        ("TRUSTED_PROXIES", "-1"),
     ],
 )
 def test_an_unusable_setting_is_refused_naming_it(key, value):

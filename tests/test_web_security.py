@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from limits.errors import ConfigurationError
 
+from scheduler.accounts import add_instructor
+from tests.conftest import OWNER_EMAIL
 from web import create_app
 
 
@@ -42,3 +45,46 @@ def test_in_development_the_session_cookie_also_works_over_plain_http(
 
     assert "Secure" not in cookie
     assert "HttpOnly" in cookie
+
+
+def _wrong_sign_in(http, forwarded_for: str):
+    return http.post(
+        "/auth/sign-in",
+        data={"email": OWNER_EMAIL, "password": "a wrong guess"},
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_throttled_on_their_own(
+    monkeypatch, database_url, db_session
+):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password="reformer-owner-1")
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    http = _app(monkeypatch, database_url, "development", WTF_CSRF_ENABLED=False).test_client()
+
+    # Every request reaches the app from the proxy's address; the header names the visitor.
+    for _ in range(5):
+        assert _wrong_sign_in(http, "203.0.113.5").status_code == 400
+    assert _wrong_sign_in(http, "203.0.113.5").status_code == 429
+
+    assert _wrong_sign_in(http, "198.51.100.7").status_code == 400
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_throttle(
+    monkeypatch, database_url, db_session
+):
+    add_instructor(session=db_session, email=OWNER_EMAIL, password="reformer-owner-1")
+    http = _app(monkeypatch, database_url, "development", WTF_CSRF_ENABLED=False).test_client()
+
+    for n in range(5):
+        assert _wrong_sign_in(http, f"203.0.113.{n}").status_code == 400
+    assert _wrong_sign_in(http, "203.0.113.99").status_code == 429
+
+
+def test_the_throttle_keeps_its_counts_where_ratelimit_storage_uri_says(
+    monkeypatch, database_url, engine
+):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "nowhere://counts")
+
+    with pytest.raises(ConfigurationError, match="nowhere"):
+        _app(monkeypatch, database_url, "development")

@@ -9,17 +9,14 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # Limits are set per route (the sign-in POSTs); nothing else is throttled by default.
 # A moving window: a fixed one resets on the minute, letting a burst straddle it.
-limiter = Limiter(
-    key_func=get_remote_address,
-    default_limits=[],
-    storage_uri="memory://",
-    strategy="moving-window",
-)
+# The counts' storage is the app's RATELIMIT_STORAGE_URI (the environment's setting).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window")
 
 
 # In production the site is served over HTTPS (TLS ends at the proxy): the sign-in
@@ -44,12 +41,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Said here so each app decides: the one limiter keeps the last app's choice otherwise.
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
+        TRUSTED_PROXIES=0,
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.update(_settings())
     if test_config is not None:
         app.config.from_mapping(test_config)
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N proxies the visitor's address is the Nth from the right of
+        # X-Forwarded-For: what the throttle counts by. Without proxies the header
+        # is the visitor's own say-so, so it is ignored.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from web import db
 
@@ -108,6 +113,8 @@ def _settings() -> dict[str, Any]:
         "DATABASE_URL": settings.database_url,
         "ENV_NAME": settings.env,
         "BASE_URL": settings.base_url,
+        "TRUSTED_PROXIES": settings.trusted_proxies,
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
     }
     if settings.env == "production":
         values.update(PRODUCTION_COOKIES)
