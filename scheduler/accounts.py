@@ -26,8 +26,7 @@ def add_instructor(
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise AccountError(f"{email!r} is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if find_by_email(session=session, email=email) is not None:
         raise AccountError(f"{email} already has a sign-in")
     account = InstructorLogin(
@@ -37,6 +36,19 @@ def add_instructor(
     session.commit()
     session.refresh(account)
     return account
+
+
+def set_password(*, session: Session, account: InstructorLogin, password: str) -> None:
+    """Give an existing sign-in a new password; refuses a short one."""
+    _check_password(password)
+    account.password_hash = generate_password_hash(password)
+    session.add(account)
+    session.commit()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def find_by_email(*, session: Session, email: str) -> InstructorLogin | None:

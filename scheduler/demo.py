@@ -22,6 +22,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from scheduler.accounts import add_instructor, find_by_email, set_password
 from scheduler.store import save_week
 from solver.domain import (
     DAYS,
@@ -56,6 +57,10 @@ INSTRUCTOR_EMAILS = {
     "priya": "priya.shah@example.com",
     "tom": "tom.avery@example.org",
 }
+# The owner who signs in to the demo, and her password in development (documented in the
+# README); anywhere else `reformer demo` makes up a password and prints it.
+DEMO_OWNER = "claire"
+DEMO_PASSWORD = "reformer-demo"
 
 # fmt: off
 _FIRST = (
@@ -359,3 +364,15 @@ def save_demo_week(*, session: Session, week_start: date, seed: int = 1) -> str:
         f"({priorities[3]} members, {priorities[2]} class packs, {priorities[1]} drop-ins, "
         f"{sum(c.needs_intro for c in week.clients)} new needing an intro)"
     )
+
+
+def save_demo_owner(*, session: Session, password: str) -> tuple[str, str]:
+    """Give the demo's owner a sign-in with `password`, replacing any earlier; her e-mail, name."""
+    owner = next(i for i in instructors() if i.id == DEMO_OWNER)
+    email = INSTRUCTOR_EMAILS[DEMO_OWNER]
+    account = find_by_email(session=session, email=email)
+    if account is None:
+        add_instructor(session=session, email=email, password=password, name=owner.name)
+    else:
+        set_password(session=session, account=account, password=password)
+    return email, owner.name

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from scheduler import models
+from scheduler.accounts import authenticate
 from scheduler.cli import cli
-from scheduler.demo import INSTRUCTOR_EMAILS, PRICES, demo_week
+from scheduler.demo import DEMO_PASSWORD, INSTRUCTOR_EMAILS, PRICES, demo_week
 from scheduler.interchange import normalise_week_json, parse_week, week_to_json
 from scheduler.store import coming_monday
 from solver.checker import check_plan
@@ -102,6 +104,54 @@ def test_reformer_demo_defaults_to_the_coming_monday(engine, db_session, runner)
     assert result.exit_code == 0, result.output
     stored = db_session.exec(select(models.Week.week_start)).scalars().all()
     assert stored == [coming_monday()]
+
+
+def printed_sign_in(output: str) -> tuple[str, str]:
+    """The e-mail and password `reformer demo` printed for the owner."""
+    email = re.search(r"e-mail:\s+(\S+)", output)
+    password = re.search(r"password:\s+(\S+)", output)
+    assert email and password, output
+    return email.group(1), password.group(1)
+
+
+def test_reformer_demo_prints_an_owner_sign_in_that_works(engine, db_session, runner):
+    result = runner.invoke(cli, ["demo", "--week", MONDAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    email, password = printed_sign_in(result.output)
+    assert email == INSTRUCTOR_EMAILS["claire"]
+    assert password == DEMO_PASSWORD
+    account = authenticate(session=db_session, email=email, password=password)
+    assert account is not None and account.is_owner
+    assert "/auth/sign-in" in result.output
+    assert "client link c001" in result.output
+
+
+def test_loading_the_demo_again_replaces_the_owner_s_password(engine, db_session, runner):
+    for password in ("first-password", "second-password"):
+        result = runner.invoke(cli, ["demo", "--week", MONDAY.isoformat(), "--password", password])
+        assert result.exit_code == 0, result.output
+    email = INSTRUCTOR_EMAILS["claire"]
+    assert authenticate(session=db_session, email=email, password="first-password") is None
+    assert authenticate(session=db_session, email=email, password="second-password") is not None
+    assert len(db_session.exec(select(models.InstructorLogin)).all()) == 1
+
+
+def test_outside_development_the_demo_owner_gets_a_made_up_password(engine, db_session, runner):
+    production = {"REFORMER_ENV": "production", "SECRET_KEY": "a-real-secret"}
+    result = runner.invoke(cli, ["demo", "--week", MONDAY.isoformat()], env=production)
+    assert result.exit_code == 0, result.output
+    email, password = printed_sign_in(result.output)
+    assert password != DEMO_PASSWORD
+    assert authenticate(session=db_session, email=email, password=password) is not None
+    assert authenticate(session=db_session, email=email, password=DEMO_PASSWORD) is None
+
+
+def test_a_short_demo_password_is_refused_and_nothing_is_loaded(engine, db_session, runner):
+    result = runner.invoke(cli, ["demo", "--week", MONDAY.isoformat(), "--password", "short"])
+    assert result.exit_code == 1
+    assert "at least 8 characters" in result.output
+    assert db_session.exec(select(models.Week)).all() == []
+    assert db_session.exec(select(models.InstructorLogin)).all() == []
 
 
 def test_the_coming_monday_is_always_after_today():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sys
 from datetime import date
 from pathlib import Path
@@ -139,11 +140,46 @@ def clients_import(csv_file: str, week_start: date) -> None:
 @click.command("demo")
 @click.option("--week", "week_start", type=WEEK, default="next", help="The week's Monday.")
 @click.option("--seed", default=1, show_default=True, help="Seed for the generated clients.")
-def demo(week_start: date, seed: int) -> None:
-    """Load the demo business (three studios, ~250 clients) as the given week."""
-    from scheduler.db import session_scope
-    from scheduler.demo import save_demo_week
+@click.option(
+    "--password",
+    default=None,
+    help="The owner's password (default: reformer-demo in development, else a made-up one).",
+)
+def demo(week_start: date, seed: int, password: str | None) -> None:
+    """Load the demo business (three studios, ~250 clients) as the given week.
 
-    with session_scope() as session:
-        summary = save_demo_week(session=session, week_start=week_start, seed=seed)
+    The owner gets a sign-in, printed with the way to a client's own pages.
+    """
+    from scheduler.accounts import AccountError
+    from scheduler.config import get_settings
+    from scheduler.db import session_scope
+    from scheduler.demo import CLIENTS, DEMO_PASSWORD, save_demo_owner, save_demo_week
+
+    settings = get_settings()
+    if password is None:
+        # A known password only where nobody else can reach the app.
+        password = DEMO_PASSWORD if settings.development else secrets.token_urlsafe(12)
+    try:
+        with session_scope() as session:
+            summary = save_demo_week(session=session, week_start=week_start, seed=seed)
+            email, name = save_demo_owner(session=session, password=password)
+    except AccountError as exc:
+        _refuse([f"not loaded: {exc}"])
+    reformer = _this_command()
     click.echo(summary)
+    click.echo(
+        f"\nThe owner, {name}, signs in at {settings.base_url}/auth/sign-in\n"
+        f"  e-mail:   {email}\n"
+        f"  password: {password}\n"
+        f"A client signs in by a one-time link; print one for client c001 (any of c001-c{CLIENTS:03d}) with\n"
+        f"  {reformer} client link c001"
+    )
+
+
+def _this_command() -> str:
+    """How to run `reformer` again from here: the venv's script in this folder by its path."""
+    script = Path(sys.argv[0]).absolute()
+    try:
+        return str(script.relative_to(Path.cwd())) if script.name == "reformer" else "reformer"
+    except ValueError:
+        return "reformer"
