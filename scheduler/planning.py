@@ -68,8 +68,12 @@ def solve_week(
     on_progress: Callable[[Progress], None] | None = None,
     kind: str = "manual",
     run: models.SolveRun | None = None,
+    workers: int = 2,
+    seed: int = 0,
 ) -> models.Plan:
     """Solve the stored week and save the result as its next version, a draft unless `publish`.
+
+    `workers` and `seed` are CP-SAT's search workers and random seed.
 
     With a published plan, its sessions and places are pinned where they still stand
     (`standing_pins`), so a re-solve moves nobody needlessly. The run is recorded as a
@@ -94,7 +98,14 @@ def solve_week(
         pinned, dropped = standing_pins(week, published) if published else (week, [])
         for v in dropped:
             log.info("no longer stands, not pinned again: %s", v)
-        plan = solve(pinned, time_limit=time_limit, on_progress=on_progress, hint=published)
+        plan = solve(
+            pinned,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            on_progress=on_progress,
+            hint=published,
+        )
         violations = check_plan(pinned, plan)
         if violations:
             raise PlanningError(f"the solver's plan breaks {violations[0]}")

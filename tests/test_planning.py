@@ -526,3 +526,39 @@ def test_reformer_solve_refuses_a_week_that_is_not_a_monday(runner):
     result = runner.invoke(cli, ["solve", "--week", "2026-12-01"])
     assert result.exit_code == 2
     assert "a week starts on a Monday" in result.output
+
+
+def test_reformer_solve_week_searches_with_the_workers_and_seed_it_is_given(
+    db_session, runner, monkeypatch
+):
+    from scheduler import planning
+    from scheduler.cli import cli
+
+    stored(db_session, studio_week())
+    searches = []
+    real_solve = planning.solve
+
+    def recording_solve(week, **options):
+        searches.append(options)
+        return real_solve(week, **options)
+
+    monkeypatch.setattr(planning, "solve", recording_solve)
+    result = runner.invoke(
+        cli, ["solve", "--week", WEEK, "--time-limit", "3", "--workers", "1", "--seed", "7"]
+    )
+
+    assert result.exit_code == 0, result.output
+    [options] = searches
+    assert (options["workers"], options["seed"]) == (1, 7)
+    checked_plan(db_session, store.find_plan(session=db_session, week_start=WEEK).id)
+
+
+def test_reformer_solve_week_refuses_first_come_first_served_and_saves_nothing(db_session, runner):
+    from scheduler.cli import cli
+
+    stored(db_session, studio_week())
+    result = runner.invoke(cli, ["solve", "--week", WEEK, "--strategy", "fcfs"])
+
+    assert result.exit_code == 2
+    assert "--strategy fcfs is a baseline" in result.output
+    assert store.find_plan(session=db_session, week_start=WEEK) is None

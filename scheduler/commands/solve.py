@@ -43,7 +43,8 @@ def _show(progress: Progress) -> None:
     type=click.Choice(["cpsat", "fcfs"]),
     default="cpsat",
     show_default=True,
-    help="The optimiser, or first-come-first-served booking on the pinned timetable.",
+    help="The optimiser, or (with --input) first-come-first-served booking on the pinned"
+    " timetable.",
 )
 def solve_command(
     input_file: str | None,
@@ -60,7 +61,14 @@ def solve_command(
     With --week, solve the stored week instead and save the plan as its next version.
     """
     if week_start is not None:
-        _solve_stored_week(week_start, time_limit, publish)
+        if strategy == "fcfs":
+            raise click.UsageError(
+                "--strategy fcfs is a baseline to compare with, not a plan to keep: with --week"
+                " it would save first-come bookings as the week's next version. Export the week"
+                f" (reformer export --week {week_start.isoformat()} week.json) and run"
+                " --strategy fcfs --input week.json on the file instead."
+            )
+        _solve_stored_week(week_start, time_limit, publish, workers, seed)
         return
     if not input_file or not output_file:
         raise click.UsageError("give --input and --output, or --week")
@@ -92,7 +100,9 @@ def solve_command(
         raise SystemExit(1)
 
 
-def _solve_stored_week(week_start: date, time_limit: float, publish: bool) -> None:
+def _solve_stored_week(
+    week_start: date, time_limit: float, publish: bool, workers: int, seed: int
+) -> None:
     """Solve a stored week through the planning service and say what it saved."""
     from scheduler import planning
     from scheduler.db import session_scope
@@ -105,6 +115,8 @@ def _solve_stored_week(week_start: date, time_limit: float, publish: bool) -> No
                 time_limit=time_limit,
                 publish=publish,
                 on_progress=_show,
+                workers=workers,
+                seed=seed,
             )
             saved = (row.version, row.status, row.priority_places, row.bound, row.solve_status)
     except (planning.PlanningError, NoPlanError) as exc:
