@@ -7,7 +7,8 @@ night in the run table (under a PostgreSQL advisory lock, or a SQLite
 re-solves the coming week with `planning.solve_week`, which pins the published
 plan minus what has become impossible. The solve and the publishing are one
 transaction: a run that fails or is killed leaves the published plan as it
-was, and its row, left `running`, is marked failed at the next start.
+was, and its row, left `running`, is marked failed at the next start
+(`scheduler.runs`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -38,6 +38,13 @@ from scheduler import models, planning, store
 from scheduler.config import Settings, get_settings
 from scheduler.db import get_engine
 from scheduler.mailer import SmtpSettings, changes_between, tell_clients
+from scheduler.runs import (
+    advisory_unlock,
+    keep_alive,
+    mark_interrupted_runs,
+    night_lock,
+    try_advisory_lock,
+)
 from solver.domain import Plan, Week
 
 log = logging.getLogger(__name__)
@@ -48,9 +55,6 @@ JOB_ID = "nightly-resolve"
 MISFIRE_GRACE = timedelta(hours=6)
 #: The solver's time limit for a night, in seconds.
 DEFAULT_TIME_LIMIT = 120.0
-#: How often a running night shows it is alive, and how long a silence means it died.
-HEARTBEAT_EVERY = timedelta(seconds=20)
-STALE_AFTER = timedelta(minutes=5)
 RUNS = models.SolveRun.__table__
 
 
@@ -149,7 +153,7 @@ def run_night(
             return _skipped(night, _already_claimed(night, earlier))
         log.info("night of %s: re-solving the week of %s (run %d)", night, week_start, run_id)
         try:
-            with _heartbeat(engine, run_id):
+            with keep_alive(engine, run_id):
                 resolved = _resolve(engine, run_id, week_start, time_limit, settings.auto_publish)
         except Exception as exc:
             log.exception("night of %s: the re-solve failed; the published plan stands", night)
@@ -198,27 +202,14 @@ def _night_lock(engine: Engine, night: date) -> Iterator[bool]:
         yield True
         return
     with engine.connect() as connection:
-        held = _try_advisory_lock(connection, night)
+        held = try_advisory_lock(connection, *night_lock(night))
         connection.commit()
         try:
             yield held
         finally:
             if held:
-                connection.execute(text(f"SELECT pg_advisory_unlock({_LOCK_KEY})"), _key(night))
+                advisory_unlock(connection, *night_lock(night))
                 connection.commit()
-
-
-# The advisory lock is database-wide: key it by schema too, so schemas never share a night.
-_LOCK_KEY = "hashtext(current_schema() || :purpose), :night"
-
-
-def _key(night: date) -> dict[str, Any]:
-    return {"purpose": "/nightly", "night": night.toordinal()}
-
-
-def _try_advisory_lock(connection: Connection, night: date) -> bool:
-    query = text(f"SELECT pg_try_advisory_lock({_LOCK_KEY})")
-    return bool(connection.execute(query, _key(night)).scalar_one())
 
 
 def _claim(
@@ -273,30 +264,6 @@ def _night_row(connection: Connection, night: date) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-@contextmanager
-def _heartbeat(engine: Engine, run_id: int) -> Iterator[None]:
-    """Refresh the run's `heartbeat_at` from a thread while the block runs."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
-            try:
-                with engine.begin() as connection:
-                    connection.execute(
-                        update(RUNS).where(RUNS.c.id == run_id), {"heartbeat_at": models.utcnow()}
-                    )
-            except Exception:  # a missed beat is no reason to stop the solve
-                log.warning("run %d: could not record a heartbeat", run_id, exc_info=True)
-
-    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
 def _resolve(
     engine: Engine, run_id: int, week_start: date, time_limit: float, publish: bool
 ) -> _Resolved:
@@ -345,65 +312,6 @@ def _tell_clients(
             {"result": {**(result or {}), "published": resolved.published, "emailed": mailed}},
         )
     return mailed
-
-
-# --- Runs that died ------------------------------------------------------------------------------
-
-
-def mark_interrupted_runs(*, engine: Engine) -> list[int]:
-    """Mark failed every nightly run left `running` by a process that is gone; their ids."""
-    with engine.connect() as connection:
-        running = connection.execute(
-            select(RUNS).where(RUNS.c.kind == "nightly", RUNS.c.status == "running")
-        ).mappings()
-        dead = [dict(row) for row in running if _is_dead(connection, row)]
-        connection.commit()
-        for row in dead:
-            log.warning(
-                "run %d (night of %s) was interrupted: marking it failed", row["id"], row["night"]
-            )
-            connection.execute(
-                update(RUNS).where(RUNS.c.id == row["id"], RUNS.c.status == "running"),
-                {
-                    "status": "failed",
-                    "finished_at": models.utcnow(),
-                    "error": f"interrupted: process {row['pid']} stopped before the run finished",
-                },
-            )
-        connection.commit()
-    return [row["id"] for row in dead]
-
-
-def _is_dead(connection: Connection, run: Any) -> bool:
-    if connection.dialect.name == "postgresql":
-        # A live run holds its night's advisory lock until it ends; if we get it, nobody does.
-        if not _try_advisory_lock(connection, run["night"]):
-            return False
-        connection.execute(text(f"SELECT pg_advisory_unlock({_LOCK_KEY})"), _key(run["night"]))
-        return True
-    heartbeat = run["heartbeat_at"] or run["started_at"]
-    stale = heartbeat is None or models.utcnow() - heartbeat > STALE_AFTER
-    return stale or not _process_alive(run["pid"])
-
-
-def _process_alive(pid: int | None) -> bool:
-    """Whether process `pid` runs on this machine (a zombie, killed but not reaped, does not)."""
-    if pid is None:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.exists():
-        try:
-            # The state follows the command name in parentheses: "123 (python) Z ...".
-            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except (OSError, IndexError):
-            return True
-    return True
 
 
 # --- The run records, for the owner's page and `reformer runs` ----------------------------------

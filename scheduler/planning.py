@@ -25,6 +25,7 @@ from scheduler.changes import PlanDiff, diff_plans
 from scheduler.db import get_engine
 from scheduler.mailer import SmtpSettings, changes_between, tell_clients
 from scheduler.models import utcnow
+from scheduler.runs import keep_alive, mark_interrupted_runs
 from solver.checker import HARD_RULES, Violation, check_plan, measure_objective
 from solver.domain import Allocation, PinnedAllocation, PinnedSession, Plan, Session, Week
 from solver.solve import Progress, solve
@@ -32,6 +33,8 @@ from solver.solve import Progress, solve
 log = logging.getLogger(__name__)
 
 RULE_WORDS = {rule.number: rule.text for rule in HARD_RULES}
+#: The states of a run still under way, as far as its row says.
+UNFINISHED = ("queued", "running")
 
 
 class PlanningError(ValueError):
@@ -77,18 +80,37 @@ def solve_week(
 
     With a published plan, its sessions and places are pinned where they still stand
     (`standing_pins`), so a re-solve moves nobody needlessly. The run is recorded as a
-    `SolveRun` (pass `run` to carry on one already queued); a failure marks it failed
-    with the error, writes no plan, and is raised again.
+    `SolveRun` (pass `run` to carry on one already queued), kept visibly alive while
+    it works (`runs.keep_alive`); a failure marks it failed with the error, writes no
+    plan, and is raised again.
     """
     week_start = store.as_date(week_start)
     week_row = _week_row(session, week_start)
     if run is None:
         run = models.SolveRun(week_id=week_row.id, kind=kind, time_limit=time_limit)
-    run.status, run.started_at, run.error, run.pid = "running", utcnow(), None, os.getpid()
-    run.heartbeat_at = run.started_at
-    session.add(run)
-    session.commit()
-    run_id = run.id
+        session.add(run)
+        session.commit()
+    with keep_alive(session.get_bind(), run.id):
+        run.status, run.started_at, run.error, run.pid = "running", utcnow(), None, os.getpid()
+        run.heartbeat_at = run.started_at
+        session.add(run)
+        session.commit()
+        return _solve_run(
+            session, run.id, week_start, time_limit, publish, on_progress, workers, seed
+        )
+
+
+def _solve_run(
+    session: DbSession,
+    run_id: int,
+    week_start: date,
+    time_limit: float,
+    publish: bool,
+    on_progress: Callable[[Progress], None] | None,
+    workers: int,
+    seed: int,
+) -> models.Plan:
+    """The solve of `solve_week` under its running run: the plan saved and the run finished."""
     try:
         week = store.load_week(session=session, week_start=week_start)
         published_row = store.published_plan(session=session, week_start=week_start)
@@ -210,11 +232,16 @@ def _solve_in_background(run_id: int, week_start: date, time_limit: float, url: 
 
 
 def run_state(*, session: DbSession, run_id: int) -> dict[str, Any] | None:
-    """A solve run as a page polls it: status, latest progress, result, error."""
+    """A solve run as a page polls it: status, latest progress, result, error.
+
+    A run whose process died (a web worker restarted mid-solve) reads as failed.
+    """
     run = session.get(models.SolveRun, run_id)
     if run is None:
         return None
     session.refresh(run)
+    if run.status in UNFINISHED and mark_interrupted_runs(engine=session.get_bind()):
+        session.refresh(run)
     return {
         "id": run.id,
         "status": run.status,

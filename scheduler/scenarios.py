@@ -39,6 +39,7 @@ from scheduler import models as db
 from scheduler import store
 from scheduler.db import get_engine
 from scheduler.interchange import WeekError, _json_type, _Reader, load_week, parse_time
+from scheduler.runs import keep_alive, mark_interrupted_runs
 from solver.domain import (
     DAYS,
     MINUTES_PER_DAY,
@@ -813,7 +814,7 @@ def execute_scenario_run(
     from scheduler import scenario_report
 
     engine = get_engine(database_url)
-    with Session(engine) as session:
+    with keep_alive(engine, run_id), Session(engine) as session:
         run = session.get(db.SolveRun, run_id)
         run.status, run.started_at, run.pid = "running", db.utcnow(), os.getpid()
         run.heartbeat_at = run.started_at
@@ -885,10 +886,15 @@ def scenario_runs(*, session: Session, scenario_id: int) -> list[db.SolveRun]:
 
 
 def run_state(*, session: Session, run_id: int) -> dict | None:
-    """What a page polling a scenario run needs: status, progress, and any error."""
+    """What a page polling a scenario run needs: status, progress, and any error.
+
+    A run whose process died (a web worker restarted mid-run) reads as failed.
+    """
     run = session.get(db.SolveRun, run_id)
     if run is None or run.scenario_id is None:
         return None
+    if run.status in ("queued", "running") and mark_interrupted_runs(engine=session.get_bind()):
+        session.refresh(run)
     progress = run.progress or {}
     return {
         "id": run.id,

@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import db
 
     db.init_app(app)
+    _fail_interrupted_runs(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -85,6 +87,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
         app.add_url_rule("/", "index", lambda: redirect(url_for("owner.week")))
     return app
+
+
+def _fail_interrupted_runs(app: Flask) -> None:
+    """Mark failed the runs a stopped worker left running (a restart mid-solve abandons it)."""
+    from scheduler.db import get_engine
+    from scheduler.runs import mark_interrupted_runs
+
+    try:
+        mark_interrupted_runs(engine=get_engine(app.config["DATABASE_URL"]))
+    except SQLAlchemyError:
+        # A database not yet migrated must not stop the app starting.
+        app.logger.warning("could not look for interrupted runs", exc_info=True)
 
 
 def _register_error_pages(app: Flask) -> None:

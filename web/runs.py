@@ -10,6 +10,7 @@ from flask import Blueprint, render_template
 
 from scheduler.config import get_settings
 from scheduler.nightly import recent_runs
+from scheduler.runs import mark_interrupted_runs
 from web.auth import owner_required
 from web.db import get_session
 
@@ -19,7 +20,8 @@ bp = Blueprint("runs", __name__, url_prefix="/owner")
 @bp.get("/runs")
 @owner_required
 def nightly_runs() -> Any:
-    """Every nightly re-solve, newest night first."""
+    """Every nightly re-solve, newest night first; one whose process died reads as failed."""
+    mark_interrupted_runs(engine=get_session().get_bind())
     settings = get_settings()
     zone = ZoneInfo(settings.nightly_timezone)
 
