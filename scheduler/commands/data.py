@@ -165,13 +165,13 @@ def demo(week_start: date, seed: int, password: str | None) -> None:
             email, name = save_demo_owner(session=session, password=password)
     except AccountError as exc:
         _refuse([f"not loaded: {exc}"])
-    reformer = _this_command()
+    reformer, last = _this_command(), f"{CLIENTS:03d}"
     click.echo(summary)
     click.echo(
         f"\nThe owner, {name}, signs in at {settings.base_url}/auth/sign-in\n"
         f"  e-mail:   {email}\n"
         f"  password: {password}\n"
-        f"A client signs in by a one-time link; print one for client c001 (any of c001-c{CLIENTS:03d}) with\n"
+        f"A client signs in by a one-time link; print one for c001 (or any of c001-c{last}) with\n"
         f"  {reformer} client link c001"
     )
 
