@@ -5,9 +5,11 @@ studio's local `NIGHTLY_TIME`. Whichever process gets there first claims the
 night in the run table (under a PostgreSQL advisory lock, or a SQLite
 `BEGIN IMMEDIATE` transaction; the unique `night` refuses a second claim) and
 re-solves the coming week with `planning.solve_week`, which pins the published
-plan minus what has become impossible. The solve and the publishing are one
-transaction: a run that fails or is killed leaves the published plan as it
-was, and its row, left `running`, is marked failed at the next start
+plan minus what has become impossible. A coming week not stored yet is started
+as a copy of the latest stored week before it (its business and clients, not its
+plans). The copy, the solve and the publishing are one transaction: a run that
+fails or is killed leaves the published plan as it was (and no half-made week),
+and its row, left `running`, is marked failed at the next start
 (`scheduler.runs`).
 """
 
@@ -117,12 +119,14 @@ class NightOutcome:
 
 @dataclass(frozen=True)
 class _Resolved:
-    """A night's re-solve: the week, the plan before and after, and whether it was published."""
+    """A night's re-solve: the week, the plan before and after, whether it was published,
+    and the week it was started from if it was not stored before the night."""
 
     week: Week
     before: Plan | None
     after: Plan
     published: bool
+    started_from: date | None
 
 
 def run_night(
@@ -162,11 +166,14 @@ def run_night(
     mailed = _tell_clients(engine, run_id, settings, resolved)
     with Session(engine) as session:
         run = session.get(models.SolveRun, run_id)
+        started = (
+            f" (started from the week of {resolved.started_from})" if resolved.started_from else ""
+        )
         return NightOutcome(
             night,
             "succeeded",
             f"the night of {night} {'published' if resolved.published else 'left a draft of'}"
-            f" the week of {week_start}: {run.kept} places kept,"
+            f" the week of {week_start}{started}: {run.kept} places kept,"
             f" {(run.result or {}).get('moved', 0)} moved, {run.added} added,"
             f" {run.lost} lost; {len(mailed)} client(s) e-mailed",
             run_id,
@@ -267,9 +274,21 @@ def _night_row(connection: Connection, night: date) -> dict[str, Any] | None:
 def _resolve(
     engine: Engine, run_id: int, week_start: date, time_limit: float, publish: bool
 ) -> _Resolved:
-    """Re-solve the week under the claimed run; `solve_week` writes plan and run at once."""
+    """Re-solve the week under the claimed run; `solve_week` writes plan and run at once.
+
+    A coming week not stored yet is started as a copy of the latest stored week before
+    it, stored in the same commit as its first plan.
+    """
     with Session(engine, expire_on_commit=False) as session:
-        week = store.load_week(session=session, week_start=week_start)
+        copy_from = None
+        if store.week_row(session=session, week_start=week_start) is None:
+            copy_from = planning.previous_week(session=session, week_start=week_start)
+            if copy_from is None:
+                raise planning.PlanningError(
+                    f"no week is stored for {week_start} nor any week before it to start it"
+                    " from; import one with `reformer import week.json`"
+                )
+            log.info("the week of %s is not stored: starting it from %s", week_start, copy_from)
         published = store.published_plan(session=session, week_start=week_start)
         before = store.load_plan(session=session, plan_id=published.id) if published else None
         row = planning.solve_week(
@@ -279,9 +298,11 @@ def _resolve(
             publish=publish,
             kind="nightly",
             run=session.get(models.SolveRun, run_id),
+            copy_from=copy_from,
         )
+        week = store.load_week(session=session, week_start=week_start)
         after = store.load_plan(session=session, plan_id=row.id)
-    return _Resolved(week, before, after, publish)
+    return _Resolved(week, before, after, publish, copy_from)
 
 
 def _mark_failed(engine: Engine, run_id: int, error: str) -> None:

@@ -73,10 +73,14 @@ def solve_week(
     run: models.SolveRun | None = None,
     workers: int = 2,
     seed: int = 0,
+    copy_from: date | None = None,
 ) -> models.Plan:
     """Solve the stored week and save the result as its next version, a draft unless `publish`.
 
-    `workers` and `seed` are CP-SAT's search workers and random seed.
+    `workers` and `seed` are CP-SAT's search workers and random seed. With `copy_from`,
+    the week is not stored yet: it is solved as a copy of that week's business and
+    stored (`store.copy_week_forward`) in the same commit as its plan, so a failed
+    solve leaves no week behind.
 
     With a published plan, its sessions and places are pinned where they still stand
     (`standing_pins`), so a re-solve moves nobody needlessly. The run is recorded as a
@@ -85,9 +89,15 @@ def solve_week(
     plan, and is raised again.
     """
     week_start = store.as_date(week_start)
-    week_row = _week_row(session, week_start)
+    if copy_from is None:
+        week_id = _week_row(session, week_start).id
+    else:
+        _week_row(session, copy_from)
+        if store.week_row(session=session, week_start=week_start) is not None:
+            raise PlanningError(f"the week of {week_start.isoformat()} is already stored")
+        week_id = None
     if run is None:
-        run = models.SolveRun(week_id=week_row.id, kind=kind, time_limit=time_limit)
+        run = models.SolveRun(week_id=week_id, kind=kind, time_limit=time_limit)
         session.add(run)
         session.commit()
     with keep_alive(session.get_bind(), run.id):
@@ -96,7 +106,7 @@ def solve_week(
         session.add(run)
         session.commit()
         return _solve_run(
-            session, run.id, week_start, time_limit, publish, on_progress, workers, seed
+            session, run.id, week_start, time_limit, publish, on_progress, workers, seed, copy_from
         )
 
 
@@ -109,11 +119,19 @@ def _solve_run(
     on_progress: Callable[[Progress], None] | None,
     workers: int,
     seed: int,
+    copy_from: date | None,
 ) -> models.Plan:
     """The solve of `solve_week` under its running run: the plan saved and the run finished."""
     try:
-        week = store.load_week(session=session, week_start=week_start)
-        published_row = store.published_plan(session=session, week_start=week_start)
+        if copy_from is None:
+            week = store.load_week(session=session, week_start=week_start)
+            published_row = store.published_plan(session=session, week_start=week_start)
+        else:
+            week = replace(
+                store.load_week(session=session, week_start=copy_from),
+                week_start=week_start.isoformat(),
+            )
+            published_row = None
         published = (
             store.load_plan(session=session, plan_id=published_row.id) if published_row else None
         )
@@ -131,6 +149,8 @@ def _solve_run(
         violations = check_plan(pinned, plan)
         if violations:
             raise PlanningError(f"the solver's plan breaks {violations[0]}")
+        if copy_from is not None:
+            _store_copy(session, copy_from, week_start, plan)
         row = store.save_plan(session=session, week_start=week_start, plan=plan)
         if publish:
             store.publish_plan(session=session, plan_id=row.id)
@@ -139,6 +159,9 @@ def _solve_run(
         # A moved place is neither kept nor new: the result counts it beside the three.
         run.kept, run.added, run.lost = diff.kept, len(diff.joined), len(diff.lost)
         run.plan_id, run.result = row.id, {**run_result(plan), "moved": len(diff.moved)}
+        run.week_id = row.week_id
+        if copy_from is not None:
+            run.result["started_from"] = copy_from.isoformat()
         run.status, run.finished_at = "succeeded", utcnow()
         session.add(run)
         session.commit()
@@ -147,6 +170,52 @@ def _solve_run(
         _mark_failed(session, run_id, exc)
         raise
     return row
+
+
+def _store_copy(session: DbSession, copy_from: date, week_start: date, plan: Plan) -> None:
+    """Store the week solved as a copy of `copy_from`; refuse if the stored copy differs."""
+    store.copy_week_forward(session=session, from_week=copy_from, to_week=week_start)
+    violations = check_plan(store.load_week(session=session, week_start=week_start), plan)
+    if violations:
+        raise PlanningError(f"the plan breaks {violations[0]} on the stored copy of the week")
+
+
+def previous_week(*, session: DbSession, week_start: date | str) -> date | None:
+    """The latest stored week before `week_start`: the one a new week starts from."""
+    week_start = store.as_date(week_start)
+    return max((s for s in store.week_starts(session=session) if s < week_start), default=None)
+
+
+def start_week(
+    *, session: DbSession, week_start: date | str, from_week: date | str | None = None
+) -> date:
+    """Store a new week as a copy of `from_week` (default: the latest stored before it).
+
+    Copies the business: venues, rooms, reformers, class types, instructors, clients
+    (paused ones too) and pins; no plan. Refuses a week already stored, or one with
+    nothing to start from. Returns the week it was copied from; one transaction.
+    """
+    week_start = store.as_date(week_start)
+    if store.week_row(session=session, week_start=week_start) is not None:
+        raise PlanningError(f"the week of {week_start.isoformat()} is already stored")
+    source = (
+        store.as_date(from_week)
+        if from_week is not None
+        else previous_week(session=session, week_start=week_start)
+    )
+    if source is None:
+        raise PlanningError(
+            f"no week is stored before {week_start.isoformat()} to start it from;"
+            " import one with `reformer import week.json`"
+        )
+    _week_row(session, source)
+    try:
+        store.copy_week_forward(session=session, from_week=source, to_week=week_start)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return source
 
 
 def run_result(plan: Plan) -> dict[str, Any]:

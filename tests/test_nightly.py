@@ -324,6 +324,77 @@ def _plan_versions(db_session: Session) -> list[int]:
     return list(db_session.execute(select(models.Plan.version)).scalars())
 
 
+LAST_WEEK = "2026-11-23"
+
+
+def _last_week_published(db_session: Session) -> tuple[Week, Plan]:
+    """The studio's week before the coming one, its plan published; the coming week unstored."""
+    clients = [_client(id) for id in ("ann", "bob", "cat", "dan", "eve")]
+    the_week = week(clients=clients, week_start=LAST_WEEK)
+    the_plan = plan([MON, TUE], [allocation("ann", MON, "R1"), allocation("dan", TUE, "R1")])
+    _publish(db_session, the_week, the_plan)
+    return the_week, the_plan
+
+
+def _plans_of(db_session: Session, week_start: str) -> list[int]:
+    db_session.expire_all()
+    row = store.week_row(session=db_session, week_start=week_start)
+    return list(
+        db_session.execute(select(models.Plan.version).where(models.Plan.week_id == row.id))
+        .scalars()
+        .all()
+    )
+
+
+def test_a_coming_week_not_stored_is_started_from_the_latest_week_before_it_and_solved(
+    database_url, db_session
+):
+    last_week, _ = _last_week_published(db_session)
+
+    outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "succeeded", outcome.message
+    assert f"started from the week of {LAST_WEEK}" in outcome.message
+    coming = store.load_week(session=db_session, week_start=WEEK_START)
+    assert [c.id for c in coming.clients] == [c.id for c in last_week.clients]
+    assert coming.class_types == last_week.class_types
+    _, after = _published(db_session)
+    assert check_plan(coming, after) == []
+    assert _plans_of(db_session, WEEK_START) == [1]  # the night's plan, none copied
+    assert _plans_of(db_session, LAST_WEEK) == [1]  # last week untouched
+    [run] = _nightly_runs(db_session)
+    assert run.result["started_from"] == LAST_WEEK
+    assert run.week_id == store.week_row(session=db_session, week_start=WEEK_START).id
+
+
+def test_a_failed_solve_of_a_new_week_leaves_no_half_made_week(
+    database_url, db_session, monkeypatch
+):
+    _last_week_published(db_session)
+    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+
+    outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "failed"
+    db_session.expire_all()
+    assert store.week_row(session=db_session, week_start=WEEK_START) is None
+    assert [s.isoformat() for s in store.week_starts(session=db_session)] == [LAST_WEEK]
+
+
+def test_a_night_with_no_week_before_the_coming_one_fails_and_says_so(database_url, db_session):
+    later = replace(week(week_start="2026-12-07"), clients=(_client("ann"),))
+    store.save_week(session=db_session, week=later)
+    db_session.commit()
+
+    outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "failed"
+    assert "no week is stored for 2026-11-30 nor any week before it" in outcome.message
+    [run] = _nightly_runs(db_session)
+    assert "reformer import" in run.error
+    assert store.week_row(session=db_session, week_start=WEEK_START) is None
+
+
 def test_a_failed_night_runs_again_only_when_retried(database_url, db_session, monkeypatch):
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)

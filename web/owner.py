@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import (
@@ -242,6 +242,8 @@ def week() -> Any:
     week_start = _week_start_or_default(request.args.get("start"))
     if week_start is None:
         return render_template("owner/no_week.html")
+    if store.week_row(session=get_session(), week_start=week_start) is None:
+        return _week_not_started(week_start)
     board = _board(week_start, request.args.get("plan", type=int))
     unplaced = sorted(
         board.plan.unplaced if board.plan else (), key=lambda u: board.names.get(u.client, u.client)
@@ -258,7 +260,41 @@ def week() -> Any:
         ),
         solve_form=forms.SolveForm(time_limit=current_app.config["SOLVE_SECONDS"]),
         versions=board.versions,
+        week_after=week_start + timedelta(days=7),
     )
+
+
+def _week_not_started(week_start: date) -> Any:
+    """A Monday with no week stored: offer to start it from the latest week before it."""
+    if week_start.weekday() != 0:
+        abort(404)
+    previous = planning.previous_week(session=get_session(), week_start=week_start)
+    page = render_template(
+        "owner/new_week.html", week_start=week_start, previous=previous, form=forms.ConfirmForm()
+    )
+    return page, 404
+
+
+@bp.post("/week/<start>/start")
+def start_week(start: str) -> Any:
+    """Store a new week as a copy of the latest week before it (no plan), then show it."""
+    try:
+        week_start = store.as_date(start)
+    except ValueError:
+        abort(404)
+    if week_start.weekday() != 0 or not forms.ConfirmForm().validate():
+        abort(400)
+    try:
+        source = planning.start_week(session=get_session(), week_start=week_start)
+    except planning.PlanningError as exc:
+        _refused(exc)
+        return redirect(url_for("owner.week", start=week_start.isoformat()))
+    flash(
+        f"The week of {week_start:%-d %B} is started from the week of {source:%-d %B}:"
+        " solve it to build its timetable.",
+        "success",
+    )
+    return redirect(url_for("owner.week", start=week_start.isoformat()))
 
 
 def _versions(week_row: models.Week) -> list[models.Plan]:

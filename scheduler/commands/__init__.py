@@ -11,9 +11,11 @@ from scheduler.commands.nightly import nightly, runs, scheduler_command
 from scheduler.commands.scenario import scenario
 from scheduler.commands.solve import solve_command
 from scheduler.commands.web import instructor, serve
+from scheduler.commands.weeks import week
 
 COMMANDS: list[click.Command] = [check, db, import_week, export_week, clients, demo, scenario]
 COMMANDS += [scheduler_command, nightly, runs]
 COMMANDS += [solve_command]
 COMMANDS += [client]
 COMMANDS += [serve, instructor]
+COMMANDS += [week]
