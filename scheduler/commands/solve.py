@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+import threading
+import time
 from datetime import date
 
 import click
@@ -13,11 +17,64 @@ from solver.fcfs import fcfs_plan
 from solver.solve import NoPlanError, Progress, solve
 
 
-def _show(progress: Progress) -> None:
-    click.echo(
-        f"{progress.seconds:7.1f}s  {progress.stage}: {progress.objective:g}"
-        f"  (bound {progress.bound:g})"
-    )
+def _figures(progress: Progress | None) -> str:
+    if progress is None:
+        return "looking for a first plan"
+    return f"{progress.stage}: {progress.objective:g} (bound {progress.bound:g})"
+
+
+class LiveProgress:
+    """A solve shown live: a bar over the time limit with the latest improving figures.
+
+    Without a terminal (a log, CI) each improvement is one line instead. The solver's
+    own log lines would repeat the same figures, so they are hushed unless -v was given.
+    """
+
+    TICK = 0.25
+
+    def __init__(self, time_limit: float) -> None:
+        self.time_limit = max(time_limit, self.TICK)
+        self.latest: Progress | None = None
+        self.on_terminal = sys.stderr.isatty()
+        self._done = threading.Event()
+
+    def __call__(self, progress: Progress) -> None:
+        self.latest = progress
+        if not self.on_terminal:
+            click.echo(f"{progress.seconds:7.1f}s  {_figures(progress)}")
+
+    def __enter__(self) -> LiveProgress:
+        solver_log = logging.getLogger("solver")
+        self._level = solver_log.level
+        if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+            solver_log.setLevel(logging.WARNING)
+        if self.on_terminal:
+            self._thread = threading.Thread(target=self._draw, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self.on_terminal:
+            self._thread.join()
+        logging.getLogger("solver").setLevel(self._level)
+
+    def _draw(self) -> None:
+        steps = int(self.time_limit / self.TICK)
+        started = time.monotonic()
+        with click.progressbar(
+            length=steps,
+            label="solving",
+            show_eta=False,
+            item_show_func=lambda _: _figures(self.latest),
+            file=sys.stderr,
+        ) as bar:
+            shown = 0
+            while not self._done.wait(self.TICK):
+                now = min(steps, int((time.monotonic() - started) / self.TICK))
+                bar.update(now - shown, self.latest)
+                shown = now
+            bar.update(steps - shown, self.latest)
 
 
 @click.command("solve")
@@ -82,7 +139,10 @@ def solve_command(
         if strategy == "fcfs":
             plan = fcfs_plan(week)
         else:
-            plan = solve(week, time_limit=time_limit, workers=workers, seed=seed, on_progress=_show)
+            with LiveProgress(time_limit) as show:
+                plan = solve(
+                    week, time_limit=time_limit, workers=workers, seed=seed, on_progress=show
+                )
     except NoPlanError as exc:
         click.echo(f"no plan: {exc}", err=True)
         raise SystemExit(1) from exc
@@ -108,13 +168,13 @@ def _solve_stored_week(
     from scheduler.db import session_scope
 
     try:
-        with session_scope() as session:
+        with session_scope() as session, LiveProgress(time_limit) as show:
             row = planning.solve_week(
                 session=session,
                 week_start=week_start,
                 time_limit=time_limit,
                 publish=publish,
-                on_progress=_show,
+                on_progress=show,
                 workers=workers,
                 seed=seed,
             )
