@@ -63,8 +63,15 @@ def fixed_timetable(wm: WeekModel) -> Neighbourhood:
 
 
 def _fixings(wm: WeekModel, incumbent: Solution, hood: Neighbourhood) -> dict[int, int]:
-    """Variable index -> value for everything the neighbourhood keeps."""
+    """Variable index -> value for everything the neighbourhood keeps.
+
+    Sessions outside the neighbourhood keep running (or not) with their teacher, and
+    their places stay fixed, except the places of clients who could join a class of
+    the neighbourhood: they may move out of a kept class to make room in a new one,
+    which a neighbourhood of whole classes alone would never find.
+    """
     running = {s.id for s in incumbent.running}
+    movable = {c for sid in hood.free for c in wm.slot_by_id[sid].clients}
     fixed: dict[int, int] = {}
     for s in wm.slots:
         if s.id in hood.free and not hood.places_only:
@@ -72,11 +79,10 @@ def _fixings(wm: WeekModel, incumbent: Solution, hood: Neighbourhood) -> dict[in
         fixed[wm.runs[s.id].Index()] = int(s.id in running)
         for i in s.instructors:
             fixed[wm.teaches[s.id, i].Index()] = int(incumbent.teacher.get(s.id) == i)
-        if s.id in hood.free:
-            continue
         inside = set(incumbent.clients.get(s.id, ()))
         for c in s.clients:
-            fixed[wm.placed[c, s.id].Index()] = int(c in inside)
+            if s.id not in running or c not in movable:
+                fixed[wm.placed[c, s.id].Index()] = int(c in inside)
     return fixed
 
 

@@ -36,7 +36,7 @@ COARSE_GRID_MINUTES = 60
 # proves the bound); the rest goes to neighbourhood search, which finds better plans.
 FULL_MODEL_SHARE = 0.15
 # Below this many seconds for a part, its linear relaxation would not finish in time.
-RELAXATION_MIN_SECONDS = 20.0
+RELAXATION_MIN_SECONDS = 40.0
 
 
 class NoPlanError(RuntimeError):
