@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -19,7 +20,8 @@ def test_solve_writes_a_plan_keeping_every_rule_and_shows_its_progress(tmp_path,
         cli, ["solve", "--input", str(source), "--output", str(out), "--time-limit", "4"]
     )
     assert result.exit_code == 0, result.output
-    assert "priority_places:" in result.output  # a progress line per improvement
+    # A progress line per improvement: its time, then the figures in words.
+    assert re.search(r"^ *\d+\.\ds  \d+ priority places", result.output, re.MULTILINE)
     w, plan = load_week(source), load_plan(out)
     assert check_plan(w, plan) == []
     assert measure_objective(w, plan) == plan.objective

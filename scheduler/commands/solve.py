@@ -16,11 +16,29 @@ from solver.checker import check_plan
 from solver.fcfs import fcfs_plan
 from solver.solve import NoPlanError, Progress, solve
 
+_STAGE_WORDS = {
+    "priority_places": "priority places",
+    "preference_points": "preference points",
+    "teaching_minutes": "teaching minutes",
+}
+_COARSE = "coarse "
+
 
 def _figures(progress: Progress | None) -> str:
+    """The latest figures in words, with the bound of the week's priority places.
+
+    A first timetable on the hourly grid has a bound of its own model, and the later
+    levels' bounds are not the spec's `bound`: neither is shown.
+    """
     if progress is None:
         return "looking for a first plan"
-    return f"{progress.stage}: {progress.objective:g} (bound {progress.bound:g})"
+    stage = progress.stage.removeprefix(_COARSE)
+    figures = f"{progress.objective:.0f} {_STAGE_WORDS.get(stage, stage)}"
+    if progress.stage.startswith(_COARSE):
+        return f"{figures}, on an hourly timetable"
+    if stage == "priority_places":
+        return f"{figures} (bound {progress.bound:.0f})"
+    return figures
 
 
 class LiveProgress:
