@@ -36,7 +36,7 @@ COARSE_GRID_MINUTES = 60
 # proves the bound); the rest goes to neighbourhood search, which finds better plans.
 FULL_MODEL_SHARE = 0.15
 # Below this many seconds for a part, its linear relaxation would not finish in time.
-RELAXATION_MIN_SECONDS = 40.0
+RELAXATION_MIN_SECONDS = 35.0
 
 
 class NoPlanError(RuntimeError):
@@ -184,12 +184,13 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
     slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
     wm = build_model(week, slots)
     log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
-    relaxation = _relaxation_in_background(week, seconds)
     first = None
     if hint is not None:
         first = _solution_from_plan(wm, hint)
     elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
         first = _coarse_solution(week, wm, seconds * 0.15, settings)
+    # Started once the coarse timetable has had every core: it wants them most.
+    relaxation = _relaxation_in_background(week, seconds - (time.monotonic() - started))
     if first is not None:
         wm.hint(first)
     priority, points, minutes = wm.levels()
@@ -260,11 +261,30 @@ def _relaxation_in_background(week: Week, seconds: float) -> BoundInBackground |
 
 
 def _upper_bound(solver: cp_model.CpSolver, wm: WeekModel) -> int:
-    """The proven bound of an unfinished solve, or every possible place if none was proven."""
+    """The solve's proven bound, or the places clients could take at most if that is lower."""
     bound = solver.best_objective_bound
+    most = demand_bound(wm)
     if math.isfinite(bound):
-        return int(math.floor(bound + 1e-6))
-    return sum(wm.clients[c].priority for c, _ in wm.placed)
+        return min(most, int(math.floor(bound + 1e-6)))
+    return most
+
+
+def demand_bound(wm: WeekModel) -> int:
+    """Priority places if every client got every place their candidate sessions allow.
+
+    Per want, no more than `per_week` nor than the sessions that could hold them; per
+    client, no more than `max_per_day` on each day they have a session to go to.
+    """
+    total = 0
+    for c, slots in wm.slots_of_client.items():
+        client = wm.clients[c]
+        wanted = sum(
+            min(want.per_week, sum(s.class_type.id in want.class_types for s in slots))
+            for want in client.wants
+        )
+        days = len({s.day for s in slots})
+        total += client.priority * min(wanted, days * client.max_per_day)
+    return total
 
 
 def _coarse_solution(

@@ -47,3 +47,11 @@ def test_the_background_bound_equals_the_bound_in_process():
     priority, _, _ = wm.levels()
     wm.model.maximize(priority)
     assert BoundInBackground(small).result(wait=60) == relaxation_bound(wm.model)
+
+
+def test_a_short_solve_still_bounds_by_what_clients_could_take():
+    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    plan = solve(small, time_limit=1)
+    assert check_plan(small, plan) == []
+    demand = sum(c.priority * sum(w.per_week for w in c.wants) for c in small.clients)
+    assert plan.objective.priority_places <= plan.bound <= demand
