@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
 from scheduler import models
@@ -72,6 +73,12 @@ def week_starts(*, session: Session) -> list[date]:
     return list(session.exec(query).scalars())
 
 
+def column_by_key(*, session: Session, week_id: int, column: InstrumentedAttribute) -> dict:
+    """One column of a week's rows by their key: `column=models.ClassType.name` gives names."""
+    model = column.class_
+    return dict(session.exec(select(model.key, column).where(model.week_id == week_id)).all())
+
+
 # --- Saving a week ---------------------------------------------------------------------------
 
 
@@ -94,20 +101,8 @@ def save_week(
         prices: dict[str, int | None] = {}
         emails: dict[str, str | None] = {}
     else:
-        prices = dict(
-            session.exec(
-                select(models.ClassType.key, models.ClassType.price_pence).where(
-                    models.ClassType.week_id == row.id
-                )
-            ).all()
-        )
-        emails = dict(
-            session.exec(
-                select(models.Instructor.key, models.Instructor.email).where(
-                    models.Instructor.week_id == row.id
-                )
-            ).all()
-        )
+        prices = column_by_key(session=session, week_id=row.id, column=models.ClassType.price_pence)
+        emails = column_by_key(session=session, week_id=row.id, column=models.Instructor.email)
         _delete_business(session, row.id)
         row.updated_at = models.utcnow()
     prices.update(class_type_prices or {})
@@ -505,19 +500,11 @@ def copy_week_forward(
     target = save_week(
         session=session,
         week=copy,
-        class_type_prices=dict(
-            session.exec(
-                select(m.ClassType.key, m.ClassType.price_pence).where(
-                    m.ClassType.week_id == source.id
-                )
-            ).all()
+        class_type_prices=column_by_key(
+            session=session, week_id=source.id, column=m.ClassType.price_pence
         ),
-        instructor_emails=dict(
-            session.exec(
-                select(m.Instructor.key, m.Instructor.email).where(
-                    m.Instructor.week_id == source.id
-                )
-            ).all()
+        instructor_emails=column_by_key(
+            session=session, week_id=source.id, column=m.Instructor.email
         ),
     )
     if paused:

@@ -208,10 +208,9 @@ def _load_plan(row: models.Plan) -> Plan:
 
 def _client_names(week_row: models.Week) -> dict[str, str]:
     """Every client of the week by id, active or not (a plan may name a cancelled one)."""
-    rows = get_session().exec(
-        select(models.Client.key, models.Client.name).where(models.Client.week_id == week_row.id)
+    return store.column_by_key(
+        session=get_session(), week_id=week_row.id, column=models.Client.name
     )
-    return dict(rows.all())
 
 
 def _clock(minute: int) -> str:
@@ -462,19 +461,11 @@ def _diff_words(week_start: date, diff: planning.PlanDiff) -> dict[str, Any]:
     """Names for the clients a diff mentions, and words for the classes of their places."""
     session = get_session()
     week_row = store.week_row(session=session, week_start=week_start)
-    class_names = dict(
-        session.exec(
-            select(models.ClassType.key, models.ClassType.name).where(
-                models.ClassType.week_id == week_row.id
-            )
-        ).all()
+    class_names = store.column_by_key(
+        session=session, week_id=week_row.id, column=models.ClassType.name
     )
-    instructors = dict(
-        session.exec(
-            select(models.Instructor.key, models.Instructor.name).where(
-                models.Instructor.week_id == week_row.id
-            )
-        ).all()
+    instructors = store.column_by_key(
+        session=session, week_id=week_row.id, column=models.Instructor.name
     )
 
     def describe(s: Session) -> str:
