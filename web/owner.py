@@ -644,6 +644,33 @@ def _week_row_of(week_start: date) -> models.Week:
     return store.require_week(session=get_session(), week_start=week_start)
 
 
+def _data_row_or_404(model: type, week_start: date, key: str) -> Any:
+    """The week's row of `model` (a venue, room, class type, instructor or client) by its key."""
+    week_row = _week_row_of(week_start)
+    query = select(model).where(model.week_id == week_row.id, model.key == key)
+    row = get_session().exec(query).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _saved(what: str, listing: str, week_start: date) -> Any:
+    """Say what was saved, then go back to the list it is on."""
+    flash(f"{what} saved.", "success")
+    return redirect(url_for(listing, start=week_start.isoformat()))
+
+
+def _edit_page(form: Any, title: str, week_start: date, listing: str) -> Any:
+    """A data form's page, with a way back to its list; 400 while the form has errors."""
+    return render_template(
+        "owner/edit.html",
+        form=form,
+        title=title,
+        week_start=week_start,
+        back=url_for(listing, start=week_start.isoformat()),
+    ), (400 if form.errors else 200)
+
+
 @bp.get("/venues")
 def venues() -> Any:
     """Venues, their rooms and their reformers (with service state)."""
@@ -658,12 +685,7 @@ def venue_edit(key: str) -> Any:
     """A venue's name and opening hours."""
     week_start = _data_week()
     session = get_session()
-    week_row = _week_row_of(week_start)
-    venue = session.exec(
-        select(models.Venue).where(models.Venue.week_id == week_row.id, models.Venue.key == key)
-    ).first()
-    if venue is None:
-        abort(404)
+    venue = _data_row_or_404(models.Venue, week_start, key)
     windows = session.exec(
         select(models.OpeningWindow).where(models.OpeningWindow.venue_id == venue.id)
     ).all()
@@ -674,15 +696,8 @@ def venue_edit(key: str) -> Any:
         planning.update_venue(
             session=session, venue_id=venue.id, name=form.name.data, opening=form.opening.parsed
         )
-        flash(f"{form.name.data} saved.", "success")
-        return redirect(url_for("owner.venues", start=week_start.isoformat()))
-    return render_template(
-        "owner/edit.html",
-        form=form,
-        title=f"Venue {venue.name}",
-        week_start=week_start,
-        back=url_for("owner.venues", start=week_start.isoformat()),
-    ), (400 if form.errors else 200)
+        return _saved(form.name.data, "owner.venues", week_start)
+    return _edit_page(form, f"Venue {venue.name}", week_start, "owner.venues")
 
 
 @bp.route("/rooms/<key>", methods=["GET", "POST"])
@@ -690,12 +705,7 @@ def room_edit(key: str) -> Any:
     """A room's mat spaces and its reformers' features."""
     week_start = _data_week()
     session = get_session()
-    week_row = _week_row_of(week_start)
-    room = session.exec(
-        select(models.Room).where(models.Room.week_id == week_row.id, models.Room.key == key)
-    ).first()
-    if room is None:
-        abort(404)
+    room = _data_row_or_404(models.Room, week_start, key)
     machines = session.exec(
         select(models.Reformer)
         .where(models.Reformer.room_id == room.id)
@@ -715,15 +725,8 @@ def room_edit(key: str) -> Any:
         except planning.PlanningError as exc:
             form.reformers.errors.append(str(exc))
         else:
-            flash(f"Room {key} saved.", "success")
-            return redirect(url_for("owner.venues", start=week_start.isoformat()))
-    return render_template(
-        "owner/edit.html",
-        form=form,
-        title=f"Room {key}",
-        week_start=week_start,
-        back=url_for("owner.venues", start=week_start.isoformat()),
-    ), (400 if form.errors else 200)
+            return _saved(f"Room {key}", "owner.venues", week_start)
+    return _edit_page(form, f"Room {key}", week_start, "owner.venues")
 
 
 @bp.get("/class-types")
@@ -739,28 +742,14 @@ def class_type_edit(key: str) -> Any:
     """A class type's name, length, sizes, levels and requirements."""
     week_start = _data_week()
     session = get_session()
-    week_row = _week_row_of(week_start)
-    row = session.exec(
-        select(models.ClassType).where(
-            models.ClassType.week_id == week_row.id, models.ClassType.key == key
-        )
-    ).first()
-    if row is None:
-        abort(404)
+    row = _data_row_or_404(models.ClassType, week_start, key)
     form = forms.ClassTypeForm(obj=row) if request.method == "GET" else forms.ClassTypeForm()
     if request.method == "GET":
         form.levels.data = ", ".join(row.levels)
     if form.validate_on_submit():
         planning.update_class_type(session=session, class_type_id=row.id, **form.values())
-        flash(f"{form.name.data} saved.", "success")
-        return redirect(url_for("owner.class_types", start=week_start.isoformat()))
-    return render_template(
-        "owner/edit.html",
-        form=form,
-        title=f"Class type {row.name}",
-        week_start=week_start,
-        back=url_for("owner.class_types", start=week_start.isoformat()),
-    ), (400 if form.errors else 200)
+        return _saved(form.name.data, "owner.class_types", week_start)
+    return _edit_page(form, f"Class type {row.name}", week_start, "owner.class_types")
 
 
 @bp.get("/instructors")
@@ -781,14 +770,7 @@ def instructor_edit(key: str) -> Any:
     """An instructor's details, and their availability (checked against the plan)."""
     week_start = _data_week()
     session = get_session()
-    week_row = _week_row_of(week_start)
-    row = session.exec(
-        select(models.Instructor).where(
-            models.Instructor.week_id == week_row.id, models.Instructor.key == key
-        )
-    ).first()
-    if row is None:
-        abort(404)
+    row = _data_row_or_404(models.Instructor, week_start, key)
     week = store.load_week(session=session, week_start=week_start)
     form = forms.InstructorForm(obj=row) if request.method == "GET" else forms.InstructorForm()
     form.venue_keys = {v.id for v in week.venues}
@@ -812,15 +794,8 @@ def instructor_edit(key: str) -> Any:
                 form.availability.errors.extend(exc.rule_words)
                 _refused(exc)
             else:
-                flash(f"{form.name.data} saved.", "success")
-                return redirect(url_for("owner.instructors", start=week_start.isoformat()))
-    return render_template(
-        "owner/edit.html",
-        form=form,
-        title=f"Instructor {row.name}",
-        week_start=week_start,
-        back=url_for("owner.instructors", start=week_start.isoformat()),
-    ), (400 if form.errors or any(f.errors for f in form) else 200)
+                return _saved(form.name.data, "owner.instructors", week_start)
+    return _edit_page(form, f"Instructor {row.name}", week_start, "owner.instructors")
 
 
 @bp.get("/clients")
@@ -853,12 +828,7 @@ def client_edit(key: str) -> Any:
     """A client's details, hours, venues and wishes."""
     week_start = _data_week()
     session = get_session()
-    week_row = _week_row_of(week_start)
-    row = session.exec(
-        select(models.Client).where(models.Client.week_id == week_row.id, models.Client.key == key)
-    ).first()
-    if row is None:
-        abort(404)
+    row = _data_row_or_404(models.Client, week_start, key)
     week = store.load_week(session=session, week_start=week_start)
     wants = session.exec(select(models.Want).where(models.Want.client_id == row.id)).all()
     form = forms.ClientForm(obj=row) if request.method == "GET" else forms.ClientForm()
@@ -867,15 +837,8 @@ def client_edit(key: str) -> Any:
         form.fill(row, wants, format_availability)
     if form.validate_on_submit():
         planning.update_client(session=session, client_id=row.id, **form.values())
-        flash(f"{form.name.data} saved.", "success")
-        return redirect(url_for("owner.clients", start=week_start.isoformat()))
-    return render_template(
-        "owner/edit.html",
-        form=form,
-        title=f"Client {row.name}",
-        week_start=week_start,
-        back=url_for("owner.clients", start=week_start.isoformat()),
-    ), (400 if form.errors else 200)
+        return _saved(form.name.data, "owner.clients", week_start)
+    return _edit_page(form, f"Client {row.name}", week_start, "owner.clients")
 
 
 @bp.post("/clients/import")
