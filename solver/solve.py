@@ -152,11 +152,13 @@ def solve(
     """
     started = time.monotonic()
     settings = _Settings(workers, seed, started, on_progress)
+    # Room to assign reformers and explain what is unplaced before the limit.
+    search_limit = time_limit - min(0.05 * time_limit, 0.5 + len(week.clients) / 1000)
     parts = split_week(week)
     sizes = [max(1, len(p.clients)) for p in parts]
     results = []
     for n, part in enumerate(parts):
-        left = time_limit - (time.monotonic() - started)
+        left = search_limit - (time.monotonic() - started)
         share = left * sizes[n] / sum(sizes[n:])
         if len(parts) > 1:
             log.info(
