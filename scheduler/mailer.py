@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from scheduler.changes import Change, diff_plans
-from scheduler.config import Settings
+from scheduler.config import Settings, get_settings
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,20 @@ class SmtpSettings:
             password=settings.smtp_password,
             sender=settings.smtp_from,
             starttls=settings.smtp_starttls,
+        )
+
+    @classmethod
+    def from_app_config(cls, config: Mapping[str, Any]) -> SmtpSettings | None:
+        """From a web app's config when it names an `SMTP_HOST`, else from the environment."""
+        if not config.get("SMTP_HOST"):
+            return cls.from_settings(get_settings())
+        return cls(
+            host=config["SMTP_HOST"],
+            port=int(config.get("SMTP_PORT") or 25),
+            user=config.get("SMTP_USER"),
+            password=config.get("SMTP_PASSWORD"),
+            sender=config.get("SMTP_FROM") or cls.sender,
+            starttls=bool(config.get("SMTP_STARTTLS")),
         )
 
 

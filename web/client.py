@@ -45,7 +45,6 @@ from scheduler.client_access import (
     send_sign_in_link,
 )
 from scheduler.client_week import client_week, default_week, place_of_client
-from scheduler.config import get_settings
 from scheduler.interchange import parse_time
 from scheduler.mailer import SmtpSettings
 from scheduler.models import utcnow
@@ -251,7 +250,7 @@ def sign_in() -> Any:
                 email=form.email.data,
                 secret_key=current_app.config["SECRET_KEY"],
                 base_url=current_app.config.get("BASE_URL") or request.url_root,
-                smtp=_smtp(),
+                smtp=SmtpSettings.from_app_config(current_app.config),
                 development=current_app.config.get("ENV_NAME") == "development",
             )
         except OSError:
@@ -260,21 +259,6 @@ def sign_in() -> Any:
         return render_template("client/link_sent.html", email=form.email.data)
     status = 400 if request.method == "POST" else 200
     return render_template("client/sign_in.html", form=form), status
-
-
-def _smtp() -> SmtpSettings | None:
-    """Where to send mail: the app's config when it names an SMTP host, else the environment's."""
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        return SmtpSettings.from_settings(get_settings())
-    return SmtpSettings(
-        host=config["SMTP_HOST"],
-        port=int(config.get("SMTP_PORT") or 25),
-        user=config.get("SMTP_USER"),
-        password=config.get("SMTP_PASSWORD"),
-        sender=config.get("SMTP_FROM") or SmtpSettings.sender,
-        starttls=bool(config.get("SMTP_STARTTLS")),
-    )
 
 
 def _link_problem(error: LinkError) -> Any:

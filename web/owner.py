@@ -28,7 +28,6 @@ from wtforms import SelectChoice
 
 from scheduler import models, planning, store
 from scheduler.clients_csv import CsvError, format_availability, import_clients_csv
-from scheduler.config import get_settings
 from scheduler.interchange import format_time
 from scheduler.mailer import SmtpSettings
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
@@ -406,7 +405,7 @@ def publish(plan_id: int) -> Any:
     form = forms.ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            smtp = _smtp()
+            smtp = SmtpSettings.from_app_config(current_app.config)
             diff = planning.publish_plan(
                 session=session,
                 plan_id=plan_id,
@@ -439,21 +438,6 @@ def publish(plan_id: int) -> Any:
         done=False,
         form=form,
         **_diff_words(week_row.week_start, diff),
-    )
-
-
-def _smtp() -> SmtpSettings | None:
-    """Where to send mail: the app's config when it names an SMTP host, else the environment's."""
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        return SmtpSettings.from_settings(get_settings())
-    return SmtpSettings(
-        host=config["SMTP_HOST"],
-        port=int(config.get("SMTP_PORT") or 25),
-        user=config.get("SMTP_USER"),
-        password=config.get("SMTP_PASSWORD"),
-        sender=config.get("SMTP_FROM") or SmtpSettings.sender,
-        starttls=bool(config.get("SMTP_STARTTLS")),
     )
 
 
