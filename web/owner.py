@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -495,67 +496,70 @@ def _plan_or_404(plan_id: int) -> models.Plan:
     return row
 
 
-@bp.post("/plans/<int:plan_id>/sessions/<key>/pin")
-def pin_session(plan_id: int, key: str) -> Any:
-    """Pin a session: every later solve runs it as it is."""
+def _pin_edit(plan_id: int, key: str, done: str, edit: Callable[[models.Plan], None]) -> Any:
+    """A confirmed pin or unpin in the plan's session `key`: do it, say how it went, show it."""
     row = _plan_or_404(plan_id)
     if forms.ConfirmForm().validate_on_submit():
         try:
-            planning.pin_session(session=get_session(), plan_id=plan_id, session_key=key)
-            flash("Session pinned: later solves keep it as it is.", "success")
+            edit(row)
+            flash(done, "success")
         except planning.PlanningError as exc:
             _refused(exc)
     return _back_to_session(row.id, key)
+
+
+def _week_start_of(row: models.Plan) -> date:
+    return get_session().get(models.Week, row.week_id).week_start
+
+
+@bp.post("/plans/<int:plan_id>/sessions/<key>/pin")
+def pin_session(plan_id: int, key: str) -> Any:
+    """Pin a session: every later solve runs it as it is."""
+    return _pin_edit(
+        plan_id,
+        key,
+        "Session pinned: later solves keep it as it is.",
+        lambda row: planning.pin_session(session=get_session(), plan_id=plan_id, session_key=key),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/sessions/<key>/unpin")
 def unpin_session(plan_id: int, key: str) -> Any:
     """Unpin a session (and the places pinned in it)."""
-    row = _plan_or_404(plan_id)
-    week_row = get_session().get(models.Week, row.week_id)
-    if forms.ConfirmForm().validate_on_submit():
-        try:
-            planning.unpin_session(
-                session=get_session(), week_start=week_row.week_start, session_key=key
-            )
-            flash("Session unpinned.", "success")
-        except planning.PlanningError as exc:
-            _refused(exc)
-    return _back_to_session(row.id, key)
+    return _pin_edit(
+        plan_id,
+        key,
+        "Session unpinned.",
+        lambda row: planning.unpin_session(
+            session=get_session(), week_start=_week_start_of(row), session_key=key
+        ),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/sessions/<key>/places/<client>/pin")
 def pin_place(plan_id: int, key: str, client: str) -> Any:
     """Pin a client's place, to the reformer."""
-    row = _plan_or_404(plan_id)
-    if forms.ConfirmForm().validate_on_submit():
-        try:
-            planning.pin_place(
-                session=get_session(), plan_id=plan_id, client=client, session_key=key
-            )
-            flash("Place pinned: later solves keep it, to the reformer.", "success")
-        except planning.PlanningError as exc:
-            _refused(exc)
-    return _back_to_session(row.id, key)
+    return _pin_edit(
+        plan_id,
+        key,
+        "Place pinned: later solves keep it, to the reformer.",
+        lambda row: planning.pin_place(
+            session=get_session(), plan_id=plan_id, client=client, session_key=key
+        ),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/sessions/<key>/places/<client>/unpin")
 def unpin_place(plan_id: int, key: str, client: str) -> Any:
     """Unpin a client's place."""
-    row = _plan_or_404(plan_id)
-    week_row = get_session().get(models.Week, row.week_id)
-    if forms.ConfirmForm().validate_on_submit():
-        try:
-            planning.unpin_place(
-                session=get_session(),
-                week_start=week_row.week_start,
-                client=client,
-                session_key=key,
-            )
-            flash("Place unpinned.", "success")
-        except planning.PlanningError as exc:
-            _refused(exc)
-    return _back_to_session(row.id, key)
+    return _pin_edit(
+        plan_id,
+        key,
+        "Place unpinned.",
+        lambda row: planning.unpin_place(
+            session=get_session(), week_start=_week_start_of(row), client=client, session_key=key
+        ),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/sessions/<key>/places/<client>/move")
