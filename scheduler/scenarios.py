@@ -38,7 +38,14 @@ from sqlmodel import Session, select
 from scheduler import models as db
 from scheduler import store
 from scheduler.db import get_engine
-from scheduler.interchange import WeekError, _json_type, _Reader, load_week, parse_time
+from scheduler.interchange import (
+    WeekError,
+    _is_iso_date,
+    _json_type,
+    _Reader,
+    load_week,
+    parse_time,
+)
 from scheduler.runs import keep_alive, mark_interrupted_runs
 from solver.domain import (
     DAYS,
@@ -152,7 +159,7 @@ def parse_scenario(data: Any, week: Week | None = None) -> Scenario:
         base_file = r.field(base, "file", "$.base", str, None)
         if (base_week_start is None) == (base_file is None):
             r.error("$.base", "must give exactly one of 'week_start' or 'file'")
-        if base_week_start not in (None, "latest", "next") and not _is_date(base_week_start):
+        if base_week_start not in (None, "latest", "next") and not _is_iso_date(base_week_start):
             r.error(
                 "$.base.week_start",
                 f"'{base_week_start}' is not a date YYYY-MM-DD, 'latest' or 'next'",
@@ -175,14 +182,6 @@ def parse_scenario(data: Any, week: Week | None = None) -> Scenario:
         prices=prices,
         description=description,
     )
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
 
 
 def _parse_prices(r: _Reader, data: dict) -> dict[str, float]:
