@@ -421,22 +421,21 @@ def publish(plan_id: int) -> Any:
             flash("No mail server is set (SMTP_HOST): clients were not e-mailed.", "info")
         elif diff.clients:
             flash(f"{len(diff.emailed)} client(s) e-mailed about their changed places.", "success")
-        return render_template(
-            "owner/publish.html",
-            row=row,
-            week_row=week_row,
-            diff=diff,
-            done=True,
-            form=form,
-            **_diff_words(week_row.week_start, diff),
-        )
+        return _publish_page(row, week_row, form, diff, done=True)
     diff = planning.preview_publish(session=session, plan_id=plan_id)
+    return _publish_page(row, week_row, form, diff, done=False)
+
+
+def _publish_page(
+    row: models.Plan, week_row: models.Week, form: Any, diff: planning.PlanDiff, *, done: bool
+) -> str:
+    """The publish page: what publishing changes (`done`: what it changed)."""
     return render_template(
         "owner/publish.html",
         row=row,
         week_row=week_row,
         diff=diff,
-        done=False,
+        done=done,
         form=form,
         **_diff_words(week_row.week_start, diff),
     )
