@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from scheduler import models
 from scheduler.client_access import latest_client
+from scheduler.store import column_by_key
 
 # How far back the calendar feed keeps past weeks, so last week's classes stay in calendars.
 FEED_WEEKS_BACK = 8
@@ -120,19 +121,15 @@ def current_plan(*, session: Session, week_id: int) -> models.Plan | None:
     return session.exec(statement).first()
 
 
-def _names(session: Session, week_id: int, model: type) -> dict[str, str]:
-    return {
-        row.key: row.name for row in session.exec(select(model).where(model.week_id == week_id))
-    }
-
-
 def plan_places(
     *, session: Session, week: models.Week, plan: models.Plan, client_key: str | None = None
 ) -> list[Place]:
     """The places in `plan` (of one client, or everyone's), in time order."""
-    class_names = _names(session, week.id, models.ClassType)
-    venue_names = _names(session, week.id, models.Venue)
-    instructor_names = _names(session, week.id, models.Instructor)
+    class_names = column_by_key(session=session, week_id=week.id, column=models.ClassType.name)
+    venue_names = column_by_key(session=session, week_id=week.id, column=models.Venue.name)
+    instructor_names = column_by_key(
+        session=session, week_id=week.id, column=models.Instructor.name
+    )
     statement = (
         select(models.Allocation, models.PlanSession)
         .join(models.PlanSession, col(models.PlanSession.id) == models.Allocation.session_id)
@@ -170,7 +167,7 @@ def client_week(*, session: Session, client_key: str, week_start: date) -> Clien
     unmet: list[UnmetWant] = []
     if plan is not None:
         places = plan_places(session=session, week=week, plan=plan, client_key=client_key)
-        class_names = _names(session, week.id, models.ClassType)
+        class_names = column_by_key(session=session, week_id=week.id, column=models.ClassType.name)
         rows = session.exec(
             select(models.UnplacedWant).where(
                 models.UnplacedWant.plan_id == plan.id, models.UnplacedWant.client == client_key

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from scheduler import models
 from scheduler.client_week import current_plan, local_time, room_label
+from scheduler.store import column_by_key
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,7 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
         c.key: c
         for c in session.exec(select(models.ClassType).where(models.ClassType.week_id == week.id))
     }
-    instructors = {
-        i.key: i.name
-        for i in session.exec(select(models.Instructor).where(models.Instructor.week_id == week.id))
-    }
+    instructors = column_by_key(session=session, week_id=week.id, column=models.Instructor.name)
     holds = capacities(session=session, week_id=week.id)
     taken = Counter(
         session.exec(

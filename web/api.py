@@ -22,7 +22,7 @@ from scheduler import models
 from scheduler.client_week import Place, client_week, default_week, published_weeks
 from scheduler.interchange import plan_to_json
 from scheduler.models import utcnow
-from scheduler.store import find_plan, load_plan
+from scheduler.store import column_by_key, find_plan, load_plan
 from scheduler.timetable import TimetableSession, week_timetable
 from solver.domain import DAYS
 from web.db import get_session
@@ -156,10 +156,7 @@ def week_plan(week_start: str) -> Any:
     if row is None:
         raise _not_found(f"No such plan for the week of {week_start}.")
     document = plan_to_json(load_plan(session=session, plan_id=row.id))
-    names = {
-        c.key: c.name
-        for c in session.exec(select(models.Client).where(models.Client.week_id == row.week_id))
-    }
+    names = column_by_key(session=session, week_id=row.week_id, column=models.Client.name)
     for allocation in document["allocations"]:
         allocation["client_name"] = names.get(allocation["client"])
     return jsonify(
