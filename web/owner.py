@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_wtf import FlaskForm
 from sqlmodel import select
 from wtforms import SelectChoice
 
@@ -641,6 +642,11 @@ def _data_row_or_404(model: type, week_start: date, key: str) -> Any:
     return row
 
 
+def _data_form(form_class: type[FlaskForm], row: Any) -> Any:
+    """A data form: filled from `row` to show it (GET), from the request when posted."""
+    return form_class(obj=row) if request.method == "GET" else form_class()
+
+
 def _saved(what: str, listing: str, week_start: date) -> Any:
     """Say what was saved, then go back to the list it is on."""
     flash(f"{what} saved.", "success")
@@ -676,7 +682,7 @@ def venue_edit(key: str) -> Any:
     windows = session.exec(
         select(models.OpeningWindow).where(models.OpeningWindow.venue_id == venue.id)
     ).all()
-    form = forms.VenueForm(obj=venue) if request.method == "GET" else forms.VenueForm()
+    form = _data_form(forms.VenueForm, venue)
     if request.method == "GET":
         form.opening.data = format_windows(windows)
     if form.validate_on_submit():
@@ -698,7 +704,7 @@ def room_edit(key: str) -> Any:
         .where(models.Reformer.room_id == room.id)
         .order_by(models.Reformer.id)
     ).all()
-    form = forms.RoomForm(obj=room) if request.method == "GET" else forms.RoomForm()
+    form = _data_form(forms.RoomForm, room)
     if request.method == "GET":
         form.reformers.data = "\n".join(f"{m.key} {' '.join(m.features)}".strip() for m in machines)
     if form.validate_on_submit():
@@ -730,7 +736,7 @@ def class_type_edit(key: str) -> Any:
     week_start = _data_week()
     session = get_session()
     row = _data_row_or_404(models.ClassType, week_start, key)
-    form = forms.ClassTypeForm(obj=row) if request.method == "GET" else forms.ClassTypeForm()
+    form = _data_form(forms.ClassTypeForm, row)
     if request.method == "GET":
         form.levels.data = ", ".join(row.levels)
     if form.validate_on_submit():
@@ -759,7 +765,7 @@ def instructor_edit(key: str) -> Any:
     session = get_session()
     row = _data_row_or_404(models.Instructor, week_start, key)
     week = store.load_week(session=session, week_start=week_start)
-    form = forms.InstructorForm(obj=row) if request.method == "GET" else forms.InstructorForm()
+    form = _data_form(forms.InstructorForm, row)
     form.venue_keys = {v.id for v in week.venues}
     if request.method == "GET":
         form.teaches.data = ", ".join(row.teaches)
@@ -818,7 +824,7 @@ def client_edit(key: str) -> Any:
     row = _data_row_or_404(models.Client, week_start, key)
     week = store.load_week(session=session, week_start=week_start)
     wants = session.exec(select(models.Want).where(models.Want.client_id == row.id)).all()
-    form = forms.ClientForm(obj=row) if request.method == "GET" else forms.ClientForm()
+    form = _data_form(forms.ClientForm, row)
     form.known(week)
     if request.method == "GET":
         form.fill(row, wants, format_availability)
