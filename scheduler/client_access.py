@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -204,11 +203,7 @@ def send_sign_in_link(
         sender=smtp.sender,
         studio=studio_name,
     )
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as connection:
-        if smtp.starttls:
-            connection.starttls()
-        if smtp.user:
-            connection.login(smtp.user, smtp.password or "")
+    with smtp.connect() as connection:
         connection.send_message(message)
     log.info("e-mailed a sign-in link to client %s", client.key)
     return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -72,6 +73,16 @@ class SmtpSettings:
             sender=config.get("SMTP_FROM") or cls.sender,
             starttls=bool(config.get("SMTP_STARTTLS")),
         )
+
+    @contextmanager
+    def connect(self) -> Iterator[smtplib.SMTP]:
+        """An open connection to the server: STARTTLS and a login where the settings ask."""
+        with smtplib.SMTP(self.host, self.port, timeout=30) as connection:
+            if self.starttls:
+                connection.starttls()
+            if self.user:
+                connection.login(self.user, self.password or "")
+            yield connection
 
 
 def changes_between(week: Week, before: Plan | None, after: Plan) -> list[ClientChanges]:
@@ -175,11 +186,7 @@ def send_changes(
             log.warning("client %s has no e-mail address: not told of the changes", c.client)
     if not to_send:
         return mailed
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as connection:
-        if smtp.starttls:
-            connection.starttls()
-        if smtp.user:
-            connection.login(smtp.user, smtp.password or "")
+    with smtp.connect() as connection:
         for c in to_send:
             try:
                 connection.send_message(compose(c, week_start=week_start, sender=smtp.sender))
