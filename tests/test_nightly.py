@@ -37,6 +37,7 @@ from scheduler.planning import diff_plans
 from solver.checker import check_plan
 from solver.domain import Client, Plan, Week
 from solver.domain import Session as PlanSession
+from tests import stored
 from tests.builders import allocation, client, instructor, plan, session, week
 from tests.smtp_sink import SmtpSink, running_sink
 
@@ -123,23 +124,6 @@ def _settings(database_url: str, sink: SmtpSink | None = None, auto_publish: boo
     return get_settings(env)
 
 
-def _publish(db_session: Session, the_week: Week, the_plan: Plan) -> int:
-    """Store the week and publish `the_plan` for it (a valid plan); its plan id."""
-    assert check_plan(the_week, the_plan) == []
-    store.save_week(session=db_session, week=the_week)
-    row = store.save_plan(
-        session=db_session, week_start=the_week.week_start, plan=the_plan, status="published"
-    )
-    db_session.commit()
-    return row.id
-
-
-def _published(db_session: Session) -> tuple[int, Plan]:
-    db_session.expire_all()
-    row = store.published_plan(session=db_session, week_start=WEEK_START)
-    return row.id, store.load_plan(session=db_session, plan_id=row.id)
-
-
 def _places(the_plan: Plan) -> set[tuple[str, str, str | None]]:
     return {(a.client, a.session, a.reformer) for a in the_plan.allocations}
 
@@ -173,7 +157,7 @@ def _studio_with_published_plan(db_session: Session) -> tuple[Week, Plan]:
             allocation("eve", TUE, "R2"),
         ],
     )
-    _publish(db_session, the_week, the_plan)
+    stored.publish(db_session, the_week, the_plan)
     return the_week, the_plan
 
 
@@ -197,7 +181,7 @@ def test_a_resolve_after_cancellations_and_sign_ups_keeps_every_standing_place(
         outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
 
     assert outcome.status == "succeeded", outcome.message
-    _, after = _published(db_session)
+    _, after = stored.published(db_session, WEEK_START)
     now_week = store.load_week(session=db_session, week_start=WEEK_START)
     assert check_plan(now_week, after) == []
     # Every place that still stands is kept, to the reformer.
@@ -230,7 +214,7 @@ def test_an_instructors_absence_drops_their_class_and_reseats_its_clients(databa
     clients = [_client(id) for id in ("ann", "dan", "eve")]
     the_week = week(clients=clients, instructors=instructors)
     tue_with_kim = replace(TUE, instructor="kim")
-    _publish(
+    stored.publish(
         db_session,
         the_week,
         plan(
@@ -251,7 +235,7 @@ def test_an_instructors_absence_drops_their_class_and_reseats_its_clients(databa
         outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
 
     assert outcome.status == "succeeded", outcome.message
-    _, after = _published(db_session)
+    _, after = stored.published(db_session, WEEK_START)
     assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), after) == []
     assert ("ann", MON.id, "R1") in _places(after)
     for reseated in ("dan", "eve"):
@@ -265,7 +249,7 @@ def test_without_auto_publish_the_night_leaves_a_draft_and_emails_nobody(databas
     signed_up = replace(the_week, clients=the_week.clients + (_client("fay", MORNING),))
     store.save_week(session=db_session, week=signed_up)
     db_session.commit()
-    published_id, _ = _published(db_session)
+    published_id, _ = stored.published(db_session, WEEK_START)
 
     with running_sink() as sink:
         outcome = run_night(
@@ -273,7 +257,7 @@ def test_without_auto_publish_the_night_leaves_a_draft_and_emails_nobody(databas
         )
 
     assert outcome.status == "succeeded", outcome.message
-    assert _published(db_session)[0] == published_id
+    assert stored.published(db_session, WEEK_START)[0] == published_id
     draft = store.find_plan(session=db_session, week_start=WEEK_START, status="draft")
     draft_plan = store.load_plan(session=db_session, plan_id=draft.id)
     assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), draft_plan) == []
@@ -287,7 +271,7 @@ def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
     database_url, db_session, monkeypatch
 ):
     _studio_with_published_plan(db_session)
-    published_id, published = _published(db_session)
+    published_id, published = stored.published(db_session, WEEK_START)
 
     def broken_solver(*args, **kwargs):
         raise RuntimeError("the optimiser fell over")
@@ -297,7 +281,7 @@ def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
         outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
 
     assert outcome.status == "failed"
-    assert _published(db_session) == (published_id, published)
+    assert stored.published(db_session, WEEK_START) == (published_id, published)
     [run] = _nightly_runs(db_session)
     assert run.status == "failed"
     assert "the optimiser fell over" in run.error
@@ -332,7 +316,7 @@ def _last_week_published(db_session: Session) -> tuple[Week, Plan]:
     clients = [_client(id) for id in ("ann", "bob", "cat", "dan", "eve")]
     the_week = week(clients=clients, week_start=LAST_WEEK)
     the_plan = plan([MON, TUE], [allocation("ann", MON, "R1"), allocation("dan", TUE, "R1")])
-    _publish(db_session, the_week, the_plan)
+    stored.publish(db_session, the_week, the_plan)
     return the_week, the_plan
 
 
@@ -358,7 +342,7 @@ def test_a_coming_week_not_stored_is_started_from_the_latest_week_before_it_and_
     coming = store.load_week(session=db_session, week_start=WEEK_START)
     assert [c.id for c in coming.clients] == [c.id for c in last_week.clients]
     assert coming.class_types == last_week.class_types
-    _, after = _published(db_session)
+    _, after = stored.published(db_session, WEEK_START)
     assert check_plan(coming, after) == []
     assert _plans_of(db_session, WEEK_START) == [1]  # the night's plan, none copied
     assert _plans_of(db_session, LAST_WEEK) == [1]  # last week untouched

@@ -23,8 +23,9 @@ from sqlmodel import Session
 from scheduler import models, store
 from scheduler.interchange import load_week
 from solver.checker import check_plan
-from solver.domain import Plan, Week
+from solver.domain import Plan
 from solver.fcfs import fcfs_plan, pinned_timetable
+from tests import stored
 from tests.builders import allocation, client, plan, session, week
 
 NIGHT = "2026-11-26"  # its coming week is the week of 30 November, the builders' and examples'
@@ -60,22 +61,6 @@ def _reformer(database_url: str, *args: str, start_at: float = 0.0) -> subproces
     )
 
 
-def _publish(db_session: Session, the_week: Week, the_plan: Plan) -> int:
-    assert check_plan(the_week, the_plan) == []
-    store.save_week(session=db_session, week=the_week)
-    row = store.save_plan(
-        session=db_session, week_start=the_week.week_start, plan=the_plan, status="published"
-    )
-    db_session.commit()
-    return row.id
-
-
-def _published(db_session: Session) -> tuple[int, Plan]:
-    db_session.expire_all()
-    row = store.published_plan(session=db_session, week_start=WEEK_START)
-    return row.id, store.load_plan(session=db_session, plan_id=row.id)
-
-
 def _nightly_runs(db_session: Session) -> list[models.SolveRun]:
     db_session.expire_all()
     query = select(models.SolveRun).where(models.SolveRun.kind == "nightly")
@@ -90,7 +75,7 @@ def _plan_ids(db_session: Session) -> list[int]:
 def test_processes_started_at_once_make_one_run(database_url, engine, db_session):
     mon = session("reformer", "mon", "09:30")
     clients = [client(id, availability=[("mon", "09:00", "12:00")]) for id in ("ann", "bob", "cat")]
-    _publish(db_session, week(clients=clients), plan([mon], [allocation("ann", mon, "R1")]))
+    stored.publish(db_session, week(clients=clients), plan([mon], [allocation("ann", mon, "R1")]))
     start_at = time.time() + 8  # after every process has imported the optimiser
 
     command = ["nightly", "--now", "--night", NIGHT, "--time-limit", "5"]
@@ -103,7 +88,7 @@ def test_processes_started_at_once_make_one_run(database_url, engine, db_session
     assert (len(ran), len(said_no)) == (1, PROCESSES - 1), outputs
     [run] = _nightly_runs(db_session)
     assert (str(run.night), run.status) == (NIGHT, "succeeded")
-    _, after = _published(db_session)
+    _, after = stored.published(db_session, WEEK_START)
     assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), after) == []
     assert len(_plan_ids(db_session)) == 2  # the one published before, and the night's
 
@@ -117,7 +102,7 @@ def studio_with_published_plan(examples_dir: Path, db_session: Session) -> tuple
     the_week = replace(fixed, pinned_sessions=(), pinned_allocations=(), only_pinned_sessions=False)
     published = fcfs_plan(the_week, pinned_timetable(fixed))
     assert published.allocations
-    return _publish(db_session, the_week, published), published
+    return stored.publish(db_session, the_week, published), published
 
 
 def test_a_process_killed_mid_solve_leaves_the_published_plan_and_is_marked_failed(
@@ -137,7 +122,7 @@ def test_a_process_killed_mid_solve_leaves_the_published_plan_and_is_marked_fail
     solving.send_signal(signal.SIGKILL)
     solving.wait(timeout=30)
 
-    assert _published(db_session) == (published_id, published)
+    assert stored.published(db_session, WEEK_START) == (published_id, published)
     assert _plan_ids(db_session) == plans_before
     [left] = _nightly_runs(db_session)
     assert left.status == "running"  # as the killed process left it
@@ -154,4 +139,4 @@ def test_a_process_killed_mid_solve_leaves_the_published_plan_and_is_marked_fail
     [record] = json.loads(listed[listed.index("[") :])
     assert (record["night"], record["status"]) == (NIGHT, "failed")
     assert record["error"].startswith("interrupted")
-    assert _published(db_session) == (published_id, published)
+    assert stored.published(db_session, WEEK_START) == (published_id, published)
