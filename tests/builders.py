@@ -332,6 +332,17 @@ def plan(sessions: Sequence[Session] = (), allocations: Sequence[Allocation] = (
     return Plan(sessions=tuple(sessions), allocations=tuple(allocations))
 
 
+def oversubscribed_week() -> Week:
+    """Hitchin with two reformers and four pinned classes; eight clients want more than fits."""
+    times = [("mon", "09:30"), ("mon", "18:00"), ("wed", "09:30"), ("wed", "18:00")]
+    return week(
+        venues=[venue(rooms=[room("hitchin-studio", reformers=[reformer("R1"), reformer("R2")])])],
+        clients=[client(f"c{i}", wants=[want("reformer", 2)]) for i in range(8)],
+        pinned_sessions=[pinned_session("reformer", day, start) for day, start in times],
+        only_pinned_sessions=True,
+    )
+
+
 def shared_dir() -> Path:
     """The project's shared folder (spec and example weeks), beside the repository.
 

@@ -15,20 +15,9 @@ from scheduler.cli import cli
 from scheduler.db import dispose_engines
 from scheduler.interchange import week_to_json
 from scheduler.scenarios import SCENARIO_FORMAT
-from tests.builders import client, pinned_session, reformer, room, venue, want, week
+from tests.builders import oversubscribed_week
 
 TIME_LIMIT = "3"
-
-
-def small_week():
-    """Hitchin with two reformers and four pinned classes; eight clients want more than fits."""
-    times = [("mon", "09:30"), ("mon", "18:00"), ("wed", "09:30"), ("wed", "18:00")]
-    return week(
-        venues=[venue(rooms=[room("hitchin-studio", reformers=[reformer("R1"), reformer("R2")])])],
-        clients=[client(f"c{i}", wants=[want("reformer", 2)]) for i in range(8)],
-        pinned_sessions=[pinned_session("reformer", day, start) for day, start in times],
-        only_pinned_sessions=True,
-    )
 
 
 def write_scenario(tmp_path: Path, base: dict, prices: dict | None = None) -> Path:
@@ -46,7 +35,7 @@ def write_scenario(tmp_path: Path, base: dict, prices: dict | None = None) -> Pa
 
 
 def with_week_file(tmp_path: Path) -> Path:
-    (tmp_path / "week.json").write_text(json.dumps(week_to_json(small_week())))
+    (tmp_path / "week.json").write_text(json.dumps(week_to_json(oversubscribed_week())))
     return write_scenario(tmp_path, {"file": "week.json"}, prices={"reformer": 18})
 
 
@@ -82,7 +71,9 @@ def test_run_writes_the_result_beside_its_base(runner, tmp_path):
 def test_run_reads_a_stored_week_and_leaves_the_database_byte_for_byte(
     runner, engine, db_session, tmp_path
 ):
-    store.save_week(session=db_session, week=small_week(), class_type_prices={"reformer": 1500})
+    store.save_week(
+        session=db_session, week=oversubscribed_week(), class_type_prices={"reformer": 1500}
+    )
     db_session.commit()
     scenario = write_scenario(tmp_path, {"week_start": "2026-11-30"})
     before = database_state(engine)

@@ -14,27 +14,18 @@ from sqlmodel import SQLModel
 from scheduler import models, store
 from scheduler.accounts import add_instructor
 from scheduler.scenarios import SCENARIO_FORMAT
-from tests.builders import client, pinned_session, reformer, room, venue, want, week
+from tests.builders import oversubscribed_week
 from web import create_app
 
 EMAIL, PASSWORD = "owner@example.com", "a long enough password"
 PREFIX = "/owner/scenarios"
 
 
-def small_week():
-    """Hitchin with two reformers and four pinned classes; eight clients want more than fits."""
-    times = [("mon", "09:30"), ("mon", "18:00"), ("wed", "09:30"), ("wed", "18:00")]
-    return week(
-        venues=[venue(rooms=[room("hitchin-studio", reformers=[reformer("R1"), reformer("R2")])])],
-        clients=[client(f"c{i}", wants=[want("reformer", 2)]) for i in range(8)],
-        pinned_sessions=[pinned_session("reformer", day, start) for day, start in times],
-        only_pinned_sessions=True,
-    )
-
-
 @pytest.fixture
 def app(engine, db_session, database_url):
-    store.save_week(session=db_session, week=small_week(), class_type_prices={"reformer": 1800})
+    store.save_week(
+        session=db_session, week=oversubscribed_week(), class_type_prices={"reformer": 1800}
+    )
     add_instructor(session=db_session, email=EMAIL, password=PASSWORD, name="Jo")
     db_session.commit()
     return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
