@@ -134,6 +134,7 @@ class _PartResult:
     solution: Solution | None
     bound: int
     optimal: bool
+    later: bool = False  # levels 2 and 3 proven, given level 1's value
 
 
 def solve(
@@ -191,10 +192,34 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
         first = _solution_from_plan(wm, hint)
     elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
         first = _coarse_solution(week, wm, seconds * 0.15, settings)
-    # Started once the coarse timetable has had every core: it wants them most.
-    relaxation = _relaxation_in_background(week, seconds - (time.monotonic() - started))
     if first is not None:
         wm.hint(first)
+    # Started once the coarse timetable has had every core: it wants them most.
+    relaxation = _relaxation_in_background(week, seconds - (time.monotonic() - started))
+    try:
+        result = _solve_levels(
+            week, wm, first if hint is None else None, settings, started, seconds
+        )
+    finally:
+        proven = relaxation.result() if relaxation is not None else None
+    if proven is None or proven >= result.bound:
+        return result
+    log.info("%s: bound %d from the linear relaxation", STAGES[0], proven)
+    places = result.solution.objective.priority_places if result.solution else -1
+    # Levels 2 and 3 were proven given level 1's value, so a proven level 1 makes them best.
+    optimal = result.optimal or (places >= proven and result.later)
+    return _PartResult(result.solution, proven, optimal, result.later)
+
+
+def _solve_levels(
+    week: Week,
+    wm: WeekModel,
+    fallback: Solution | None,
+    settings: _Settings,
+    started: float,
+    seconds: float,
+) -> _PartResult:
+    """The spec's three levels in turn on the part's model (a coarse timetable as fallback)."""
     priority, points, minutes = wm.levels()
 
     def left() -> float:
@@ -209,13 +234,10 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
         raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
     optimal = status == cp_model.OPTIMAL
     # A coarse timetable is a solution of this model; a previous plan is only a hint.
-    fallback = first if hint is None else None
     best = wm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else fallback
     if best is None:
         if week.pinned_sessions or week.pinned_allocations:
             raise NoPlanError("no plan keeping the pinned sessions was found in the time given")
-        if relaxation is not None:
-            relaxation.stop()
         return _PartResult(None, _upper_bound(solver, wm), False)
     bound = _upper_bound(solver, wm)
     if not optimal:
@@ -241,14 +263,8 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
         value = int(round(solver.objective_value))
         # Keep what this level reached while the next one is optimised.
         wm.model.add(expr >= value if sense == "max" else expr <= value)
-    if relaxation is not None:
-        proven = relaxation.result()
-        if proven is not None and proven < bound:
-            log.info("%s: bound %d from the linear relaxation", STAGES[0], proven)
-            bound = proven
-    # Levels 2 and 3 were proven given level 1's value, so a proven level 1 makes them best.
-    optimal = (optimal or best.objective.priority_places >= bound) and later_levels_proven
-    return _PartResult(best, bound, optimal)
+    level_one = optimal or best.objective.priority_places >= bound
+    return _PartResult(best, bound, level_one and later_levels_proven, later_levels_proven)
 
 
 def _relaxation_in_background(week: Week, seconds: float) -> BoundInBackground | None:

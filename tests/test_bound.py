@@ -55,3 +55,16 @@ def test_a_short_solve_still_bounds_by_what_clients_could_take():
     assert check_plan(small, plan) == []
     demand = sum(c.priority * sum(w.per_week for w in c.wants) for c in small.clients)
     assert plan.objective.priority_places <= plan.bound <= demand
+
+
+def test_the_solver_reports_the_relaxation_bound_when_it_is_ready(monkeypatch):
+    import solver.solve
+
+    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    wm = build_model(small, candidate_slots(small, step=small.grid_minutes))
+    priority, _, _ = wm.levels()
+    wm.model.maximize(priority)
+    monkeypatch.setattr(solver.solve, "RELAXATION_MIN_SECONDS", 0.0)
+    plan = solve(small, time_limit=10)
+    assert check_plan(small, plan) == []
+    assert plan.objective.priority_places <= plan.bound <= relaxation_bound(wm.model)
