@@ -24,6 +24,9 @@ from solver.model import Solution, WeekModel
 
 log = logging.getLogger("solver")
 
+# Time kept for the last move, the exact places on the final timetable.
+LAST_MOVE_SECONDS = 1.5
+
 
 @dataclass(frozen=True)
 class Neighbourhood:
@@ -131,13 +134,15 @@ def improve(
     rng = random.Random(seed)
     pick = neighbourhoods(wm, rng)
     best, best_value = incumbent, value(incumbent)
+    # The first and the last move place everyone anew on the timetable as it stands.
     hood = fixed_timetable(wm)
-    while True:
-        left = seconds - (time.monotonic() - started)
-        if left < 0.2:
-            break
+    while (left := seconds - (time.monotonic() - started)) >= 0.2:
+        last = left < LAST_MOVE_SECONDS + 0.2
+        if last:
+            hood = fixed_timetable(wm)
+        limit = left if last else min(move_seconds, left - LAST_MOVE_SECONDS)
         wm.hint(best)
-        found, _ = solve_neighbourhood(wm, best, hood, min(move_seconds, left), configure)
+        found, _ = solve_neighbourhood(wm, best, hood, limit, configure)
         if found is not None:
             found_value = value(found)
             if found_value > best_value:
@@ -147,5 +152,7 @@ def improve(
                     on_improvement(best, best_value)
             elif found_value == best_value:
                 best = found
+        if last:
+            break
         hood = pick()
     return best

@@ -153,3 +153,18 @@ def test_pinned_places_that_cannot_all_be_kept_are_refused():
     )
     with pytest.raises(NoPlanError):
         solve(w, time_limit=5, workers=2)
+
+
+def test_places_on_the_timetable_found_are_the_best_that_timetable_allows():
+    w = example("studio-small.json")
+    plan = valid(w, solve(w, time_limit=8, workers=2))
+    fixed = replace(
+        w,
+        pinned_sessions=tuple(
+            PinnedSession(s.id, s.class_type, s.room, s.start, s.instructor) for s in plan.sessions
+        ),
+        only_pinned_sessions=True,
+    )
+    exact = valid(fixed, solve(fixed, time_limit=20, workers=2))
+    assert exact.status == "OPTIMAL"
+    assert plan.objective.priority_places == exact.objective.priority_places
