@@ -7,12 +7,9 @@ and contains it. Each slot also lists the clients rule 7 lets in (venue, hours,
 wants, level, clearance) who can have a reformer carrying their needs there
 (rule 10), so the model only creates places that could be valid.
 
-Which starts to offer is the modelling choice that matters: a start every grid
-step makes a model too large to prove, so by default a start is offered where a
-session can begin or end flush with a window edge (a client's, an instructor's
-or the venue's), and shifted from there by whole sessions so classes can chain
-back to back. `step` gives instead a plain grid of starts (a coarse 60-minute grid
-makes a quick first timetable to hint the finer solve).
+Starts are offered every `step` minutes from each opening: the week's own grid
+keeps every session the spec allows (so the model's bound holds for the whole
+week), and a coarse 60-minute grid makes a quick first timetable to hint it.
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ from solver.domain import (
     MINUTES_PER_DAY,
     ClassType,
     Client,
-    Instructor,
     PinnedSession,
     Room,
     Week,
@@ -154,55 +150,16 @@ def _grid_up(week: Week, minute: int) -> int:
     return day + -(-offset // step) * step
 
 
-def _grid_down(week: Week, minute: int) -> int:
-    day = day_of(minute) * MINUTES_PER_DAY
-    return day + ((minute - day) // week.grid_minutes) * week.grid_minutes
-
-
-def _chain_offsets(week: Week, depth: int) -> list[int]:
-    """Lengths of up to `depth` sessions back to back (any types), plus a travel gap or not."""
-    durations = sorted({c.minutes for c in week.class_types})
-    sums = {0}
-    frontier = {0}
-    for _ in range(depth):
-        frontier = {s + d for s in frontier for d in durations}
-        sums |= frontier
-    gaps = {0} | set(week.travel_minutes.values())
-    return sorted({s + g for s in sums for g in gaps})
-
-
-def _edge_starts(
-    week: Week,
-    class_type: ClassType,
-    open_window: Window,
-    edges: Iterable[Window],
-    offsets: list[int],
-) -> set[int]:
-    """Starts flush with a window edge, or a chain of sessions away from one."""
-    minutes = class_type.minutes
-    lo, hi = open_window.start, open_window.end - minutes
-    starts: set[int] = set()
-    for w in edges:
-        if w.end <= lo or w.start >= open_window.end:
-            continue
-        for off in offsets:
-            starts.add(_grid_up(week, max(w.start, lo) + off))
-            starts.add(_grid_down(week, min(w.end, open_window.end) - minutes - off))
-    return {s for s in starts if lo <= s <= hi}
-
-
 def candidate_slots(
     week: Week,
     *,
-    step: int | None = None,
-    depth: int = 2,
+    step: int,
     extra: Iterable[tuple[str, str, int]] = (),
 ) -> list[Slot]:
     """Every slot the model may run: pinned sessions first, then candidate sessions.
 
-    With `only_pinned_sessions` only the pinned sessions. Otherwise starts are
-    window edges chained by up to `depth` sessions, or a plain grid every `step`
-    minutes when `step` is given; `extra` adds (class type, room, start) keys,
+    With `only_pinned_sessions` only the pinned sessions. Otherwise a start every
+    `step` minutes from each opening; `extra` adds (class type, room, start) keys,
     e.g. the sessions of a previous plan used as a hint. A candidate needs an
     instructor able to teach it and enough possible clients to reach `min_size`.
     """
@@ -214,7 +171,6 @@ def candidate_slots(
         return slots
     taken = {s.key for s in slots}
     wanted: dict[tuple[str, str], set[int]] = defaultdict(set)
-    offsets = _chain_offsets(week, depth)
     for venue in week.venues:
         for room in venue.rooms:
             for class_type in week.class_types:
@@ -223,15 +179,10 @@ def candidate_slots(
                 clients = index.possible(class_type, room)
                 if len(clients) < max(class_type.min_size, 1):
                     continue
-                teachers = [i for i in week.instructors if class_type.id in i.teaches]
                 for w in venue.open:
-                    if step is not None:
-                        first = _grid_up(week, w.start)
-                        starts = set(range(first, w.end - class_type.minutes + 1, step))
-                    else:
-                        edges = _edges(w, clients, teachers, venue.id)
-                        starts = _edge_starts(week, class_type, w, edges, offsets)
-                    wanted[class_type.id, room.id] |= starts
+                    first = _grid_up(week, w.start)
+                    starts = range(first, w.end - class_type.minutes + 1, step)
+                    wanted[class_type.id, room.id].update(starts)
     for type_id, room_id, start in extra:
         wanted[type_id, room_id].add(start)
     for (type_id, room_id), starts in sorted(wanted.items()):
@@ -262,17 +213,6 @@ def candidate_slots(
             )
             taken.add((type_id, room_id, start))
     return _with_unique_ids(slots)
-
-
-def _edges(
-    open_window: Window, clients: list[Client], teachers: list[Instructor], venue: str
-) -> list[Window]:
-    """The windows whose edges may pin a session's start: the venue's, teachers', clients'."""
-    edges = [open_window]
-    day = open_window.day
-    edges += [w for i in teachers for w in i.availability if w.day == day and venue in w.venues]
-    edges += list({w for c in clients for w in c.availability if w.day == day})
-    return edges
 
 
 def _pinned_slot(week: Week, index: ClientIndex, pinned: PinnedSession) -> Slot:

@@ -95,8 +95,8 @@ def solve_neighbourhood(
     hood: Neighbourhood,
     seconds: float,
     configure: Callable[[cp_model.CpSolver], None],
-) -> tuple[Solution | None, bool]:
-    """The best solution with everything outside `hood` as in `incumbent`, and whether proven.
+) -> Solution | None:
+    """The best solution found with everything outside `hood` as in `incumbent`.
 
     The model's current objective and hint are used; `wm.model` itself is left as it was.
     """
@@ -113,8 +113,8 @@ def solve_neighbourhood(
         "neighbourhood %s: %s in %.1fs", hood.name, solver.status_name(status), solver.wall_time
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, False
-    return wm.read(solver), status == cp_model.OPTIMAL
+        return None
+    return wm.read(solver)
 
 
 def improve(
@@ -142,7 +142,7 @@ def improve(
             hood = fixed_timetable(wm)
         limit = left if last else min(move_seconds, left - LAST_MOVE_SECONDS)
         wm.hint(best)
-        found, _ = solve_neighbourhood(wm, best, hood, limit, configure)
+        found = solve_neighbourhood(wm, best, hood, limit, configure)
         if found is not None:
             found_value = value(found)
             if found_value > best_value:
