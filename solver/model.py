@@ -36,6 +36,7 @@ class WeekModel:
     teaches: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     placed: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     prefers_teacher: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    intro_done: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.slot_by_id = {s.id: s for s in self.slots}
@@ -119,6 +120,13 @@ class WeekModel:
             slot = self.slot_by_id[sid]
             liked = solution.teacher.get(sid) in self.clients[c].prefers_instructors
             self.model.add_hint(var, liked and c in solution.clients.get(slot.id, ()))
+        intro_ends: dict[str, list[int]] = defaultdict(list)
+        for s in solution.running:
+            if s.class_type.one_to_one:
+                for c in solution.clients.get(s.id, ()):
+                    intro_ends[c].append(s.end)
+        for (c, t), var in self.intro_done.items():
+            self.model.add_hint(var, any(end <= t for end in intro_ends[c]))
 
 
 @dataclass
@@ -334,18 +342,32 @@ def add_rule_8_client_sessions_never_overlap_and_keep_limits(wm: WeekModel) -> N
 
 
 def add_rule_9_intro_before_group(wm: WeekModel) -> None:
-    """A client with `needs_intro` joins a group session only after the end of a one-to-one
-    session of theirs earlier in the same week."""
+    """A client with `needs_intro` joins a group session only after the end of a
+    one-to-one session of theirs earlier in the same week.
+
+    `intro_done[c, t]` says an intro of the client has ended by time t, for each start
+    t of a group session they could join; it grows only through intros ending since
+    the previous such start. The group sessions starting at one t overlap, so at most
+    one of them is allowed by it. This keeps the rows short (a row per group session
+    summing every earlier intro grows with their product) and the relaxation as tight.
+    """
     m = wm.model
     for c, slots in wm.slots_of_client.items():
         if not wm.clients[c].needs_intro:
             continue
         intros = [s for s in slots if s.class_type.one_to_one]
-        for g in slots:
-            if g.class_type.one_to_one:
-                continue
-            before = [wm.placed[c, o.id] for o in intros if o.end <= g.start]
-            m.add(wm.placed[c, g.id] <= sum(before))
+        groups_at: dict[int, list[Slot]] = defaultdict(list)
+        for s in slots:
+            if not s.class_type.one_to_one:
+                groups_at[s.start].append(s)
+        previous: cp_model.IntVar | None = None
+        since = -1
+        for t in sorted(groups_at):
+            done = wm.intro_done[c, t] = m.new_bool_var(f"intro_done[{c},{t}]")
+            ended = [wm.placed[c, o.id] for o in intros if since < o.end <= t]
+            m.add(done <= sum(ended) + (previous if previous is not None else 0))
+            m.add(sum(wm.placed[c, g.id] for g in groups_at[t]) <= done)
+            previous, since = done, t
 
 
 def add_rule_10_own_reformer_with_needed_features(wm: WeekModel) -> None:

@@ -295,6 +295,33 @@ def test_rule_9_intro_client_can_join_group_after_an_earlier_intro():
     assert [s.class_type for s in theirs] == ["121-reformer", "reformer"]
 
 
+def test_rule_9_one_intro_opens_every_later_group_that_day_and_none_before_it():
+    morning = [("mon", "09:00", "13:00")]
+    w = week(
+        class_types=[class_type("reformer", min_size=2), class_type("121-reformer")],
+        instructors=[
+            instructor("jo", teaches=["reformer"]),
+            instructor("sam", teaches=["121-reformer"]),
+        ],
+        clients=[
+            client(
+                "new",
+                needs_intro=True,
+                max_per_day=3,
+                wants=[want("reformer", 2), want("121-reformer")],
+                availability=morning,
+            ),
+            client("regular", max_per_day=2, wants=[want("reformer", 2)], availability=morning),
+        ],
+    )
+    plan = solved(w)
+    sessions = {s.id: s for s in plan.sessions}
+    theirs = sorted(
+        (sessions[a.session] for a in plan.allocations if a.client == "new"), key=lambda s: s.start
+    )
+    assert [s.class_type for s in theirs] == ["121-reformer", "reformer", "reformer"]
+
+
 def test_rule_10_each_client_has_a_reformer_carrying_what_they_need():
     machines = [
         reformer("R1"),
