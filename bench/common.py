@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.interchange import load_week
-from solver.checker import check_plan
+from solver.checker import check_claims, check_plan
 from solver.domain import Plan, Week
 from solver.solve import Progress
 
@@ -80,12 +80,14 @@ class Checked:
 
     @property
     def verdict(self) -> str:
-        return "no broken rule" if self.broken_rules == 0 else f"{self.broken_rules} BROKEN RULES"
+        if self.broken_rules == 0:
+            return "no broken rule"
+        return f"{self.broken_rules} BROKEN RULES OR WRONG FIGURES"
 
 
 def checked(week: Week, plan: Plan, what: str) -> Checked:
     """Check `plan`, say so on stderr, and keep the count of broken rules."""
-    violations = check_plan(week, plan)
+    violations = [*check_plan(week, plan), *check_claims(week, plan)]
     result = Checked(plan, len(violations))
     print(f"  checked {what}: {result.verdict}", file=sys.stderr)
     for v in violations[:5]:

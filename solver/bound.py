@@ -5,7 +5,8 @@ while the model's linear relaxation, solved once by GLOP, is much tighter (on th
 studio example about 740 against CP-SAT's 900 after a minute). The relaxation is
 read straight from the CP-SAT model, dropping only what it cannot linearise, so it
 is a relaxation of exactly the model solved, and its optimum is a valid bound.
-It runs in a process of its own beside the search and is used when it finishes.
+It runs in a process of its own beside the search, part after part of the week, and
+each part's bound is used if it is ready by the end.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import time
 from multiprocessing.connection import Connection
 
 from ortools.linear_solver import pywraplp
@@ -88,37 +90,44 @@ def relaxation_bound(model: cp_model.CpModel) -> int | None:
     return math.floor(value + TOLERANCE)
 
 
-def _bound_of_week(week: Week, connection: Connection) -> None:
+def _bounds_of_parts(parts: list[Week], connection: Connection) -> None:
     from solver.candidates import candidate_slots
     from solver.model import build_model
 
-    wm = build_model(week, candidate_slots(week, step=week.grid_minutes))
-    priority, _, _ = wm.levels()
-    wm.model.maximize(priority)
-    connection.send(relaxation_bound(wm.model))
+    for part in parts:
+        wm = build_model(part, candidate_slots(part, step=part.grid_minutes))
+        priority, _, _ = wm.levels()
+        wm.model.maximize(priority)
+        connection.send(relaxation_bound(wm.model))
     connection.close()
 
 
-class BoundInBackground:
-    """The relaxation bound of a week's model, computed in a separate process."""
+class BoundsInBackground:
+    """The relaxation bounds of a week's parts, computed one after another in a separate
+    process while the parts are searched in the same order."""
 
-    def __init__(self, week: Week) -> None:
+    def __init__(self, parts: list[Week]) -> None:
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_bound_of_week, args=(week, sender), daemon=True)
+        self._process = context.Process(target=_bounds_of_parts, args=(parts, sender), daemon=True)
         self._process.start()
         sender.close()
+        self._count = len(parts)
 
-    def result(self, wait: float = 0.0) -> int | None:
-        """The bound if it is ready within `wait` seconds (the process is then stopped)."""
-        value = None
+    def results(self, wait: float = 0.0) -> list[int | None]:
+        """A bound per part, None for those not ready within `wait` seconds (the process is
+        then stopped)."""
+        values: list[int | None] = []
+        deadline = time.monotonic() + max(wait, 0.0)
         try:
-            if self._receiver.poll(max(wait, 0.0)):
-                value = self._receiver.recv()
+            while len(values) < self._count and self._receiver.poll(
+                max(deadline - time.monotonic(), 0.0)
+            ):
+                values.append(self._receiver.recv())
         except (EOFError, OSError):
-            value = None
+            pass
         self.stop()
-        return value
+        return values + [None] * (self._count - len(values))
 
     def stop(self) -> None:
         if self._process.is_alive():

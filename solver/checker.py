@@ -549,3 +549,23 @@ def measure_objective(week: Week, plan: Plan) -> Objective:
         preference_points += s.instructor in client.prefers_instructors
     teaching_minutes = sum(s.end - s.start for s in sessions.values())
     return Objective(priority_places, preference_points, teaching_minutes)
+
+
+def check_claims(week: Week, plan: Plan) -> list[str]:
+    """Where the plan's own figures are wrong: its objective against what it measures,
+    and its bound, which can be no lower than the priority places it holds."""
+    measured = measure_objective(week, plan)
+    problems = [
+        f"the plan claims {name} {claimed}, but holds {actual}"
+        for name, claimed, actual in (
+            ("priority_places", plan.objective.priority_places, measured.priority_places),
+            ("preference_points", plan.objective.preference_points, measured.preference_points),
+            ("teaching_minutes", plan.objective.teaching_minutes, measured.teaching_minutes),
+        )
+        if claimed != actual
+    ]
+    if plan.bound is not None and plan.bound < measured.priority_places:
+        problems.append(
+            f"the plan's bound {plan.bound} is below its {measured.priority_places} priority places"
+        )
+    return problems

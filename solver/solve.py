@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from solver.bound import BoundInBackground
+from solver.bound import BoundsInBackground
 from solver.candidates import Slot, candidate_slots
 from solver.domain import Allocation, Objective, Plan, Session, Week
 from solver.explain import explain_unplaced
@@ -43,7 +43,7 @@ COARSE_FIRST_SHARE = 0.12
 # Of level 1's time on the full grid, the share for the whole-week model (which
 # proves CP-SAT's bound); the rest goes to neighbourhood search, which finds better plans.
 FULL_MODEL_SHARE = 0.15
-# Below this many seconds for a part, its linear relaxation would not finish in time.
+# Below this many seconds for a week, the linear relaxations would not finish in time.
 RELAXATION_MIN_SECONDS = 35.0
 
 
@@ -171,20 +171,25 @@ def solve(
     # Room to assign reformers and explain what is unplaced before the limit.
     search_limit = time_limit - min(0.05 * time_limit, 0.5 + len(week.clients) / 1000)
     parts = split_week(week)
+    relaxation = _relaxation_in_background(week, parts, time_limit)
     sizes = [max(1, len(p.clients)) for p in parts]
-    results = []
-    for n, part in enumerate(parts):
-        left = search_limit - (time.monotonic() - started)
-        share = left * sizes[n] / sum(sizes[n:])
-        if len(parts) > 1:
-            log.info(
-                "part %d of %d: %d venue(s), %s seconds",
-                n + 1,
-                len(parts),
-                len(part.venues),
-                f"{share:.1f}",
-            )
-        results.append(_solve_part(part, share, settings, hint))
+    results: list[_PartResult] = []
+    try:
+        for n, part in enumerate(parts):
+            left = search_limit - (time.monotonic() - started)
+            share = left * sizes[n] / sum(sizes[n:])
+            if len(parts) > 1:
+                log.info(
+                    "part %d of %d: %d venue(s), %s seconds",
+                    n + 1,
+                    len(parts),
+                    len(part.venues),
+                    f"{share:.1f}",
+                )
+            results.append(_solve_part(part, share, settings, hint))
+    finally:
+        proven = relaxation.results() if relaxation is not None else [None] * len(parts)
+    results = [_with_relaxation(r, p) for r, p in zip(results, proven, strict=True)]
     plan = _plan_of(week, [r.solution for r in results if r.solution is not None])
     plan = replace(
         plan,
@@ -198,24 +203,22 @@ def solve(
 def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | None) -> _PartResult:
     """One independent part of the week, staged level by level."""
     started = time.monotonic()
-    relaxation = _relaxation_in_background(week, seconds)
-    try:
-        extra = _keys_of(hint) if hint is not None else ()
-        slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
-        wm = build_model(week, slots)
-        log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
-        first = None
-        if hint is not None:
-            first = _solution_from_plan(wm, hint)
-        elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
-            first = _coarse_solution(week, wm, seconds * COARSE_SHARE, settings)
-        if first is not None:
-            wm.hint(first)
-        result = _solve_levels(
-            week, wm, first if hint is None else None, settings, started, seconds
-        )
-    finally:
-        proven = relaxation.result() if relaxation is not None else None
+    extra = _keys_of(hint) if hint is not None else ()
+    slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
+    wm = build_model(week, slots)
+    log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
+    first = None
+    if hint is not None:
+        first = _solution_from_plan(wm, hint)
+    elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
+        first = _coarse_solution(week, wm, seconds * COARSE_SHARE, settings)
+    if first is not None:
+        wm.hint(first)
+    return _solve_levels(week, wm, first if hint is None else None, settings, started, seconds)
+
+
+def _with_relaxation(result: _PartResult, proven: int | None) -> _PartResult:
+    """A part's result with the relaxation's bound, where that is tighter."""
     if proven is None or proven >= result.bound:
         return result
     log.info("%s: bound %d from the linear relaxation", STAGES[0], proven)
@@ -252,8 +255,8 @@ def _solve_levels(
     if best is None:
         if week.pinned_sessions or week.pinned_allocations:
             raise NoPlanError("no plan keeping the pinned sessions was found in the time given")
-        return _PartResult(None, _upper_bound(solver, wm), False)
-    bound = _upper_bound(solver, wm)
+        return _PartResult(None, upper_bound(status, solver.best_objective_bound, wm), False)
+    bound = upper_bound(status, solver.best_objective_bound, wm)
     if not optimal:
         spent = time.monotonic() - stage_one_started
         best = settings.improve(wm, best, bound, stage_one - spent)
@@ -281,22 +284,27 @@ def _solve_levels(
     return _PartResult(best, bound, level_one and later_levels_proven, later_levels_proven)
 
 
-def _relaxation_in_background(week: Week, seconds: float) -> BoundInBackground | None:
-    """Start the relaxation bound of an open week worth the spare core, where processes can."""
+def _relaxation_in_background(
+    week: Week, parts: list[Week], seconds: float
+) -> BoundsInBackground | None:
+    """Start the relaxation bounds of an open week worth the spare core, where processes can."""
     if week.only_pinned_sessions or seconds < RELAXATION_MIN_SECONDS:
         return None
     try:
-        return BoundInBackground(week)
+        return BoundsInBackground(parts)
     except (AssertionError, OSError) as exc:  # e.g. inside a daemonic worker process
         log.info("no relaxation bound: %s", exc)
         return None
 
 
-def _upper_bound(solver: cp_model.CpSolver, wm: WeekModel) -> int:
-    """The solve's proven bound, or the places clients could take at most if that is lower."""
-    bound = solver.best_objective_bound
+def upper_bound(status: int, bound: float, wm: WeekModel) -> int:
+    """The solve's proven bound, or the places clients could take at most if that is lower.
+
+    A solve stopped before its first solution (UNKNOWN) reports a bound of 0, which
+    proves nothing.
+    """
     most = demand_bound(wm)
-    if math.isfinite(bound):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(bound):
         return min(most, int(math.floor(bound + 1e-6)))
     return most
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from scheduler.interchange import load_week
-from solver.bound import BoundInBackground, relaxation_bound
+from solver.bound import BoundsInBackground, relaxation_bound
 from solver.candidates import candidate_slots
 from solver.checker import check_plan
+from solver.domain import Week
 from solver.model import build_model
-from solver.solve import solve
+from solver.solve import demand_bound, solve, upper_bound
 from tests.builders import client, example_files, want, week
+
+
+def _relaxed(w: Week) -> int | None:
+    wm = build_model(w, candidate_slots(w, step=w.grid_minutes))
+    priority, _, _ = wm.levels()
+    wm.model.maximize(priority)
+    return relaxation_bound(wm.model)
 
 
 def test_implications_and_negated_literals_are_relaxed_exactly():
@@ -32,21 +40,21 @@ def test_enforced_linear_rows_are_dropped_so_the_bound_only_loosens():
 
 def test_relaxation_bounds_every_plan_the_solver_finds():
     w = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(5)])
-    wm = build_model(w, candidate_slots(w, step=w.grid_minutes))
-    priority, _, _ = wm.levels()
-    wm.model.maximize(priority)
-    bound = relaxation_bound(wm.model)
+    bound = _relaxed(w)
     plan = solve(w, time_limit=5)
     assert check_plan(w, plan) == []
     assert plan.objective.priority_places <= bound <= 10
 
 
-def test_the_background_bound_equals_the_bound_in_process():
+def test_the_background_bounds_equal_the_bounds_in_process_part_by_part():
     small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
-    wm = build_model(small, candidate_slots(small, step=small.grid_minutes))
-    priority, _, _ = wm.levels()
-    wm.model.maximize(priority)
-    assert BoundInBackground(small).result(wait=60) == relaxation_bound(wm.model)
+    tiny = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(3)])
+    assert BoundsInBackground([small, tiny]).results(wait=60) == [_relaxed(small), _relaxed(tiny)]
+
+
+def test_background_bounds_not_ready_in_time_are_none():
+    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    assert BoundsInBackground([small]).results(wait=0) == [None]
 
 
 def test_a_short_solve_still_bounds_by_what_clients_could_take():
@@ -61,10 +69,15 @@ def test_the_solver_reports_the_relaxation_bound_when_it_is_ready(monkeypatch):
     import solver.solve
 
     small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
-    wm = build_model(small, candidate_slots(small, step=small.grid_minutes))
-    priority, _, _ = wm.levels()
-    wm.model.maximize(priority)
     monkeypatch.setattr(solver.solve, "RELAXATION_MIN_SECONDS", 0.0)
     plan = solve(small, time_limit=10)
     assert check_plan(small, plan) == []
-    assert plan.objective.priority_places <= plan.bound <= relaxation_bound(wm.model)
+    assert plan.objective.priority_places <= plan.bound <= _relaxed(small)
+
+
+def test_a_solve_stopped_before_any_solution_proves_no_bound():
+    w = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(3)])
+    wm = build_model(w, candidate_slots(w, step=w.grid_minutes))
+    # CP-SAT reports a bound of 0 when stopped before its first solution.
+    assert upper_bound(cp_model.UNKNOWN, 0.0, wm) == demand_bound(wm) > 0
+    assert upper_bound(cp_model.FEASIBLE, 4.0, wm) == 4

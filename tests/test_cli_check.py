@@ -4,7 +4,7 @@ client concerned, the three objective figures, and an exit code that says which.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -41,7 +41,10 @@ class Case:
     client: str = ""
 
 
-def run_check(tmp_path: Path, w: Week, p: Plan):
+def run_check(tmp_path: Path, w: Week, p: Plan, *, claims: bool = True):
+    """`reformer check` on files; the plan states its true objective unless `claims` is False."""
+    if claims:
+        p = replace(p, objective=measure_objective(w, p))
     write_json(week_to_json(w), tmp_path / "week.json")
     write_json(plan_to_json(p), tmp_path / "plan.json")
     return CliRunner().invoke(
@@ -242,6 +245,24 @@ def test_check_catches_a_plan_breaking_one_rule_and_names_what_broke_it(tmp_path
     assert reported and all(line.startswith(f"rule {number}: ") for line in reported)
     assert case.session in result.stdout and case.client in result.stdout
     assert "priority_places: " in result.stdout
+
+
+def test_check_refuses_a_plan_whose_figures_are_wrong(tmp_path):
+    case = rule_1()
+    places = measure_objective(case.week, case.valid).priority_places
+    wrong_bound = replace(case.valid, objective=measure_objective(case.week, case.valid))
+    wrong_bound = replace(wrong_bound, bound=places - 1)
+
+    result = run_check(tmp_path, case.week, wrong_bound, claims=False)
+
+    assert result.exit_code == 1, result.output
+    assert f"the plan's bound {places - 1} is below its {places} priority places" in result.stdout
+
+    result = run_check(tmp_path, case.week, case.valid, claims=False)
+
+    assert result.exit_code == 1, result.output
+    assert f"the plan claims priority_places 0, but holds {places}" in result.stdout
+    assert not [line for line in result.output.splitlines() if line.startswith("rule ")]
 
 
 def test_check_refuses_a_malformed_plan_with_its_json_path(tmp_path):

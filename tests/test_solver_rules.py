@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from solver.checker import check_plan
+from solver.checker import check_claims, check_plan
 from solver.domain import Plan, Week
 from solver.model import HARD_RULES
 from solver.solve import solve
@@ -31,6 +31,7 @@ MONDAY_9_TO_10 = [("mon", "09:00", "10:00")]
 def solved(w: Week) -> Plan:
     plan = solve(w, time_limit=5, workers=2)
     assert check_plan(w, plan) == []
+    assert check_claims(w, plan) == []
     return plan
 
 

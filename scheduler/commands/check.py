@@ -1,18 +1,20 @@
-"""`reformer check week.json plan.json`: every hard rule of the spec, and the objective."""
+"""`reformer check week.json plan.json`: every hard rule of the spec, the objective and the
+plan's own figures (its claimed objective and its bound)."""
 
 from __future__ import annotations
 
 import click
 
 from scheduler.interchange import WeekError, load_plan, load_week
-from solver.checker import check_plan, measure_objective
+from solver.checker import check_claims, check_plan, measure_objective
 
 
 @click.command()
 @click.argument("week_file", type=click.Path(exists=True, dir_okay=False))
 @click.argument("plan_file", type=click.Path(exists=True, dir_okay=False))
 def check(week_file: str, plan_file: str) -> None:
-    """Check PLAN_FILE against every hard rule for WEEK_FILE; exit 1 if any broke."""
+    """Check PLAN_FILE against every hard rule for WEEK_FILE; exit 1 if any broke or the
+    plan's own figures are wrong."""
     try:
         week = load_week(week_file)
         plan = load_plan(plan_file)
@@ -27,7 +29,13 @@ def check(week_file: str, plan_file: str) -> None:
     click.echo(f"priority_places: {objective.priority_places}")
     click.echo(f"preference_points: {objective.preference_points}")
     click.echo(f"teaching_minutes: {objective.teaching_minutes}")
+    claims = check_claims(week, plan)
+    for problem in claims:
+        click.echo(problem)
     if violations:
         click.echo(f"{len(violations)} broken rule(s)", err=True)
+    if claims:
+        click.echo(f"{len(claims)} wrong figure(s)", err=True)
+    if violations or claims:
         raise SystemExit(1)
-    click.echo("every hard rule holds")
+    click.echo("every hard rule holds, and the plan's figures are right")
