@@ -1,0 +1,57 @@
+"""Neighbourhood search: which slots a move frees, and how the kinds of move adapt."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from solver.candidates import candidate_slots
+from solver.lns import Neighbourhoods
+from solver.model import WeekModel, build_model
+from tests.builders import client, venue, want, week
+
+
+def two_venue_model() -> WeekModel:
+    w = week(
+        venues=[venue("hitchin"), venue("baldock")],
+        clients=[client("c1", venues=["hitchin", "baldock"], wants=[want("reformer", 2)])],
+    )
+    return build_model(w, candidate_slots(w, step=60))
+
+
+def test_each_neighbourhood_frees_exactly_its_venues_on_its_days():
+    wm = two_venue_model()
+    hoods = Neighbourhoods(wm, random.Random(1))
+    assert set(hoods.score) == {
+        ("every venue", 1),
+        ("every venue", 2),
+        *(("one venue", n) for n in range(1, 5)),
+    }
+    for _ in range(50):
+        hood = hoods.pick()
+        scope, count = hood.kind
+        freed = [wm.slot_by_id[sid] for sid in hood.free]
+        assert freed and len({s.day for s in freed}) == count
+        assert len({s.venue for s in freed}) == (2 if scope == "every venue" else 1)
+        days, venues = {s.day for s in freed}, {s.venue for s in freed}
+        assert hood.free == {s.id for s in wm.slots if s.day in days and s.venue in venues}
+
+
+def test_the_kind_of_move_that_pays_is_chosen_most():
+    hoods = Neighbourhoods(two_venue_model(), random.Random(2))
+    for kind in hoods.score:
+        gain = 20 if kind == ("one venue", 3) else 0
+        hoods.record(hoods._of(kind, "", lambda s: False), gain, 1.0)
+    chosen = Counter(hoods.pick().kind for _ in range(400))
+    assert chosen.most_common(1)[0][0] == ("one venue", 3)
+    assert chosen[("one venue", 3)] > 0.6 * 400
+    assert all(chosen[kind] > 0 for kind in hoods.score)  # every kind is still tried
+
+
+def test_every_kind_of_move_is_tried_once_before_any_is_repeated():
+    hoods = Neighbourhoods(two_venue_model(), random.Random(3))
+    first = []
+    for _ in hoods.score:
+        first.append(hoods.pick())
+        hoods.record(first[-1], 0, 1.0)
+    assert {hood.kind for hood in first} == set(hoods.score)
