@@ -247,6 +247,10 @@ def _solve_levels(
     whole = stage_one if week.only_pinned_sessions else stage_one * FULL_MODEL_SHARE
     stage_one_started = time.monotonic()
     solver, status = settings.run(wm, STAGES[0], whole)
+    if status == cp_model.UNKNOWN and fallback is None and whole < stage_one:
+        # Nothing to improve yet: the whole model keeps the rest of level 1's time.
+        spent = time.monotonic() - stage_one_started
+        solver, status = settings.run(wm, STAGES[0], stage_one - spent)
     if status == cp_model.INFEASIBLE:
         raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
     optimal = status == cp_model.OPTIMAL

@@ -168,3 +168,14 @@ def test_places_on_the_timetable_found_are_the_best_that_timetable_allows():
     exact = valid(fixed, solve(fixed, time_limit=20, workers=2))
     assert exact.status == "OPTIMAL"
     assert plan.objective.priority_places == exact.objective.priority_places
+
+
+def test_a_whole_model_solve_that_finds_nothing_keeps_searching(monkeypatch):
+    import solver.solve
+
+    # No hourly timetable, and a first whole-model solve far too short to find a plan.
+    monkeypatch.setattr(solver.solve, "_coarse_solution", lambda *args: None)
+    monkeypatch.setattr(solver.solve, "FULL_MODEL_SHARE", 1e-6)
+    w = example("studio.json")
+    plan = valid(w, solve(w, time_limit=20))
+    assert plan.objective.priority_places > 0
