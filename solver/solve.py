@@ -6,7 +6,7 @@ shared by size), and each part is solved in stages exactly as the spec's "best":
 most priority places, then (keeping that many) most preference points, then
 (keeping both) fewest teaching minutes. An open timetable starts from a quick
 timetable on a coarse hourly grid: most of the search happens there, where
-neighbourhoods are a quarter of the size and solve that much faster; its best plan
+neighbourhoods are under a third of the size and solve that much faster; its best plan
 is handed to the full-grid model, which refines it. A previous plan given as
 `hint` is used the same way.
 """
@@ -36,8 +36,8 @@ STAGES = ("priority_places", "preference_points", "teaching_minutes")
 COARSE_GRID_MINUTES = 60
 # Of a part's time on an open timetable, the share for the hourly timetable, and of
 # that the share for its first whole-week solve (the rest is neighbourhood search).
-# Measured on studio.json (60 s, three seeds): 85% on the hourly grid gave 671 on
-# average, 70% gave 663, and 15% with no search on it 633.
+# Measured on studio.json (60 s, seeds 0-2, without the relaxation beside it): 85% on
+# the hourly grid gave 671 places on average, 70% gave 663, and 15% with no search 633.
 COARSE_SHARE = 0.85
 COARSE_FIRST_SHARE = 0.12
 # Of level 1's time on the full grid, the share for the whole-week model (which

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from solver.checker import check_claims, check_plan
-from solver.domain import Plan, Week
+from solver.domain import Client, Plan, Week
 from solver.model import HARD_RULES
 from solver.solve import solve
 from tests.builders import (
@@ -249,25 +249,37 @@ def test_rule_8_client_sessions_never_overlap_and_keep_daily_and_weekly_limits()
     assert count == {"overlap": 1, "one-a-day": 1, "once-a-week": 1}
 
 
-def test_rule_9_intro_client_joins_group_only_after_their_one_to_one():
-    both_days = [("mon", "09:00", "10:00"), ("tue", "09:00", "10:00")]
-    w = week(
+def class_types_in_order(plan: Plan, client_id: str) -> list[str]:
+    """The class types of a client's sessions, earliest first."""
+    sessions = {s.id: s for s in plan.sessions}
+    theirs = [sessions[a.session] for a in plan.allocations if a.client == client_id]
+    return [s.class_type for s in sorted(theirs, key=lambda s: s.start)]
+
+
+def intro_week(*clients: Client) -> Week:
+    """Jo teaches the group reformer class (two clients make it run), Sam the 1-2-1s."""
+    return week(
         class_types=[class_type("reformer", min_size=2), class_type("121-reformer")],
         instructors=[
             instructor("jo", teaches=["reformer"]),
             instructor("sam", teaches=["121-reformer"]),
         ],
-        clients=[
-            client(
-                "new",
-                needs_intro=True,
-                priority=3,
-                wants=[want("reformer"), want("121-reformer")],
-                availability=both_days,
-            ),
-            # The group can only run on Monday, with both: before any Tuesday intro.
-            client("regular", availability=MONDAY_9_TO_10),
-        ],
+        clients=clients,
+    )
+
+
+def test_rule_9_intro_client_joins_group_only_after_their_one_to_one():
+    both_days = [("mon", "09:00", "10:00"), ("tue", "09:00", "10:00")]
+    w = intro_week(
+        client(
+            "new",
+            needs_intro=True,
+            priority=3,
+            wants=[want("reformer"), want("121-reformer")],
+            availability=both_days,
+        ),
+        # The group can only run on Monday, with both: before any Tuesday intro.
+        client("regular", availability=MONDAY_9_TO_10),
     )
     plan = solved(w)
     group = {a.client for a in plan.allocations if "121" not in a.session}
@@ -289,38 +301,23 @@ def test_rule_9_intro_client_can_join_group_after_an_earlier_intro():
         ],
     )
     plan = solved(w)
-    sessions = {s.id: s for s in plan.sessions}
-    theirs = sorted(
-        (sessions[a.session] for a in plan.allocations if a.client == "new"), key=lambda s: s.start
-    )
-    assert [s.class_type for s in theirs] == ["121-reformer", "reformer"]
+    assert class_types_in_order(plan, "new") == ["121-reformer", "reformer"]
 
 
 def test_rule_9_one_intro_opens_every_later_group_that_day_and_none_before_it():
     morning = [("mon", "09:00", "13:00")]
-    w = week(
-        class_types=[class_type("reformer", min_size=2), class_type("121-reformer")],
-        instructors=[
-            instructor("jo", teaches=["reformer"]),
-            instructor("sam", teaches=["121-reformer"]),
-        ],
-        clients=[
-            client(
-                "new",
-                needs_intro=True,
-                max_per_day=3,
-                wants=[want("reformer", 2), want("121-reformer")],
-                availability=morning,
-            ),
-            client("regular", max_per_day=2, wants=[want("reformer", 2)], availability=morning),
-        ],
+    w = intro_week(
+        client(
+            "new",
+            needs_intro=True,
+            max_per_day=3,
+            wants=[want("reformer", 2), want("121-reformer")],
+            availability=morning,
+        ),
+        client("regular", max_per_day=2, wants=[want("reformer", 2)], availability=morning),
     )
     plan = solved(w)
-    sessions = {s.id: s for s in plan.sessions}
-    theirs = sorted(
-        (sessions[a.session] for a in plan.allocations if a.client == "new"), key=lambda s: s.start
-    )
-    assert [s.class_type for s in theirs] == ["121-reformer", "reformer", "reformer"]
+    assert class_types_in_order(plan, "new") == ["121-reformer", "reformer", "reformer"]
 
 
 def test_rule_10_each_client_has_a_reformer_carrying_what_they_need():
