@@ -175,10 +175,9 @@ def improve(
         wm.hint(best)
         move_started = time.monotonic()
         found = solve_neighbourhood(wm, best, hood, limit, configure)
-        gain = value(found) - best_value if found is not None else 0
-        hoods.record(hood, gain, time.monotonic() - move_started)
+        found_value = value(found) if found is not None else best_value
+        hoods.record(hood, found_value - best_value, time.monotonic() - move_started)
         if found is not None:
-            found_value = value(found)
             if found_value > best_value:
                 log.info("neighbourhood %s: %d -> %d", hood.name, best_value, found_value)
                 best, best_value = found, found_value
