@@ -36,15 +36,15 @@ STAGES = ("priority_places", "preference_points", "teaching_minutes")
 COARSE_GRID_MINUTES = 60
 # Of a part's time on an open timetable, the share for the hourly timetable, and of
 # that the share for its first whole-week solve (the rest is neighbourhood search).
-# Measured on studio.json (60 s, seeds 0-2, without the relaxation beside it): 85% on
+# Measured on studio.json (60 s, seeds 0-2, without the MIP bound beside it): 85% on
 # the hourly grid gave 671 places on average, 70% gave 663, and 15% with no search 633.
 COARSE_SHARE = 0.85
 COARSE_FIRST_SHARE = 0.12
 # Of level 1's time on the full grid, the share for the whole-week model (which
 # proves CP-SAT's bound); the rest goes to neighbourhood search, which finds better plans.
 FULL_MODEL_SHARE = 0.15
-# Below this many seconds for a week, the linear relaxations would not finish in time.
-RELAXATION_MIN_SECONDS = 35.0
+# Below this many seconds for a week, HiGHS would not get past the root LP in time.
+MIP_BOUND_MIN_SECONDS = 35.0
 
 
 class NoPlanError(RuntimeError):
@@ -171,7 +171,7 @@ def solve(
     # Room to assign reformers and explain what is unplaced before the limit.
     search_limit = time_limit - min(0.05 * time_limit, 0.5 + len(week.clients) / 1000)
     parts = split_week(week)
-    relaxation = _relaxation_in_background(week, parts, time_limit)
+    mip = _mip_bounds_in_background(week, parts, time_limit, started + search_limit)
     sizes = [max(1, len(p.clients)) for p in parts]
     results: list[_PartResult] = []
     try:
@@ -188,8 +188,8 @@ def solve(
                 )
             results.append(_solve_part(part, share, settings, hint))
     finally:
-        proven = relaxation.results() if relaxation is not None else [None] * len(parts)
-    results = [_with_relaxation(r, p) for r, p in zip(results, proven, strict=True)]
+        proven = mip.results() if mip is not None else [None] * len(parts)
+    results = [_with_mip_bound(r, p) for r, p in zip(results, proven, strict=True)]
     plan = _plan_of(week, [r.solution for r in results if r.solution is not None])
     plan = replace(
         plan,
@@ -217,11 +217,11 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
     return _solve_levels(week, wm, first if hint is None else None, settings, started, seconds)
 
 
-def _with_relaxation(result: _PartResult, proven: int | None) -> _PartResult:
-    """A part's result with the relaxation's bound, where that is tighter."""
+def _with_mip_bound(result: _PartResult, proven: int | None) -> _PartResult:
+    """A part's result with the bound HiGHS proved, where that is tighter."""
     if proven is None or proven >= result.bound:
         return result
-    log.info("%s: bound %d from the linear relaxation", STAGES[0], proven)
+    log.info("%s: bound %d proven by HiGHS", STAGES[0], proven)
     places = result.solution.objective.priority_places if result.solution else -1
     # Levels 2 and 3 were proven given level 1's value, so a proven level 1 makes them best.
     optimal = result.optimal or (places >= proven and result.later)
@@ -288,16 +288,16 @@ def _solve_levels(
     return _PartResult(best, bound, level_one and later_levels_proven, later_levels_proven)
 
 
-def _relaxation_in_background(
-    week: Week, parts: list[Week], seconds: float
+def _mip_bounds_in_background(
+    week: Week, parts: list[Week], seconds: float, deadline: float
 ) -> BoundsInBackground | None:
-    """Start the relaxation bounds of an open week worth the spare core, where processes can."""
-    if week.only_pinned_sessions or seconds < RELAXATION_MIN_SECONDS:
+    """Start the MIP bounds of an open week worth the spare core, where processes can."""
+    if week.only_pinned_sessions or seconds < MIP_BOUND_MIN_SECONDS:
         return None
     try:
-        return BoundsInBackground(parts)
+        return BoundsInBackground(parts, deadline)
     except (AssertionError, OSError) as exc:  # e.g. inside a daemonic worker process
-        log.info("no relaxation bound: %s", exc)
+        log.info("no MIP bound: %s", exc)
         return None
 
 

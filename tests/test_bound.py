@@ -1,11 +1,13 @@
-"""The linear-relaxation bound: a valid upper bound on priority places, in or out of process."""
+"""The MIP bound from HiGHS: a valid upper bound on priority places, in or out of process."""
 
 from __future__ import annotations
+
+import time
 
 from ortools.sat.python import cp_model
 
 from scheduler.interchange import load_week
-from solver.bound import BoundsInBackground, relaxation_bound
+from solver.bound import BoundsInBackground, mip_bound
 from solver.candidates import candidate_slots
 from solver.checker import check_plan
 from solver.domain import Week
@@ -14,20 +16,28 @@ from solver.solve import demand_bound, solve, upper_bound
 from tests.builders import client, example_files, want, week
 
 
-def _relaxed(w: Week) -> int | None:
+def _maximising_places(w: Week) -> cp_model.CpModel:
     wm = build_model(w, candidate_slots(w, step=w.grid_minutes))
     priority, _, _ = wm.levels()
     wm.model.maximize(priority)
-    return relaxation_bound(wm.model)
+    return wm.model
 
 
-def test_implications_and_negated_literals_are_relaxed_exactly():
+def _proven(w: Week) -> int | None:
+    return mip_bound(_maximising_places(w))
+
+
+def _studio_small() -> Week:
+    return load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+
+
+def test_implications_and_negated_literals_are_read_exactly():
     model = cp_model.CpModel()
     a, b, c, d = (model.new_bool_var(n) for n in "abcd")
     model.add_implication(a, b)  # b >= a: 2a - b is at most 1
     model.add_bool_or([d.Not()]).only_enforce_if(c)  # c and d not both: c + d is at most 1
     model.maximize(2 * a - b + c + d)
-    assert relaxation_bound(model) == 2
+    assert mip_bound(model) == 2
 
 
 def test_enforced_linear_rows_are_dropped_so_the_bound_only_loosens():
@@ -35,44 +45,58 @@ def test_enforced_linear_rows_are_dropped_so_the_bound_only_loosens():
     a, b = model.new_bool_var("a"), model.new_bool_var("b")
     model.add(a + b <= 0).only_enforce_if(a)
     model.maximize(a + b)
-    assert relaxation_bound(model) == 2
+    assert mip_bound(model) == 2
 
 
-def test_relaxation_bounds_every_plan_the_solver_finds():
+def test_the_mip_bound_bounds_every_plan_the_solver_finds():
     w = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(5)])
-    bound = _relaxed(w)
+    bound = _proven(w)
     plan = solve(w, time_limit=5)
     assert check_plan(w, plan) == []
     assert plan.objective.priority_places <= bound <= 10
 
 
+def test_each_improvement_is_heard_and_the_last_is_the_bound():
+    heard: list[int] = []
+    bound = mip_bound(_maximising_places(_studio_small()), on_bound=heard.append)
+    assert heard and heard[-1] == bound
+    assert heard == sorted(heard, reverse=True)
+
+
+def test_a_bound_stopped_early_is_never_below_the_proven_optimum():
+    model = _maximising_places(_studio_small())
+    early = mip_bound(model, seconds=0.2)
+    assert early is None or early >= mip_bound(model)
+
+
 def test_the_background_bounds_equal_the_bounds_in_process_part_by_part():
-    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    small = _studio_small()
     tiny = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(3)])
-    assert BoundsInBackground([small, tiny]).results(wait=60) == [_relaxed(small), _relaxed(tiny)]
+    background = BoundsInBackground([small, tiny], deadline=time.monotonic() + 60)
+    assert background.results(wait=60) == [_proven(small), _proven(tiny)]
 
 
 def test_background_bounds_not_ready_in_time_are_none():
-    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
-    assert BoundsInBackground([small]).results(wait=0) == [None]
+    background = BoundsInBackground([_studio_small()], deadline=time.monotonic() + 60)
+    assert background.results(wait=0) == [None]
 
 
 def test_a_short_solve_still_bounds_by_what_clients_could_take():
-    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    small = _studio_small()
     plan = solve(small, time_limit=1)
     assert check_plan(small, plan) == []
     demand = sum(c.priority * sum(w.per_week for w in c.wants) for c in small.clients)
     assert plan.objective.priority_places <= plan.bound <= demand
 
 
-def test_the_solver_reports_the_relaxation_bound_when_it_is_ready(monkeypatch):
+def test_the_solver_reports_the_mip_bound_when_it_is_ready(monkeypatch):
     import solver.solve
 
-    small = load_week(next(p for p in example_files() if p.name == "studio-small.json"))
-    monkeypatch.setattr(solver.solve, "RELAXATION_MIN_SECONDS", 0.0)
+    small = _studio_small()
+    monkeypatch.setattr(solver.solve, "MIP_BOUND_MIN_SECONDS", 0.0)
     plan = solve(small, time_limit=10)
     assert check_plan(small, plan) == []
-    assert plan.objective.priority_places <= plan.bound <= _relaxed(small)
+    assert plan.objective.priority_places <= plan.bound <= _proven(small)
 
 
 def test_a_solve_stopped_before_any_solution_proves_no_bound():
