@@ -195,26 +195,38 @@ class BoundsInBackground:
         )
         self._process.start()
         sender.close()
-        self._count = len(parts)
+        self._best: list[int | None] = [None] * len(parts)
+        self._open = True
+
+    def latest(self, part: int) -> int | None:
+        """The best bound proven so far for this part (by its index), without waiting."""
+        self._receive(0.0)
+        return self._best[part]
 
     def results(self, wait: float = 0.0) -> list[int | None]:
         """The best bound proven so far for each part, None where there is none yet.
 
         Waits up to `wait` seconds for the process to finish, then stops it.
         """
-        bounds: list[int | None] = [None] * self._count
-        deadline = time.monotonic() + max(wait, 0.0)
-        try:
-            while self._receiver.poll(max(deadline - time.monotonic(), 0.0)):
-                n, value = self._receiver.recv()
-                bounds[n] = value if bounds[n] is None else min(bounds[n], value)
-        except (EOFError, OSError):
-            pass
+        self._receive(wait)
         self.stop()
-        return bounds
+        return list(self._best)
 
     def stop(self) -> None:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join(timeout=5)
-        self._receiver.close()
+        if self._open:
+            self._receiver.close()
+            self._open = False
+
+    def _receive(self, wait: float) -> None:
+        deadline = time.monotonic() + max(wait, 0.0)
+        try:
+            while self._open and self._receiver.poll(max(deadline - time.monotonic(), 0.0)):
+                n, value = self._receiver.recv()
+                old = self._best[n]
+                self._best[n] = value if old is None else min(old, value)
+        except (EOFError, OSError):
+            self._receiver.close()
+            self._open = False

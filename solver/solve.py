@@ -65,17 +65,25 @@ ProgressCallback = Callable[[Progress], None]
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Logs each improving solution and passes it to the caller's callback."""
+    """Logs each improving solution and passes it to the caller's callback, with the
+    bound `bound_of` makes of CP-SAT's."""
 
-    def __init__(self, stage: str, started: float, on_progress: ProgressCallback | None):
+    def __init__(
+        self,
+        stage: str,
+        started: float,
+        on_progress: ProgressCallback | None,
+        bound_of: Callable[[float], float],
+    ):
         super().__init__()
         self.stage, self.started, self.on_progress = stage, started, on_progress
+        self.bound_of = bound_of
 
     def on_solution_callback(self) -> None:
         progress = Progress(
             self.stage,
             self.objective_value,
-            self.best_objective_bound,
+            self.bound_of(self.best_objective_bound),
             time.monotonic() - self.started,
         )
         log.info(
@@ -95,6 +103,13 @@ class _Settings:
     seed: int
     started: float
     on_progress: ProgressCallback | None
+    # The best bound on the current part's priority places proven beside the search.
+    proven: Callable[[], int | None] = lambda: None
+
+    def level_one_bound(self, bound: float) -> float:
+        """A bound on level 1, tightened by what has been proven beside the search."""
+        proven = self.proven()
+        return bound if proven is None else min(bound, proven)
 
     def configure(self, solver: cp_model.CpSolver) -> None:
         p = solver.parameters
@@ -112,9 +127,18 @@ class _Settings:
         solver.parameters.max_time_in_seconds = max(seconds, 0.05)
         return solver
 
-    def run(self, wm: WeekModel, stage: str, seconds: float) -> tuple[cp_model.CpSolver, int]:
+    def run(
+        self,
+        wm: WeekModel,
+        stage: str,
+        seconds: float,
+        bound_of: Callable[[float], float] | None = None,
+    ) -> tuple[cp_model.CpSolver, int]:
+        """Solve the model as it stands; the progress of level 1 shows the best proven bound."""
+        if bound_of is None:
+            bound_of = self.level_one_bound if stage == STAGES[0] else (lambda bound: bound)
         solver = self.solver(seconds)
-        status = solver.solve(wm.model, _Reporter(stage, self.started, self.on_progress))
+        status = solver.solve(wm.model, _Reporter(stage, self.started, self.on_progress, bound_of))
         return solver, status
 
     def improve(
@@ -129,9 +153,10 @@ class _Settings:
 
         def report(solution: Solution, value: int) -> None:
             seconds = time.monotonic() - self.started
-            log.info("%s: %d (bound %d) at %.1fs", stage, value, bound, seconds)
+            proven = self.level_one_bound(bound)
+            log.info("%s: %d (bound %d) at %.1fs", stage, value, proven, seconds)
             if self.on_progress is not None:
-                self.on_progress(Progress(stage, value, bound, seconds))
+                self.on_progress(Progress(stage, value, proven, seconds))
 
         return improve(
             wm,
@@ -186,6 +211,8 @@ def solve(
                     len(part.venues),
                     f"{share:.1f}",
                 )
+            if mip is not None:
+                settings.proven = lambda n=n: mip.latest(n)
             results.append(_solve_part(part, share, settings, hint))
     finally:
         proven = mip.results() if mip is not None else [None] * len(parts)
@@ -342,13 +369,17 @@ def _coarse_solution(
     priority, _, _ = coarse.levels()
     coarse.model.maximize(priority)
     stage = "coarse " + STAGES[0]
-    solver, status = settings.run(coarse, stage, seconds * COARSE_FIRST_SHARE)
+    # The hourly model's own bound says nothing of the week's.
+    most = demand_bound(wm)
+    solver, status = settings.run(
+        coarse, stage, seconds * COARSE_FIRST_SHARE, lambda _: settings.level_one_bound(most)
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     found = coarse.read(solver)
     if status != cp_model.OPTIMAL:
         left = seconds - (time.monotonic() - started)
-        found = settings.improve(coarse, found, demand_bound(wm), left, stage)
+        found = settings.improve(coarse, found, most, left, stage)
     by_key = {s.key: s for s in wm.slots}
     running = [by_key[s.key] for s in found.running if s.key in by_key]
     if len(running) != len(found.running):

@@ -105,3 +105,27 @@ def test_a_solve_stopped_before_any_solution_proves_no_bound():
     # CP-SAT reports a bound of 0 when stopped before its first solution.
     assert upper_bound(cp_model.UNKNOWN, 0.0, wm) == demand_bound(wm) > 0
     assert upper_bound(cp_model.FEASIBLE, 4.0, wm) == 4
+
+
+def test_the_latest_bound_of_a_part_is_heard_while_the_process_runs():
+    small = _studio_small()
+    background = BoundsInBackground([small], deadline=time.monotonic() + 60)
+    waited = time.monotonic()
+    while (latest := background.latest(0)) is None and time.monotonic() - waited < 60:
+        time.sleep(0.1)
+    final = background.results(wait=60)[0]
+    assert latest is not None and final is not None
+    assert _proven(small) == final <= latest
+
+
+def test_every_bound_shown_while_solving_holds_for_the_plan(monkeypatch):
+    import solver.solve
+
+    small = _studio_small()
+    monkeypatch.setattr(solver.solve, "MIP_BOUND_MIN_SECONDS", 0.0)
+    seen = []
+    plan = solve(small, time_limit=10, on_progress=seen.append)
+    assert check_plan(small, plan) == []
+    level_one = [p for p in seen if p.stage.endswith("priority_places")]
+    assert level_one
+    assert all(plan.objective.priority_places <= p.bound for p in level_one)
