@@ -6,6 +6,7 @@ import random
 from collections import Counter
 
 from solver.candidates import candidate_slots
+from solver.domain import MINUTES_PER_DAY
 from solver.lns import Neighbourhoods
 from solver.model import WeekModel, build_model
 from tests.builders import client, venue, want, week
@@ -26,15 +27,34 @@ def test_each_neighbourhood_frees_exactly_its_venues_on_its_days():
         ("every venue", 1),
         ("every venue", 2),
         *(("one venue", n) for n in range(1, 5)),
+        ("hours", 2),
+        ("hours", 4),
     }
     for _ in range(50):
         hood = hoods.pick()
         scope, count = hood.kind
+        if scope == "hours":
+            continue
         freed = [wm.slot_by_id[sid] for sid in hood.free]
         assert freed and len({s.day for s in freed}) == count
         assert len({s.venue for s in freed}) == (2 if scope == "every venue" else 1)
         days, venues = {s.day for s in freed}, {s.venue for s in freed}
         assert hood.free == {s.id for s in wm.slots if s.day in days and s.venue in venues}
+
+
+def test_an_hours_neighbourhood_frees_every_venue_in_the_same_hours_of_every_day():
+    wm = two_venue_model()
+    hoods = Neighbourhoods(wm, random.Random(4))
+    picked = [hood for hood in (hoods.pick() for _ in range(200)) if hood.kind[0] == "hours"]
+    assert picked
+    for hood in picked:
+        hours = hood.kind[1]
+        freed = [wm.slot_by_id[sid] for sid in hood.free]
+        first = min(s.start % MINUTES_PER_DAY for s in freed)
+        assert hood.free == {
+            s.id for s in wm.slots if first <= s.start % MINUTES_PER_DAY < first + 60 * hours
+        }
+        assert len({s.day for s in freed}) > 1 and len({s.venue for s in freed}) == 2
 
 
 def test_the_kind_of_move_that_pays_is_chosen_most():
