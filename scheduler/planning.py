@@ -83,7 +83,9 @@ def solve_week(
     solve leaves no week behind.
 
     With a published plan, its sessions and places are pinned where they still stand
-    (`standing_pins`), so a re-solve moves nobody needlessly. The run is recorded as a
+    (`standing_pins`), so a re-solve moves nobody needlessly; a week with none yet
+    keeps the previous stored week's published places the same way (clients book
+    the same class every week of a term). The run is recorded as a
     `SolveRun` (pass `run` to carry on one already queued), kept visibly alive while
     it works (`runs.keep_alive`); a failure marks it failed with the error, writes no
     plan, and is raised again.
@@ -132,6 +134,11 @@ def _solve_run(
                 week_start=week_start.isoformat(),
             )
             published_row = None
+        if published_row is None:
+            # Places are sold by the term: a new week keeps last week's where they stand.
+            before = copy_from or previous_week(session=session, week_start=week_start)
+            if before is not None:
+                published_row = store.published_plan(session=session, week_start=before)
         published = (
             store.load_plan(session=session, plan_id=published_row.id) if published_row else None
         )

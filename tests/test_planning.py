@@ -25,6 +25,7 @@ from scheduler.planning import (
     solve_week,
     standing_pins,
     start_background_solve,
+    start_week,
     unpin_session,
 )
 from solver.checker import check_plan
@@ -43,6 +44,7 @@ from tests.builders import (
 from tests.smtp_sink import running_sink
 
 WEEK = "2026-11-30"
+NEXT_WEEK = "2026-12-07"
 SECONDS = 3.0
 
 
@@ -122,6 +124,31 @@ def test_resolve_after_a_cancellation_keeps_every_standing_place_to_the_reformer
     assert diff.moved == () and diff.joined == ()
     standing = {(a.client, a.session, a.reformer) for a in before.allocations if a.client != "c2"}
     assert standing <= {(a.client, a.session, a.reformer) for a in after.allocations}
+
+
+def test_a_new_week_keeps_last_weeks_published_places_to_the_reformer(db_session):
+    stored(db_session, studio_week())
+    monday, tuesday = session(day="mon", start="10:45"), session(day="tue", start="09:15")
+    last_week = plan(
+        [monday, tuesday],
+        [
+            allocation("c1", monday, "R3"),
+            allocation("c2", monday, "R1"),
+            allocation("c3", tuesday, "R2"),
+            allocation("c4", tuesday, "R3"),
+            allocation("c5", tuesday, "R1"),
+        ],
+    )
+    published = store.save_plan(session=db_session, week_start=WEEK, plan=last_week)
+    publish_plan(session=db_session, plan_id=published.id)
+    start_week(session=db_session, week_start=NEXT_WEEK)
+
+    row = solve_week(session=db_session, week_start=NEXT_WEEK, time_limit=SECONDS)
+    next_week = store.load_plan(session=db_session, plan_id=row.id)
+    assert check_plan(store.load_week(session=db_session, week_start=NEXT_WEEK), next_week) == []
+    assert set(next_week.allocations) == set(last_week.allocations)
+    run = db_session.exec(select(models.SolveRun)).one()
+    assert run.kept == 5 and run.added == 0 and run.lost == 0
 
 
 def test_a_place_on_a_reformer_now_out_of_service_keeps_its_class_but_not_the_machine():
