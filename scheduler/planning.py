@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
@@ -134,15 +135,20 @@ def _solve_run(
                 week_start=week_start.isoformat(),
             )
             published_row = None
-        if published_row is None:
-            # Places are sold by the term: a new week keeps last week's where they stand.
+        # Places are sold by the term: a new week keeps last week's where they stand.
+        carried_over = published_row is None
+        if carried_over:
             before = copy_from or previous_week(session=session, week_start=week_start)
             if before is not None:
                 published_row = store.published_plan(session=session, week_start=before)
         published = (
             store.load_plan(session=session, plan_id=published_row.id) if published_row else None
         )
-        pinned, dropped = standing_pins(week, published) if published else (week, [])
+        pinned, dropped = (
+            standing_pins(week, published, keep_small_classes=not carried_over)
+            if published
+            else (week, [])
+        )
         for v in dropped:
             log.info("no longer stands, not pinned again: %s", v)
         plan = solve(
@@ -341,15 +347,20 @@ def _week_row(session: DbSession, week_start: date | str) -> models.Week:
 # The published plan as pins for a re-solve, minus what has become impossible
 
 
-def standing_pins(week: Week, published: Plan) -> tuple[Week, list[Violation]]:
+def standing_pins(
+    week: Week, published: Plan, *, keep_small_classes: bool = True
+) -> tuple[Week, list[Violation]]:
     """`week` with the published plan's sessions and places pinned, where they still stand.
 
     The published plan is checked against today's week. A session that now breaks a
     rule (its instructor away, its room closed) is dropped with its places; a place
     that breaks one (the client left, their hours changed) is dropped; a place on a
     reformer now out of service keeps the class but frees the machine; a class holding
-    more than it now can loses its lowest-priority places. The week's own pins come
-    first. Returns the pinned week and the violations that caused each drop.
+    more than it now can loses its lowest-priority places. A class left below its
+    `min_size` runs all the same (its clients were told it does), unless not
+    `keep_small_classes` (last week's plan carried into a new one): then it is
+    dropped and its clients placed afresh. The week's own pins come first. Returns
+    the pinned week and the violations that caused each drop.
     """
     bare = replace(week, pinned_sessions=(), pinned_allocations=())
     sessions = {s.id: s for s in published.sessions}
@@ -372,6 +383,8 @@ def standing_pins(week: Week, published: Plan) -> tuple[Week, list[Violation]]:
             break
     own_sessions = {p.id for p in week.pinned_sessions}
     own_places = {(p.client, p.session) for p in week.pinned_allocations}
+    if not keep_small_classes:
+        _drop_small_classes(week, sessions, places, keep=own_sessions)
     pinned_sessions = list(week.pinned_sessions) + [
         PinnedSession(s.id, s.class_type, s.room, s.start, s.instructor)
         for s in sessions.values()
@@ -386,6 +399,21 @@ def standing_pins(week: Week, published: Plan) -> tuple[Week, list[Violation]]:
         week, pinned_sessions=tuple(pinned_sessions), pinned_allocations=tuple(pinned_places)
     )
     return pinned, dropped
+
+
+def _drop_small_classes(
+    week: Week,
+    sessions: dict[str, Session],
+    places: dict[tuple[str, str], Allocation],
+    keep: set[str],
+) -> None:
+    """Drop the sessions (not in `keep`) left with fewer places than their `min_size`."""
+    held = Counter(session_id for _, session_id in places)
+    for sid, s in list(sessions.items()):
+        if sid not in keep and held[sid] < week.class_type_by_id[s.class_type].min_size:
+            del sessions[sid]
+            for key in [k for k in places if k[1] == sid]:
+                del places[key]
 
 
 def _freed(places: dict[tuple[str, str], Allocation], v: Violation) -> bool:
