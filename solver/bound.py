@@ -131,10 +131,12 @@ def mip_bound(
     model: cp_model.CpModel,
     seconds: float = math.inf,
     on_bound: Callable[[int], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> int | None:
     """The best bound HiGHS proves on a maximising model within `seconds`, or None.
 
-    `on_bound` hears each improvement as it is proven.
+    `on_bound` hears each improvement as it is proven; HiGHS gives up as soon as
+    `stop()` says so.
     """
     proto = model.Proto()
     scale, offset = proto.objective.scaling_factor or 1.0, proto.objective.offset
@@ -154,7 +156,14 @@ def mip_bound(
     highs = highs_model(model)
     if math.isfinite(seconds):
         highs.setOptionValue("time_limit", max(seconds, 0.1))
+
+    def interrupt_if_stopped(event: highspy.cb.HighsCallbackEvent) -> None:
+        if stop():
+            event.interrupt()
+
     highs.cbMipInterrupt.subscribe(heard)
+    for interruptible in (highs.cbMipInterrupt, highs.cbIpmInterrupt, highs.cbSimplexInterrupt):
+        interruptible.subscribe(interrupt_if_stopped)
     highs.run()
     if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
         return None
@@ -172,13 +181,27 @@ def _bounds_of_parts(parts: list[Week], deadline: float, connection: Connection)
 
     # HiGHS prints its banner on stdout, where the CLI may be writing a plan.
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    parent = os.getppid()
+
+    def orphaned() -> bool:
+        # A solve killed outright cannot stop its helper: the helper stops itself.
+        return os.getppid() != parent
+
+    def tell(part: int, value: int) -> None:
+        try:
+            connection.send((part, value))
+        except OSError:  # the solve is gone; `orphaned` stops HiGHS at its next check
+            pass
+
     sizes = [max(1, len(p.clients)) for p in parts]
     for n, part in enumerate(parts):
+        if orphaned():
+            break
         wm = build_model(part, candidate_slots(part, step=part.grid_minutes))
         priority, _, _ = wm.levels()
         wm.model.maximize(priority)
         share = (deadline - time.monotonic()) * sizes[n] / sum(sizes[n:])
-        mip_bound(wm.model, share, lambda value, n=n: connection.send((n, value)))
+        mip_bound(wm.model, share, lambda value, n=n: tell(n, value), orphaned)
     connection.close()
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from ortools.sat.python import cp_model
 
@@ -129,3 +134,50 @@ def test_every_bound_shown_while_solving_holds_for_the_plan(monkeypatch):
     level_one = [p for p in seen if p.stage.endswith("priority_places")]
     assert level_one
     assert all(plan.objective.priority_places <= p.bound for p in level_one)
+
+
+def test_a_stopped_mip_gives_up_before_proving_anything(examples_dir):
+    studio = load_week(examples_dir / "studio.json")
+    assert mip_bound(_maximising_places(studio), seconds=60, stop=lambda: True) is None
+
+
+HOLDER = """
+import sys, time
+from scheduler.interchange import load_week
+from solver.bound import BoundsInBackground
+
+if __name__ == "__main__":
+    background = BoundsInBackground([load_week(sys.argv[1])], deadline=time.monotonic() + 300)
+    print(background._process.pid, flush=True)
+    time.sleep(300)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie left unreaped has stopped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_bound_process_stops_itself_when_the_solve_is_killed(examples_dir, tmp_path):
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER)
+    solving = subprocess.Popen(
+        [sys.executable, str(script), str(examples_dir / "studio.json")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    helper = int(solving.stdout.readline())
+    time.sleep(3)  # into the MIP
+    assert _running(helper)
+    solving.send_signal(signal.SIGKILL)
+    solving.wait(timeout=30)
+    solving.stdout.close()
+    waited = time.monotonic()
+    while _running(helper) and time.monotonic() - waited < 30:
+        time.sleep(0.2)
+    assert not _running(helper)
