@@ -15,6 +15,7 @@ it is proven, and the solve takes the latest one of each part when it ends.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -188,10 +189,9 @@ def _bounds_of_parts(parts: list[Week], deadline: float, connection: Connection)
         return os.getppid() != parent
 
     def tell(part: int, value: int) -> None:
-        try:
+        # If the solve is gone, `orphaned` stops HiGHS at its next check.
+        with contextlib.suppress(OSError):
             connection.send((part, value))
-        except OSError:  # the solve is gone; `orphaned` stops HiGHS at its next check
-            pass
 
     sizes = [max(1, len(p.clients)) for p in parts]
     for n, part in enumerate(parts):
