@@ -147,32 +147,29 @@ def mip_bound(
         # CP-SAT keeps a maximisation as the minimisation of its negation.
         return math.floor(scale * (dual + offset) + TOLERANCE) if math.isfinite(dual) else None
 
-    def heard(event: highspy.cb.HighsCallbackEvent) -> None:
-        value = bound_of(event.data_out.mip_dual_bound)
+    def offer(value: int | None) -> None:
         if value is not None and (not best or value < best[-1]):
             best.append(value)
             if on_bound is not None:
                 on_bound(value)
 
-    highs = highs_model(model)
-    if math.isfinite(seconds):
-        highs.setOptionValue("time_limit", max(seconds, 0.1))
+    def heard(event: highspy.cb.HighsCallbackEvent) -> None:
+        offer(bound_of(event.data_out.mip_dual_bound))
 
     def interrupt_if_stopped(event: highspy.cb.HighsCallbackEvent) -> None:
         if stop():
             event.interrupt()
 
+    highs = highs_model(model)
+    if math.isfinite(seconds):
+        highs.setOptionValue("time_limit", max(seconds, 0.1))
     highs.cbMipInterrupt.subscribe(heard)
     for interruptible in (highs.cbMipInterrupt, highs.cbIpmInterrupt, highs.cbSimplexInterrupt):
         interruptible.subscribe(interrupt_if_stopped)
     highs.run()
     if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
         return None
-    final = bound_of(highs.getInfo().mip_dual_bound)
-    if final is not None and (not best or final < best[-1]):
-        best.append(final)
-        if on_bound is not None:
-            on_bound(final)
+    offer(bound_of(highs.getInfo().mip_dual_bound))
     return best[-1] if best else None
 
 

@@ -551,10 +551,12 @@ def measure_objective(week: Week, plan: Plan) -> Objective:
     return Objective(priority_places, preference_points, teaching_minutes)
 
 
-def check_claims(week: Week, plan: Plan) -> list[str]:
-    """Where the plan's own figures are wrong: its objective against what it measures,
-    and its bound, which can be no lower than the priority places it holds."""
-    measured = measure_objective(week, plan)
+def check_claims(week: Week, plan: Plan, measured: Objective | None = None) -> list[str]:
+    """Where the plan's own figures are wrong: its objective against what it measures
+    (`measured`, when the caller has it already), and its bound, which can be no lower
+    than the priority places it holds."""
+    if measured is None:
+        measured = measure_objective(week, plan)
     problems = [
         f"the plan claims {name} {claimed}, but holds {actual}"
         for name, claimed, actual in (

@@ -29,7 +29,7 @@ def check(week_file: str, plan_file: str) -> None:
     click.echo(f"priority_places: {objective.priority_places}")
     click.echo(f"preference_points: {objective.preference_points}")
     click.echo(f"teaching_minutes: {objective.teaching_minutes}")
-    claims = check_claims(week, plan)
+    claims = check_claims(week, plan, measured=objective)
     for problem in claims:
         click.echo(problem)
     if violations:
