@@ -25,8 +25,8 @@ from common import (
     write_results,
 )
 
-from solver.fcfs import fcfs_plan
-from solver.flow import solve_by_min_cost_flow
+from solver.baselines.fcfs import fcfs_plan
+from solver.baselines.flow import solve_by_min_cost_flow
 from solver.solve import solve
 
 EXAMPLES = ("studio-fixed.json", "franchise-fixed.json")

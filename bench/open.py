@@ -28,8 +28,8 @@ from common import (
     write_results,
 )
 
+from solver.baselines.fcfs import fcfs_plan
 from solver.domain import Week
-from solver.fcfs import fcfs_plan
 from solver.solve import solve
 
 WEEKS = {

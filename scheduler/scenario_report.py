@@ -20,9 +20,9 @@ from typing import Any
 
 from scheduler.interchange import plan_to_json
 from scheduler.scenarios import Scenario, apply_changes, parse_scenario, scenario_to_json, set_path
+from solver.baselines.fcfs import fcfs_plan
 from solver.checker import check_plan
 from solver.domain import MINUTES_PER_DAY, Plan, Week
-from solver.fcfs import fcfs_plan
 
 RESULT_FORMAT = "reformer-scenario-result/1"
 SWEEP_FORMAT = "reformer-sweep/1"

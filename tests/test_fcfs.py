@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from solver.baselines.fcfs import fcfs_plan
 from solver.checker import check_plan
-from solver.fcfs import fcfs_plan
 from tests.builders import (
     class_type,
     client,

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from solver.baselines.fcfs import pinned_timetable
+from solver.baselines.flow import min_cost_flow_optimum, solve_by_min_cost_flow
 from solver.checker import check_plan, measure_objective
 from solver.domain import Allocation, Plan
-from solver.fcfs import pinned_timetable
-from solver.flow import min_cost_flow_optimum, solve_by_min_cost_flow
 from solver.reformers import assign_reformers
 from tests.builders import (
     class_type,

@@ -22,9 +22,9 @@ from sqlmodel import Session
 
 from scheduler import models, store
 from scheduler.interchange import load_week
+from solver.baselines.fcfs import fcfs_plan, pinned_timetable
 from solver.checker import check_plan
 from solver.domain import Plan
-from solver.fcfs import fcfs_plan, pinned_timetable
 from tests import stored
 from tests.builders import allocation, client, plan, session, week
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from scheduler.interchange import load_week
+from solver.baselines.flow import min_cost_flow_optimum
 from solver.checker import check_claims, check_plan
 from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
-from solver.flow import min_cost_flow_optimum
 from solver.solve import NoPlanError, Progress, solve
 from tests.builders import client, instructor, pinned_allocation, pinned_session, venue, want, week
 

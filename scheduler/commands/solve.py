@@ -12,8 +12,8 @@ import click
 
 from scheduler.commands.data import WEEK
 from scheduler.interchange import WeekError, load_week, plan_to_json, write_json
+from solver.baselines.fcfs import fcfs_plan
 from solver.checker import check_plan
-from solver.fcfs import fcfs_plan
 from solver.solve import NoPlanError, Progress, solve
 
 _STAGE_WORDS = {

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 from ortools.graph.python import min_cost_flow
 
+from solver.baselines.fcfs import pinned_timetable
 from solver.checker import measure_objective
 from solver.domain import Allocation, Client, Plan, Session, Week, day_of
 from solver.explain import explain_unplaced, fits_client
-from solver.fcfs import pinned_timetable
 from solver.reformers import assign_reformers
 
 

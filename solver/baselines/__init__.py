@@ -1,0 +1,1 @@
+"""The baselines every plan is measured against: FCFS booking and the min-cost flow optimum."""
