@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.interchange import load_week
+from scheduler.formats.week import read_week_file
 from solver.checker import check_claims, check_plan
 from solver.domain import Plan, Week
 from solver.solve import Progress
@@ -49,7 +49,7 @@ def load_example(name: str, folder: Path | None) -> Week:
     folders = (folder,) if folder is not None else EXAMPLE_DIRS
     for f in folders:
         if (f / name).is_file():
-            return load_week(f / name)
+            return read_week_file(f / name)
     raise SystemExit(f"{name} not found in {', '.join(str(f) for f in folders)}; use --examples")
 
 

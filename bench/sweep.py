@@ -20,10 +20,10 @@ from datetime import date
 
 from common import OUT, markdown_table, write_results
 
-from scheduler.charts import sweep_chart
-from scheduler.demo import PRICES, demo_week
-from scheduler.scenario_report import sweep
-from scheduler.scenarios import SCENARIO_FORMAT
+from scheduler.scenarios.charts import sweep_chart
+from scheduler.scenarios.document import SCENARIO_FORMAT
+from scheduler.scenarios.report import sweep
+from scheduler.studio.demo import PRICES, demo_week
 
 TARGET_SECONDS = 180
 SWEEPS = {

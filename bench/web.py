@@ -5,7 +5,7 @@
 
 Builds the demo business (`scheduler.demo`) as the coming week in a fresh
 SQLite database (or `--database-url`), solves it with CP-SAT through
-`planning.solve_week` and publishes the plan, checked.
+`solve_week` and publishes the plan, checked.
 
 1. The owner's week view rendered server-side: `--requests` GETs through
    Flask's test client after a warm-up; p50, p95 and max milliseconds
@@ -47,10 +47,13 @@ sys.path.append(HERE)
 from common import REPO, checked, markdown_table, write_results  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from scheduler import demo, planning, store  # noqa: E402
-from scheduler.accounts import add_instructor  # noqa: E402
-from scheduler.client_access import issue_sign_in_link  # noqa: E402
-from scheduler.db import dispose_engines, get_engine, upgrade  # noqa: E402
+from scheduler.clients.access import issue_sign_in_link  # noqa: E402
+from scheduler.core.db import dispose_engines, get_engine, upgrade  # noqa: E402
+from scheduler.planning.solving import solve_week  # noqa: E402
+from scheduler.store.plans import load_stored_plan, published_plan  # noqa: E402
+from scheduler.store.weeks import coming_monday, load_stored_week  # noqa: E402
+from scheduler.studio import demo  # noqa: E402
+from scheduler.studio.accounts import add_instructor_login  # noqa: E402
 from web import create_app  # noqa: E402
 
 SECRET_KEY = "bench-web-secret"
@@ -131,17 +134,19 @@ def main() -> None:
 def prepare(url: str, time_limit: float) -> tuple[str, str]:
     """Store the demo week, solve and publish it; the week's Monday and who solved it."""
     upgrade(url)
-    week_start = store.coming_monday()
+    week_start = coming_monday()
     with Session(get_engine(url), expire_on_commit=False) as session:
         print(demo.save_demo_week(session=session, week_start=week_start), file=sys.stderr)
         session.commit()
-        add_instructor(session=session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Owner")
-        row = planning.solve_week(
+        add_instructor_login(
+            session=session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Owner"
+        )
+        row = solve_week(
             session=session, week_start=week_start, time_limit=time_limit, publish=True
         )
-        solved_by = f"CP-SAT ({time_limit:g} s limit, planning.solve_week)"
-        week = store.load_week(session=session, week_start=week_start)
-        plan = store.load_plan(session=session, plan_id=row.id)
+        solved_by = f"CP-SAT ({time_limit:g} s limit, solve_week)"
+        week = load_stored_week(session=session, week_start=week_start)
+        plan = load_stored_plan(session=session, plan_id=row.id)
         if checked(week, plan, solved_by).broken_rules:
             raise SystemExit("the published plan breaks a rule: no benchmark on a wrong plan")
         print(
@@ -259,9 +264,9 @@ def _wait_until_ready(server: subprocess.Popen, base: str) -> None:
 def _placed_clients(url: str, count: int) -> list[str]:
     """The first `count` clients (by id) with a place in the published plan."""
     with Session(get_engine(url)) as session:
-        week_start = store.coming_monday()
-        row = store.published_plan(session=session, week_start=week_start)
-        plan = store.load_plan(session=session, plan_id=row.id)
+        week_start = coming_monday()
+        row = published_plan(session=session, week_start=week_start)
+        plan = load_stored_plan(session=session, plan_id=row.id)
     placed = sorted({a.client for a in plan.allocations})
     if len(placed) < count:
         raise SystemExit(f"only {len(placed)} clients have a place; asked for {count}")

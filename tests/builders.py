@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from scheduler.interchange import week_to_json
+from scheduler.formats.week import week_to_json
 from solver.domain import (
     DAYS,
     MINUTES_PER_DAY,

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from scheduler.db import dispose_engines, get_engine, upgrade
+from scheduler.core.db import dispose_engines, get_engine, upgrade
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO_ROOT.parent / "shared" / "examples"
@@ -130,9 +130,11 @@ def client(app):
 @pytest.fixture
 def owner_login(client, db_session: Session) -> dict[str, str]:
     """An instructor account, signed in on `client`; returns its e-mail and password."""
-    from scheduler.accounts import add_instructor
+    from scheduler.studio.accounts import add_instructor_login
 
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Claire")
+    add_instructor_login(
+        session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Claire"
+    )
     response = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
     assert response.status_code == 302, response.text
     return {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from scheduler import store
+from scheduler.store.plans import load_stored_plan, published_plan, save_plan
+from scheduler.store.weeks import save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Week
 
@@ -12,10 +13,8 @@ from solver.domain import Plan, Week
 def publish(db: Session, the_week: Week, the_plan: Plan) -> int:
     """Store the week and publish `the_plan` for it (a valid plan); its plan id. Commits."""
     assert check_plan(the_week, the_plan) == []
-    store.save_week(session=db, week=the_week)
-    row = store.save_plan(
-        session=db, week_start=the_week.week_start, plan=the_plan, status="published"
-    )
+    save_week(session=db, week=the_week)
+    row = save_plan(session=db, week_start=the_week.week_start, plan=the_plan, status="published")
     db.commit()
     return row.id
 
@@ -23,5 +22,5 @@ def publish(db: Session, the_week: Week, the_plan: Plan) -> int:
 def published(db: Session, week_start: str) -> tuple[int, Plan]:
     """The week's published plan as stored now: its id and the plan."""
     db.expire_all()
-    row = store.published_plan(session=db, week_start=week_start)
-    return row.id, store.load_plan(session=db, plan_id=row.id)
+    row = published_plan(session=db, week_start=week_start)
+    return row.id, load_stored_plan(session=db, plan_id=row.id)

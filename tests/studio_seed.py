@@ -16,8 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from scheduler.client_access import issue_sign_in_link
-from scheduler.store import coming_monday, save_plan, save_week
+from scheduler.clients.access import issue_sign_in_link
+from scheduler.store.plans import save_plan
+from scheduler.store.weeks import coming_monday, save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Unplaced, Week
 from tests.builders import (

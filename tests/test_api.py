@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from scheduler.accounts import add_instructor
+from scheduler.studio.accounts import add_instructor_login
 from tests.studio_seed import ANN, BEA, CAT, CAT_REASON, csrf_token, sign_in_as
 
 OWNER = {"email": "claire@example.com", "password": "a-long-password"}
@@ -17,7 +17,7 @@ OWNER = {"email": "claire@example.com", "password": "a-long-password"}
 @pytest.fixture
 def owner(web, db_session):
     """The owner, signed in on `web`."""
-    add_instructor(session=db_session, name="Claire", **OWNER)
+    add_instructor_login(session=db_session, name="Claire", **OWNER)
     token = csrf_token(web.get("/auth/sign-in").data)
     answer = web.post("/auth/sign-in", data={**OWNER, "csrf_token": token})
     assert answer.status_code == 302

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from scheduler.interchange import load_week
+from scheduler.formats.week import read_week_file
 from solver.bound import BoundsInBackground, mip_bound
 from solver.candidates import candidate_slots
 from solver.checker import check_plan
@@ -33,7 +33,7 @@ def _proven(w: Week) -> int | None:
 
 
 def _studio_small() -> Week:
-    return load_week(next(p for p in example_files() if p.name == "studio-small.json"))
+    return read_week_file(next(p for p in example_files() if p.name == "studio-small.json"))
 
 
 def test_implications_and_negated_literals_are_read_exactly():
@@ -137,17 +137,17 @@ def test_every_bound_shown_while_solving_holds_for_the_plan(monkeypatch):
 
 
 def test_a_stopped_mip_gives_up_before_proving_anything(examples_dir):
-    studio = load_week(examples_dir / "studio.json")
+    studio = read_week_file(examples_dir / "studio.json")
     assert mip_bound(_maximising_places(studio), seconds=60, stop=lambda: True) is None
 
 
 HOLDER = """
 import sys, time
-from scheduler.interchange import load_week
+from scheduler.formats.week import read_week_file
 from solver.bound import BoundsInBackground
 
 if __name__ == "__main__":
-    background = BoundsInBackground([load_week(sys.argv[1])], deadline=time.monotonic() + 300)
+    background = BoundsInBackground([read_week_file(sys.argv[1])], deadline=time.monotonic() + 300)
     print(background._process.pid, flush=True)
     time.sleep(300)
 """

@@ -24,10 +24,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import select
 from werkzeug.serving import make_server
 
-from scheduler import models
-from scheduler.accounts import add_instructor
-from scheduler.client_access import issue_sign_in_link
-from scheduler.store import coming_monday, load_plan, load_week, published_plan, save_week
+from scheduler.clients.access import issue_sign_in_link
+from scheduler.core import models
+from scheduler.store.plans import load_stored_plan, published_plan
+from scheduler.store.weeks import coming_monday, load_stored_week, save_week
+from scheduler.studio.accounts import add_instructor_login
 from solver.checker import check_plan
 from tests.studio_seed import ANN, BEA, SECRET_KEY, make_app, studio_week
 
@@ -89,7 +90,7 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
     week_start = coming_monday()
     save_week(session=db_session, week=studio_week(week_start))
     db_session.commit()
-    add_instructor(session=db_session, name="Claire", **OWNER)
+    add_instructor_login(session=db_session, name="Claire", **OWNER)
 
     # The owner: sign in, solve, watch the progress reach done, publish.
     owner = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -122,8 +123,8 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
     db_session.expire_all()
     published = published_plan(session=db_session, week_start=week_start)
     assert published is not None
-    plan = load_plan(session=db_session, plan_id=published.id)
-    assert check_plan(load_week(session=db_session, week_start=week_start), plan) == []
+    plan = load_stored_plan(session=db_session, plan_id=published.id)
+    assert check_plan(load_stored_week(session=db_session, week_start=week_start), plan) == []
     ann_reformers = sorted(a.reformer for a in plan.allocations if a.client == ANN and a.reformer)
     assert ann_reformers, "the solver gave Ann no reformer place"
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from scheduler.calendar import client_calendar, place_uid
-from scheduler.client_week import Place, local_time
+from scheduler.clients.calendar import client_calendar, place_uid
+from scheduler.clients.week import Place, local_time
 from tests.builders import at
 
 LONDON = "Europe/London"

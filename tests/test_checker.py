@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from scheduler.interchange import load_week
+from scheduler.formats.week import read_week_file
 from solver.checker import HARD_RULES, Violation, check_plan, measure_objective
 from solver.domain import Objective, Plan, Week
 from tests.builders import (
@@ -584,7 +584,7 @@ def test_violation_reads_with_its_rule_number_and_names_session_and_client():
 
 
 def test_fixed_franchise_timetable_keeps_every_rule_and_checks_fast():
-    w = load_week(shared_dir() / "examples" / "franchise-fixed.json")
+    w = read_week_file(shared_dir() / "examples" / "franchise-fixed.json")
     timetable = plan([session_of(p, w) for p in w.pinned_sessions])
     started = time.perf_counter()
     assert check_plan(w, timetable) == []

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scheduler.cli import cli
-from scheduler.interchange import plan_to_json, week_to_json, write_json
+from cli import cli
+from scheduler.formats.files import write_json
+from scheduler.formats.plan import plan_to_json
+from scheduler.formats.week import week_to_json
 from solver.checker import HARD_RULES, check_plan, measure_objective
 from solver.domain import Plan, Week
 from tests.builders import (

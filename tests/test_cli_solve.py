@@ -7,8 +7,10 @@ import re
 
 from click.testing import CliRunner
 
-from scheduler.cli import cli
-from scheduler.interchange import load_plan, load_week, week_to_json, write_json
+from cli import cli
+from scheduler.formats.files import write_json
+from scheduler.formats.plan import read_plan_file
+from scheduler.formats.week import read_week_file, week_to_json
 from solver.checker import check_plan, measure_objective
 from tests.builders import client, want, week
 
@@ -22,7 +24,7 @@ def test_solve_writes_a_plan_keeping_every_rule_and_shows_its_progress(tmp_path,
     assert result.exit_code == 0, result.output
     # A progress line per improvement: its time, then the figures in words.
     assert re.search(r"^ *\d+\.\ds  \d+ priority places", result.output, re.MULTILINE)
-    w, plan = load_week(source), load_plan(out)
+    w, plan = read_week_file(source), read_plan_file(out)
     assert check_plan(w, plan) == []
     assert measure_objective(w, plan) == plan.objective
     assert f"{plan.objective.priority_places} priority places" in result.output
@@ -35,7 +37,7 @@ def test_fcfs_strategy_books_the_pinned_timetable(tmp_path, examples_dir):
         cli, ["solve", "--input", str(source), "--output", str(out), "--strategy", "fcfs"]
     )
     assert result.exit_code == 0, result.output
-    w, plan = load_week(source), load_plan(out)
+    w, plan = read_week_file(source), read_plan_file(out)
     assert check_plan(w, plan) == []
     assert {s.id for s in plan.sessions} == {p.id for p in w.pinned_sessions}
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from scheduler import models
-from scheduler.cli import cli
-from scheduler.clients_csv import (
+from cli import cli
+from scheduler.core import models
+from scheduler.formats.clients_csv import (
     CsvError,
     format_availability,
     import_clients_csv,
     parse_availability,
 )
-from scheduler.store import load_week, save_week
+from scheduler.store.weeks import load_stored_week, save_week
 from tests.builders import class_type, client, default_class_types, venue, want, week, window
 from tests.test_import_export import database_content
 
@@ -70,7 +70,7 @@ def test_new_clients_are_added_with_everything_the_file_says(db_session, studio)
     assert (result.added, result.updated) == (1, 0)
     bea = next(
         c
-        for c in load_week(session=db_session, week_start=studio.week_start).clients
+        for c in load_stored_week(session=db_session, week_start=studio.week_start).clients
         if c.email == "bea@example.org"
     )
     assert bea.venues == ("hitchin", "baldock")
@@ -89,7 +89,7 @@ def test_a_row_with_a_known_email_updates_that_client_and_keeps_their_id(db_sess
     result = import_clients_csv(session=db_session, week_start=studio.week_start, text=text)
     db_session.commit()
     assert (result.added, result.updated) == (0, 1)
-    ann = load_week(session=db_session, week_start=studio.week_start).client_by_id["c0001"]
+    ann = load_stored_week(session=db_session, week_start=studio.week_start).client_by_id["c0001"]
     assert ann.level == "advanced"
     assert ann.availability == (window("tue", "06:30", "09:00"),)
     # No wants column: the wants they had stand.

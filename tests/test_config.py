@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.config import SettingsError, get_settings
+from scheduler.core.config import SettingsError, get_settings
 
 
 def test_the_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):

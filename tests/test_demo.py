@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from scheduler import models
-from scheduler.accounts import authenticate
-from scheduler.cli import cli
-from scheduler.demo import DEMO_PASSWORD, INSTRUCTOR_EMAILS, PRICES, demo_week
-from scheduler.interchange import normalise_week_json, parse_week, week_to_json
-from scheduler.store import coming_monday
+from cli import cli
+from scheduler.core import models
+from scheduler.formats.week import normalise_week_json, parse_week, week_to_json
+from scheduler.store.weeks import coming_monday
+from scheduler.studio.accounts import authenticate
+from scheduler.studio.demo import DEMO_PASSWORD, INSTRUCTOR_EMAILS, PRICES, demo_week
 from solver.checker import check_plan
 from solver.solve import solve
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import MetaData, select
 from sqlmodel import Session
 
-from scheduler.cli import cli
-from scheduler.interchange import normalise_week_json, week_to_json
+from cli import cli
+from scheduler.formats.week import normalise_week_json, week_to_json
 from solver.domain import Week
 from tests.builders import base_week_document, broken_week_documents, example_files
 

@@ -12,17 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.interchange import (
-    WeekError,
-    load_plan,
-    normalise_week_json,
-    parse_plan,
-    parse_time,
-    parse_week,
-    plan_to_json,
-    week_to_json,
-    write_json,
-)
+from scheduler.formats.files import write_json
+from scheduler.formats.plan import parse_plan, plan_to_json, read_plan_file
+from scheduler.formats.times import parse_time
+from scheduler.formats.week import WeekError, normalise_week_json, parse_week, week_to_json
 from solver.domain import MINUTES_PER_DAY
 from tests.builders import (
     BREAKERS,
@@ -168,7 +161,7 @@ def test_plan_round_trips_through_json(tmp_path: Path):
     )
     write_json(plan_to_json(original), tmp_path / "plan.json")
 
-    loaded = load_plan(tmp_path / "plan.json")
+    loaded = read_plan_file(tmp_path / "plan.json")
 
     assert loaded.sessions == original.sessions
     assert loaded.allocations == original.allocations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scheduler.config import get_settings
-from scheduler.mailer import SmtpSettings, changes_between, send_changes
+from scheduler.clients.mail import SmtpSettings, changes_between, send_changes
+from scheduler.core.config import get_settings
 from tests.builders import allocation, client, instructor, plan, session, week
 from tests.smtp_sink import running_sink
 

@@ -8,9 +8,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import scheduler.models  # noqa: F401  (every table on the metadata)
-from scheduler.cli import cli
-from scheduler.db import alembic_config, current_revision, get_engine, upgrade
+from cli import cli
+from scheduler.core.db import alembic_config, current_revision, get_engine, upgrade
 
 
 def test_the_migrated_database_matches_the_models(engine):

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from scheduler import models
-from scheduler.store import save_plan, save_week
+from scheduler.core import models
+from scheduler.store.plans import save_plan
+from scheduler.store.weeks import save_week
 from tests.builders import allocation, client, plan, session, want, week
 
 

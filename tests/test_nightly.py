@@ -18,11 +18,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from scheduler import models, planning, store
-from scheduler.cli import cli
-from scheduler.config import get_settings
-from scheduler.db import get_engine
-from scheduler.nightly import (
+from cli import cli
+from scheduler.core import models
+from scheduler.core.config import get_settings
+from scheduler.core.db import get_engine
+from scheduler.planning import solving
+from scheduler.planning.changes import diff_plans
+from scheduler.runs.nightly import (
     JOB_ID,
     _night_lock,
     coming_week,
@@ -33,7 +35,8 @@ from scheduler.nightly import (
     run_night,
     start_scheduler,
 )
-from scheduler.planning import diff_plans
+from scheduler.store.plans import find_plan, load_stored_plan, published_plan
+from scheduler.store.weeks import load_stored_week, save_week, week_row, week_starts
 from solver.checker import check_plan
 from solver.domain import Client, Plan, Week
 from solver.domain import Session as PlanSession
@@ -172,7 +175,7 @@ def test_a_resolve_after_cancellations_and_sign_ups_keeps_every_standing_place(
         clients=the_week.clients
         + (_client("fay", availability=MORNING), _client("gus", availability=EVENING)),
     )
-    store.save_week(session=db_session, week=signed_up)
+    save_week(session=db_session, week=signed_up)
     db_session.commit()
     _set(db_session, models.Client, [models.Client.key == "bob"], active=False)
     _set(db_session, models.Reformer, [models.Reformer.key == "R3"], in_service=False)
@@ -182,7 +185,7 @@ def test_a_resolve_after_cancellations_and_sign_ups_keeps_every_standing_place(
 
     assert outcome.status == "succeeded", outcome.message
     _, after = stored.published(db_session, WEEK_START)
-    now_week = store.load_week(session=db_session, week_start=WEEK_START)
+    now_week = load_stored_week(session=db_session, week_start=WEEK_START)
     assert check_plan(now_week, after) == []
     # Every place that still stands is kept, to the reformer.
     assert {("ann", MON.id, "R1"), ("dan", TUE.id, "R1"), ("eve", TUE.id, "R2")} <= _places(after)
@@ -228,7 +231,7 @@ def test_an_instructors_absence_drops_their_class_and_reseats_its_clients(databa
     )
     # Kim is away all Tuesday: she can teach only on Monday now.
     away = replace(instructors[1], availability=instructors[1].availability[:1])
-    store.save_week(session=db_session, week=replace(the_week, instructors=(instructors[0], away)))
+    save_week(session=db_session, week=replace(the_week, instructors=(instructors[0], away)))
     db_session.commit()
 
     with running_sink() as sink:
@@ -236,7 +239,7 @@ def test_an_instructors_absence_drops_their_class_and_reseats_its_clients(databa
 
     assert outcome.status == "succeeded", outcome.message
     _, after = stored.published(db_session, WEEK_START)
-    assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), after) == []
+    assert check_plan(load_stored_week(session=db_session, week_start=WEEK_START), after) == []
     assert ("ann", MON.id, "R1") in _places(after)
     for reseated in ("dan", "eve"):
         [their] = _sessions_of(after, reseated)
@@ -247,7 +250,7 @@ def test_an_instructors_absence_drops_their_class_and_reseats_its_clients(databa
 def test_without_auto_publish_the_night_leaves_a_draft_and_emails_nobody(database_url, db_session):
     the_week, before = _studio_with_published_plan(db_session)
     signed_up = replace(the_week, clients=the_week.clients + (_client("fay", MORNING),))
-    store.save_week(session=db_session, week=signed_up)
+    save_week(session=db_session, week=signed_up)
     db_session.commit()
     published_id, _ = stored.published(db_session, WEEK_START)
 
@@ -258,9 +261,9 @@ def test_without_auto_publish_the_night_leaves_a_draft_and_emails_nobody(databas
 
     assert outcome.status == "succeeded", outcome.message
     assert stored.published(db_session, WEEK_START)[0] == published_id
-    draft = store.find_plan(session=db_session, week_start=WEEK_START, status="draft")
-    draft_plan = store.load_plan(session=db_session, plan_id=draft.id)
-    assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), draft_plan) == []
+    draft = find_plan(session=db_session, week_start=WEEK_START, status="draft")
+    draft_plan = load_stored_plan(session=db_session, plan_id=draft.id)
+    assert check_plan(load_stored_week(session=db_session, week_start=WEEK_START), draft_plan) == []
     assert _places(before) <= _places(draft_plan)
     assert sink.received == []
     [run] = _nightly_runs(db_session)
@@ -276,7 +279,7 @@ def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
     def broken_solver(*args, **kwargs):
         raise RuntimeError("the optimiser fell over")
 
-    monkeypatch.setattr(planning, "solve", broken_solver)
+    monkeypatch.setattr(solving, "solve", broken_solver)
     with running_sink() as sink:
         outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
 
@@ -322,7 +325,7 @@ def _last_week_published(db_session: Session) -> tuple[Week, Plan]:
 
 def _plans_of(db_session: Session, week_start: str) -> list[int]:
     db_session.expire_all()
-    row = store.week_row(session=db_session, week_start=week_start)
+    row = week_row(session=db_session, week_start=week_start)
     return list(
         db_session.execute(select(models.Plan.version).where(models.Plan.week_id == row.id))
         .scalars()
@@ -339,7 +342,7 @@ def test_a_coming_week_not_stored_is_started_from_the_latest_week_before_it_and_
 
     assert outcome.status == "succeeded", outcome.message
     assert f"started from the week of {LAST_WEEK}" in outcome.message
-    coming = store.load_week(session=db_session, week_start=WEEK_START)
+    coming = load_stored_week(session=db_session, week_start=WEEK_START)
     assert [c.id for c in coming.clients] == [c.id for c in last_week.clients]
     assert coming.class_types == last_week.class_types
     _, after = stored.published(db_session, WEEK_START)
@@ -348,26 +351,26 @@ def test_a_coming_week_not_stored_is_started_from_the_latest_week_before_it_and_
     assert _plans_of(db_session, LAST_WEEK) == [1]  # last week untouched
     [run] = _nightly_runs(db_session)
     assert run.result["started_from"] == LAST_WEEK
-    assert run.week_id == store.week_row(session=db_session, week_start=WEEK_START).id
+    assert run.week_id == week_row(session=db_session, week_start=WEEK_START).id
 
 
 def test_a_failed_solve_of_a_new_week_leaves_no_half_made_week(
     database_url, db_session, monkeypatch
 ):
     _last_week_published(db_session)
-    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
 
     outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
 
     assert outcome.status == "failed"
     db_session.expire_all()
-    assert store.week_row(session=db_session, week_start=WEEK_START) is None
-    assert [s.isoformat() for s in store.week_starts(session=db_session)] == [LAST_WEEK]
+    assert week_row(session=db_session, week_start=WEEK_START) is None
+    assert [s.isoformat() for s in week_starts(session=db_session)] == [LAST_WEEK]
 
 
 def test_a_night_with_no_week_before_the_coming_one_fails_and_says_so(database_url, db_session):
     later = replace(week(week_start="2026-12-07"), clients=(_client("ann"),))
-    store.save_week(session=db_session, week=later)
+    save_week(session=db_session, week=later)
     db_session.commit()
 
     outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
@@ -376,16 +379,16 @@ def test_a_night_with_no_week_before_the_coming_one_fails_and_says_so(database_u
     assert "no week is stored for 2026-11-30 nor any week before it" in outcome.message
     [run] = _nightly_runs(db_session)
     assert "reformer import" in run.error
-    assert store.week_row(session=db_session, week_start=WEEK_START) is None
+    assert week_row(session=db_session, week_start=WEEK_START) is None
 
 
 def test_a_failed_night_runs_again_only_when_retried(database_url, db_session, monkeypatch):
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)
-    real_solve = planning.solve
-    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    real_solve = solving.solve
+    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
     assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "failed"
-    monkeypatch.setattr(planning, "solve", real_solve)
+    monkeypatch.setattr(solving, "solve", real_solve)
 
     again = run_night(settings=settings, night=NIGHT, time_limit=5)
     retried = run_night(settings=settings, night=NIGHT, time_limit=5, retry=True)
@@ -466,7 +469,7 @@ def _store_job_due_at(settings, due: datetime) -> None:
         Job(
             BackgroundScheduler(),
             id=JOB_ID,
-            func="scheduler.nightly:scheduled_night",
+            func="scheduler.runs.nightly:scheduled_night",
             trigger=nightly_trigger(settings.nightly_time, settings.nightly_timezone),
             executor="default",
             args=(),
@@ -505,7 +508,7 @@ def test_nights_missed_while_the_machine_was_off_run_once_at_start_up(
     settings, due = _missed_night_settings(database_url, monkeypatch, hours_ago=1)
     night = due.date()
     the_week = week(clients=[_client("ann")], week_start=coming_week(night).isoformat())
-    store.save_week(session=db_session, week=the_week)
+    save_week(session=db_session, week=the_week)
     db_session.commit()
     # The machine was off for three nights: the job was due three nights before this one.
     _store_job_due_at(settings, due - timedelta(days=3))
@@ -522,10 +525,10 @@ def test_nights_missed_while_the_machine_was_off_run_once_at_start_up(
     assert (run.night, run.status) == (night, "succeeded"), run.error
     assert len(_nightly_runs(db_session)) == 1
     assert next_run.astimezone(UTC) > datetime.now(UTC)
-    published = store.published_plan(session=db_session, week_start=the_week.week_start)
+    published = published_plan(session=db_session, week_start=the_week.week_start)
     assert published is not None
-    week_now = store.load_week(session=db_session, week_start=the_week.week_start)
-    assert check_plan(week_now, store.load_plan(session=db_session, plan_id=published.id)) == []
+    week_now = load_stored_week(session=db_session, week_start=the_week.week_start)
+    assert check_plan(week_now, load_stored_plan(session=db_session, plan_id=published.id)) == []
 
 
 def test_a_night_missed_beyond_the_grace_period_is_skipped(
@@ -571,7 +574,7 @@ def test_reformer_runs_json_lists_each_night_with_exactly_the_documented_keys(
     database_url, db_session, runner, monkeypatch
 ):
     _studio_with_published_plan(db_session)
-    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
     failed = runner.invoke(cli, ["nightly", "--now", "--night", "2026-11-25", "--time-limit", "5"])
     monkeypatch.undo()
     good = runner.invoke(cli, ["nightly", "--now", "--night", str(NIGHT), "--time-limit", "5"])
@@ -614,7 +617,7 @@ def test_the_owner_sees_each_night_with_its_figures_and_any_error(
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)
     assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "succeeded"
-    monkeypatch.setattr(planning, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
     run_night(settings=settings, night=NIGHT + timedelta(days=1), time_limit=5)
 
     page = client.get("/owner/runs")

@@ -20,8 +20,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from scheduler import models, store
-from scheduler.interchange import load_week
+from scheduler.core import models
+from scheduler.formats.week import read_week_file
+from scheduler.store.weeks import load_stored_week
 from solver.baselines.fcfs import fcfs_plan, pinned_timetable
 from solver.checker import check_plan
 from solver.domain import Plan
@@ -36,7 +37,7 @@ PROCESSES = 4
 # together rather than one after another as their imports happen to finish.
 _STARTER = """
 import sys, time
-from scheduler.cli import cli
+from cli import cli
 time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
 sys.argv = ["reformer", *sys.argv[2:]]
 cli()
@@ -89,7 +90,7 @@ def test_processes_started_at_once_make_one_run(database_url, engine, db_session
     [run] = _nightly_runs(db_session)
     assert (str(run.night), run.status) == (NIGHT, "succeeded")
     _, after = stored.published(db_session, WEEK_START)
-    assert check_plan(store.load_week(session=db_session, week_start=WEEK_START), after) == []
+    assert check_plan(load_stored_week(session=db_session, week_start=WEEK_START), after) == []
     assert len(_plan_ids(db_session)) == 2  # the one published before, and the night's
 
 
@@ -97,7 +98,7 @@ def test_processes_started_at_once_make_one_run(database_url, engine, db_session
 def studio_with_published_plan(examples_dir: Path, db_session: Session) -> tuple[int, Plan]:
     """The 400-client example studio, published as first come, first served on a timetable:
     a re-solve of it takes far longer than the moment before it is killed."""
-    fixed = load_week(examples_dir / "studio-fixed.json")
+    fixed = read_week_file(examples_dir / "studio-fixed.json")
     assert fixed.week_start == WEEK_START
     the_week = replace(fixed, pinned_sessions=(), pinned_allocations=(), only_pinned_sessions=False)
     published = fcfs_plan(the_week, pinned_timetable(fixed))

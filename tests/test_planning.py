@@ -9,25 +9,28 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
-from scheduler import models, store
-from scheduler.mailer import SmtpSettings, changes_between
-from scheduler.planning import (
-    PlanningError,
-    RuleBroken,
-    diff_plans,
+from scheduler.clients.mail import SmtpSettings, changes_between
+from scheduler.core import models
+from scheduler.planning import solving
+from scheduler.planning.changes import diff_plans
+from scheduler.planning.edits import (
     move_client,
     pin_place,
-    preview_publish,
-    publish_plan,
-    run_state,
     set_instructor_availability,
     set_reformer_in_service,
-    solve_week,
-    standing_pins,
-    start_background_solve,
-    start_week,
     unpin_session,
 )
+from scheduler.planning.errors import PlanningError, RuleBroken
+from scheduler.planning.pins import standing_pins
+from scheduler.planning.publish import preview_publish, publish_plan
+from scheduler.planning.solving import (
+    solve_run_state,
+    solve_week,
+    start_background_solve,
+    start_week,
+)
+from scheduler.store.plans import find_plan, load_stored_plan, published_plan, save_plan
+from scheduler.store.weeks import load_stored_week, save_week, week_row
 from solver.checker import check_plan
 from tests.builders import (
     allocation,
@@ -71,15 +74,15 @@ def studio_week(clients=None, **kwargs):
 
 
 def stored(db_session, domain_week):
-    store.save_week(session=db_session, week=domain_week)
+    save_week(session=db_session, week=domain_week)
     db_session.commit()
     return domain_week
 
 
 def checked_plan(db_session, plan_id):
     """The stored plan, asserted to keep every hard rule of the stored week."""
-    the_plan = store.load_plan(session=db_session, plan_id=plan_id)
-    the_week = store.load_week(session=db_session, week_start=WEEK)
+    the_plan = load_stored_plan(session=db_session, plan_id=plan_id)
+    the_week = load_stored_week(session=db_session, week_start=WEEK)
     assert check_plan(the_week, the_plan) == []
     return the_plan
 
@@ -105,7 +108,7 @@ def test_a_failed_solve_is_recorded_with_its_error_and_writes_no_plan(db_session
     run = db_session.exec(select(models.SolveRun)).one()
     assert run.status == "failed"
     assert run.error
-    assert store.find_plan(session=db_session, week_start=WEEK) is None
+    assert find_plan(session=db_session, week_start=WEEK) is None
 
 
 def test_resolve_after_a_cancellation_keeps_every_standing_place_to_the_reformer(db_session):
@@ -138,7 +141,7 @@ def last_week_published(db_session, monday: dict[str, str], tuesday: dict[str, s
         [allocation(c, MONDAY_CLASS, r) for c, r in monday.items()]
         + [allocation(c, TUESDAY_CLASS, r) for c, r in tuesday.items()],
     )
-    published = store.save_plan(session=db_session, week_start=WEEK, plan=last_week)
+    published = save_plan(session=db_session, week_start=WEEK, plan=last_week)
     publish_plan(session=db_session, plan_id=published.id)
     start_week(session=db_session, week_start=NEXT_WEEK)
     return last_week
@@ -151,8 +154,8 @@ def test_a_new_week_keeps_last_weeks_published_places_to_the_reformer(db_session
     )
 
     row = solve_week(session=db_session, week_start=NEXT_WEEK, time_limit=SECONDS)
-    next_week = store.load_plan(session=db_session, plan_id=row.id)
-    assert check_plan(store.load_week(session=db_session, week_start=NEXT_WEEK), next_week) == []
+    next_week = load_stored_plan(session=db_session, plan_id=row.id)
+    assert check_plan(load_stored_week(session=db_session, week_start=NEXT_WEEK), next_week) == []
     assert set(next_week.allocations) == set(last_week.allocations)
     run = db_session.exec(select(models.SolveRun)).one()
     assert run.kept == 5 and run.added == 0 and run.lost == 0
@@ -163,7 +166,7 @@ def test_a_class_carried_into_a_new_week_below_its_min_size_is_not_kept(db_sessi
     last_week = last_week_published(
         db_session, {"c1": "R1", "c2": "R2", "c5": "R3"}, {"c3": "R1", "c4": "R2"}
     )
-    next_week_id = store.week_row(session=db_session, week_start=NEXT_WEEK).id
+    next_week_id = week_row(session=db_session, week_start=NEXT_WEEK).id
     leaving = db_session.exec(
         select(models.Client).where(
             models.Client.key == "c4", models.Client.week_id == next_week_id
@@ -174,8 +177,8 @@ def test_a_class_carried_into_a_new_week_below_its_min_size_is_not_kept(db_sessi
     db_session.commit()
 
     row = solve_week(session=db_session, week_start=NEXT_WEEK, time_limit=SECONDS)
-    next_week = store.load_plan(session=db_session, plan_id=row.id)
-    the_week = store.load_week(session=db_session, week_start=NEXT_WEEK)
+    next_week = load_stored_plan(session=db_session, plan_id=row.id)
+    the_week = load_stored_week(session=db_session, week_start=NEXT_WEEK)
     # Checked with no pins: no class of the new week runs below two, Tuesday's included.
     assert check_plan(replace(the_week, pinned_sessions=(), pinned_allocations=()), next_week) == []
     assert TUESDAY_CLASS.id not in {s.id for s in next_week.sessions}
@@ -379,7 +382,7 @@ def test_publish_supersedes_the_previous_version_and_returns_the_diff(db_session
         ("c5", c5.session, other_day.id)
     ]
     assert diff.joined == () and diff.lost == ()
-    assert store.published_plan(session=db_session, week_start=WEEK).id == draft.id
+    assert published_plan(session=db_session, week_start=WEEK).id == draft.id
     with pytest.raises(PlanningError, match="already published"):
         publish_plan(session=db_session, plan_id=draft.id)
 
@@ -410,7 +413,7 @@ def test_in_development_without_a_mail_server_the_messages_are_logged(db_session
     stored(db_session, studio_week(clients=[emailed(c) for c in studio_week().clients]))
     draft = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
 
-    with caplog.at_level(logging.WARNING, logger="scheduler.mailer"):
+    with caplog.at_level(logging.WARNING, logger="scheduler.clients.mail"):
         diff = publish_plan(session=db_session, plan_id=draft.id, smtp=None, development=True)
 
     assert diff.emailed == ()
@@ -437,7 +440,7 @@ def solved(db_session):
 def place_of(db_session, row, who):
     return next(
         a
-        for a in store.load_plan(session=db_session, plan_id=row.id).allocations
+        for a in load_stored_plan(session=db_session, plan_id=row.id).allocations
         if a.client == who
     )
 
@@ -446,7 +449,7 @@ def test_moving_a_client_outside_their_hours_is_refused_with_rule_7(db_session, 
     c1 = place_of(db_session, solved, "c1")
     tuesday = next(
         s
-        for s in store.load_plan(session=db_session, plan_id=solved.id).sessions
+        for s in load_stored_plan(session=db_session, plan_id=solved.id).sessions
         if s.id != c1.session
     )
     with pytest.raises(RuleBroken) as refused:
@@ -461,7 +464,7 @@ def test_moving_a_client_outside_their_hours_is_refused_with_rule_7(db_session, 
         w.startswith("Rule 7: A client is placed only in a session at one of their venues")
         for w in refused.value.rule_words
     )
-    assert store.find_plan(session=db_session, week_start=WEEK).id == solved.id
+    assert find_plan(session=db_session, week_start=WEEK).id == solved.id
 
 
 def test_moving_a_client_onto_a_taken_reformer_is_refused_with_rule_10(db_session, solved):
@@ -496,11 +499,11 @@ def test_a_reformer_in_use_cannot_be_taken_out_of_service(db_session, solved):
 def test_a_free_reformer_goes_out_of_service(db_session):
     stored(db_session, studio_week(clients=[client("c1", availability=MONDAY)]))
     solved = solve_week(session=db_session, week_start=WEEK, time_limit=SECONDS)
-    the_plan = store.load_plan(session=db_session, plan_id=solved.id)
+    the_plan = load_stored_plan(session=db_session, plan_id=solved.id)
     used = {a.reformer for a in the_plan.allocations}
     free = next(r for r in ("R1", "R2", "R3") if r not in used)
     set_reformer_in_service(session=db_session, week_start=WEEK, reformer=free, in_service=False)
-    the_week = store.load_week(session=db_session, week_start=WEEK)
+    the_week = load_stored_week(session=db_session, week_start=WEEK)
     assert free not in {r.id for r in the_week.venues[0].rooms[0].reformers_in_service}
 
 
@@ -510,19 +513,19 @@ def test_an_instructor_cannot_be_made_unavailable_when_teaching(db_session, solv
         set_instructor_availability(
             session=db_session, week_start=WEEK, instructor="jo", windows=tuesday_only
         )
-    jo = store.load_week(session=db_session, week_start=WEEK).instructors[0]
+    jo = load_stored_week(session=db_session, week_start=WEEK).instructors[0]
     assert any(w.start < at("tue", "00:00") for w in jo.availability)
 
 
 def test_a_pinned_place_cannot_be_moved_with_rule_11(db_session, solved):
     c5 = place_of(db_session, solved, "c5")
     pin_place(session=db_session, plan_id=solved.id, client="c5", session_key=c5.session)
-    pinned = store.load_week(session=db_session, week_start=WEEK)
+    pinned = load_stored_week(session=db_session, week_start=WEEK)
     assert [(p.client, p.session, p.reformer) for p in pinned.pinned_allocations] == [
         ("c5", c5.session, c5.reformer)
     ]
     assert [p.id for p in pinned.pinned_sessions] == [c5.session]
-    sessions = store.load_plan(session=db_session, plan_id=solved.id).sessions
+    sessions = load_stored_plan(session=db_session, plan_id=solved.id).sessions
     other = next(s for s in sessions if s.id != c5.session)
     with pytest.raises(RuleBroken, match="Rule 11: Pinned sessions run exactly as given"):
         move_client(
@@ -548,9 +551,9 @@ def test_a_session_below_min_size_cannot_be_unpinned_with_rule_6(db_session):
     checked_plan(db_session, row.id)
     with pytest.raises(RuleBroken, match="Rule 6: A session that runs has at least `min_size`"):
         unpin_session(session=db_session, week_start=WEEK, session_key=pinned.id)
-    assert [p.id for p in store.load_week(session=db_session, week_start=WEEK).pinned_sessions] == [
-        pinned.id
-    ]
+    assert [
+        p.id for p in load_stored_week(session=db_session, week_start=WEEK).pinned_sessions
+    ] == [pinned.id]
 
 
 def test_background_solve_reports_progress_and_finishes_with_a_checked_plan(
@@ -559,10 +562,10 @@ def test_background_solve_reports_progress_and_finishes_with_a_checked_plan(
     stored(db_session, studio_week())
     run_id = start_background_solve(week_start=WEEK, time_limit=SECONDS, database_url=database_url)
     deadline = time.monotonic() + 60
-    state = run_state(session=db_session, run_id=run_id)
+    state = solve_run_state(session=db_session, run_id=run_id)
     while not state["done"] and time.monotonic() < deadline:
         time.sleep(0.2)
-        state = run_state(session=db_session, run_id=run_id)
+        state = solve_run_state(session=db_session, run_id=run_id)
     assert state["status"] == "succeeded", state["error"]
     assert state["progress"]["objective"] >= 1
     assert state["result"]["priority_places"] == 5
@@ -570,18 +573,18 @@ def test_background_solve_reports_progress_and_finishes_with_a_checked_plan(
 
 
 def test_reformer_solve_week_saves_and_publishes_a_checked_plan(db_session, runner):
-    from scheduler.cli import cli
+    from cli import cli
 
     stored(db_session, studio_week())
     result = runner.invoke(cli, ["solve", "--week", WEEK, "--publish", "--time-limit", "3"])
     assert result.exit_code == 0, result.output
     assert "saved as version 1 of the week of 2026-11-30, published" in result.output
-    row = store.published_plan(session=db_session, week_start=WEEK)
+    row = published_plan(session=db_session, week_start=WEEK)
     checked_plan(db_session, row.id)
 
 
 def test_reformer_solve_refuses_a_week_that_is_not_a_monday(runner):
-    from scheduler.cli import cli
+    from cli import cli
 
     result = runner.invoke(cli, ["solve", "--week", "2026-12-01"])
     assert result.exit_code == 2
@@ -591,18 +594,17 @@ def test_reformer_solve_refuses_a_week_that_is_not_a_monday(runner):
 def test_reformer_solve_week_searches_with_the_workers_and_seed_it_is_given(
     db_session, runner, monkeypatch
 ):
-    from scheduler import planning
-    from scheduler.cli import cli
+    from cli import cli
 
     stored(db_session, studio_week())
     searches = []
-    real_solve = planning.solve
+    real_solve = solving.solve
 
     def recording_solve(week, **options):
         searches.append(options)
         return real_solve(week, **options)
 
-    monkeypatch.setattr(planning, "solve", recording_solve)
+    monkeypatch.setattr(solving, "solve", recording_solve)
     result = runner.invoke(
         cli, ["solve", "--week", WEEK, "--time-limit", "3", "--workers", "1", "--seed", "7"]
     )
@@ -610,15 +612,15 @@ def test_reformer_solve_week_searches_with_the_workers_and_seed_it_is_given(
     assert result.exit_code == 0, result.output
     [options] = searches
     assert (options["workers"], options["seed"]) == (1, 7)
-    checked_plan(db_session, store.find_plan(session=db_session, week_start=WEEK).id)
+    checked_plan(db_session, find_plan(session=db_session, week_start=WEEK).id)
 
 
 def test_reformer_solve_week_refuses_first_come_first_served_and_saves_nothing(db_session, runner):
-    from scheduler.cli import cli
+    from cli import cli
 
     stored(db_session, studio_week())
     result = runner.invoke(cli, ["solve", "--week", WEEK, "--strategy", "fcfs"])
 
     assert result.exit_code == 2
     assert "--strategy fcfs is a baseline" in result.output
-    assert store.find_plan(session=db_session, week_start=WEEK) is None
+    assert find_plan(session=db_session, week_start=WEEK) is None

@@ -9,8 +9,11 @@ import time
 
 from sqlmodel import Session
 
-from scheduler import models, planning, store
-from scheduler.runs import STALE_AFTER, keep_alive, mark_interrupted_runs
+from scheduler.core import models
+from scheduler.planning.solving import solve_run_state, start_background_solve
+from scheduler.runs.lifecycle import STALE_AFTER, keep_alive, mark_interrupted_runs
+from scheduler.store.plans import load_stored_plan
+from scheduler.store.weeks import load_stored_week, week_row
 from solver.checker import check_plan
 from tests.studio_seed import seed_studio
 from web import create_app
@@ -57,7 +60,7 @@ def test_the_owners_run_page_shows_a_solve_whose_worker_died_as_failed(
     app, client, owner_login, db_session
 ):
     seeded = seed_studio(db_session)
-    week_id = store.week_row(session=db_session, week_start=seeded.week_start).id
+    week_id = week_row(session=db_session, week_start=seeded.week_start).id
     manual = _running(db_session, _dead_pid(), kind="manual", week_id=week_id)
 
     state = client.get(f"/owner/runs/{manual.id}.json").get_json()
@@ -116,17 +119,17 @@ def test_an_app_started_beside_a_live_background_solve_leaves_it_to_finish(
     database_url, engine, db_session
 ):
     seeded = seed_studio(db_session, publish=False)
-    run_id = planning.start_background_solve(
+    run_id = start_background_solve(
         week_start=seeded.week_start, time_limit=2, database_url=database_url
     )
 
     create_app({"TESTING": True, "DATABASE_URL": database_url})
 
     deadline = time.monotonic() + 60
-    while (state := planning.run_state(session=db_session, run_id=run_id))["status"] != "succeeded":
+    while (state := solve_run_state(session=db_session, run_id=run_id))["status"] != "succeeded":
         assert state["status"] != "failed", state["error"]
         assert time.monotonic() < deadline, "the solve never finished"
         time.sleep(0.2)
-    the_week = store.load_week(session=db_session, week_start=seeded.week_start)
-    the_plan = store.load_plan(session=db_session, plan_id=state["plan_id"])
+    the_week = load_stored_week(session=db_session, week_start=seeded.week_start)
+    the_plan = load_stored_plan(session=db_session, plan_id=state["plan_id"])
     assert check_plan(the_week, the_plan) == []

@@ -10,11 +10,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from scheduler import store
-from scheduler.cli import cli
-from scheduler.db import dispose_engines
-from scheduler.interchange import week_to_json
-from scheduler.scenarios import SCENARIO_FORMAT
+from cli import cli
+from scheduler.core.db import dispose_engines
+from scheduler.formats.week import week_to_json
+from scheduler.scenarios.document import SCENARIO_FORMAT
+from scheduler.store.weeks import save_week
 from tests.builders import oversubscribed_week
 
 TIME_LIMIT = "3"
@@ -71,9 +71,7 @@ def test_run_writes_the_result_beside_its_base(runner, tmp_path):
 def test_run_reads_a_stored_week_and_leaves_the_database_byte_for_byte(
     runner, engine, db_session, tmp_path
 ):
-    store.save_week(
-        session=db_session, week=oversubscribed_week(), class_type_prices={"reformer": 1500}
-    )
+    save_week(session=db_session, week=oversubscribed_week(), class_type_prices={"reformer": 1500})
     db_session.commit()
     scenario = write_scenario(tmp_path, {"week_start": "2026-11-30"})
     before = database_state(engine)

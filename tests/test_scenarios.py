@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.charts import sweep_chart
-from scheduler.demo import demo_week
-from scheduler.interchange import parse_week, week_to_json
-from scheduler.scenario_report import measure, reason_kind, run_scenario, sweep, time_of_day
-from scheduler.scenarios import (
-    SCENARIO_FORMAT,
-    Change,
-    ScenarioError,
+from scheduler.formats.week import parse_week, week_to_json
+from scheduler.scenarios.changes import (
     add_instructor,
     add_reformers,
     apply_changes,
@@ -27,16 +21,24 @@ from scheduler.scenarios import (
     close_venue,
     demand,
     grid,
-    load_scenario,
     mat_spaces,
     open_day,
     open_venue,
+    remove_reformers,
+)
+from scheduler.scenarios.charts import sweep_chart
+from scheduler.scenarios.document import (
+    SCENARIO_FORMAT,
+    ScenarioChange,
+    ScenarioError,
     parse_scenario,
     parse_value,
-    remove_reformers,
+    read_scenario_file,
     scenario_to_json,
     set_path,
 )
+from scheduler.scenarios.report import measure, reason_kind, run_scenario, sweep, time_of_day
+from scheduler.studio.demo import demo_week
 from solver.checker import check_plan
 from solver.domain import DAYS, Unplaced
 from solver.solve import solve
@@ -163,13 +165,13 @@ def test_a_scenario_file_reads_its_base_week_file_beside_it(tmp_path):
     doc = document()
     doc["base"] = {"file": "week.json"}
     (tmp_path / "s.json").write_text(json.dumps(doc))
-    assert load_scenario(tmp_path / "s.json").base_file == str(tmp_path / "week.json")
+    assert read_scenario_file(tmp_path / "s.json").base_file == str(tmp_path / "week.json")
 
 
 def test_a_file_that_is_not_json_is_reported_at_the_root(tmp_path):
     (tmp_path / "s.json").write_text("{nope")
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(tmp_path / "s.json")
+        read_scenario_file(tmp_path / "s.json")
     assert caught.value.errors[0].startswith("$: not valid JSON")
 
 
@@ -350,10 +352,10 @@ def test_grid_change():
 def test_changes_apply_in_order_and_the_result_is_a_valid_week():
     base = two_venue_week(clients=[client("c1", venues=["hitchin", "baldock"])])
     changes = [
-        Change("add_reformers", {"room": "baldock-studio", "count": 3}),
-        Change("close_day", {"day": "mon"}),
-        Change("demand", {"percent": 100, "seed": 1}),
-        Change("remove_reformers", {"room": "baldock-studio", "count": 1}),
+        ScenarioChange("add_reformers", {"room": "baldock-studio", "count": 3}),
+        ScenarioChange("close_day", {"day": "mon"}),
+        ScenarioChange("demand", {"percent": 100, "seed": 1}),
+        ScenarioChange("remove_reformers", {"room": "baldock-studio", "count": 1}),
     ]
     after = apply_changes(base, changes)
     assert len(after.rooms["baldock-studio"].reformers) == 4

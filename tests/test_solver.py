@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.interchange import load_week
+from scheduler.formats.week import read_week_file
 from solver.baselines.flow import min_cost_flow_optimum
 from solver.checker import check_claims, check_plan
 from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
 def example(name: str) -> Week:
     path = EXAMPLES / name
     assert path.exists(), f"example week {path} is missing"
-    return load_week(path)
+    return read_week_file(path)
 
 
 def valid(w: Week, plan: Plan) -> Plan:

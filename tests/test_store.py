@@ -8,18 +8,20 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from scheduler import models
-from scheduler.interchange import load_week as read_week_file
-from scheduler.interchange import normalise_week_json, week_to_json
-from scheduler.store import (
-    WeekNotFound,
-    copy_week_forward,
+from scheduler.core import models
+from scheduler.formats.week import normalise_week_json, week_to_json
+from scheduler.formats.week import read_week_file as read_week_file
+from scheduler.store.plans import (
     find_plan,
-    load_plan,
-    load_week,
-    publish_plan,
+    load_stored_plan,
+    mark_published,
     published_plan,
     save_plan,
+)
+from scheduler.store.weeks import (
+    WeekNotFound,
+    copy_week_forward,
+    load_stored_week,
     save_week,
     week_starts,
 )
@@ -33,7 +35,7 @@ def test_every_example_week_loads_back_as_it_was_saved(name, examples_dir, db_se
     save_week(session=db_session, week=original)
     db_session.commit()
     db_session.expunge_all()
-    assert same_week(load_week(session=db_session, week_start=original.week_start), original)
+    assert same_week(load_stored_week(session=db_session, week_start=original.week_start), original)
 
 
 def test_saving_a_week_again_replaces_it_whole(db_session):
@@ -42,7 +44,7 @@ def test_saving_a_week_again_replaces_it_whole(db_session):
     second = replace(first, clients=(client("c3", level="advanced"),), grid_minutes=5)
     save_week(session=db_session, week=second)
     db_session.commit()
-    loaded = load_week(session=db_session, week_start=first.week_start)
+    loaded = load_stored_week(session=db_session, week_start=first.week_start)
     assert same_week(loaded, second)
     assert db_session.exec(select(func.count()).select_from(models.Week)).scalar_one() == 1
 
@@ -55,7 +57,9 @@ def test_a_paused_client_is_left_out_of_the_week_the_solver_sees(db_session):
     ).scalar_one()
     paused.active = False
     db_session.commit()
-    assert [c.id for c in load_week(session=db_session, week_start=w.week_start).clients] == ["c1"]
+    assert [
+        c.id for c in load_stored_week(session=db_session, week_start=w.week_start).clients
+    ] == ["c1"]
 
 
 def test_copying_a_week_forward_keeps_the_business_and_paused_clients(db_session):
@@ -67,7 +71,7 @@ def test_copying_a_week_forward_keeps_the_business_and_paused_clients(db_session
     db_session.flush()
     copy_week_forward(session=db_session, from_week=w.week_start, to_week="2026-12-07")
     db_session.commit()
-    copied = load_week(session=db_session, week_start="2026-12-07")
+    copied = load_stored_week(session=db_session, week_start="2026-12-07")
     assert same_week(copied, replace(w, week_start="2026-12-07", clients=w.clients[:1]))
     paused = db_session.exec(
         select(models.Client.active)
@@ -125,7 +129,7 @@ def test_every_client_gets_one_calendar_secret_that_a_reimport_keeps(db_session)
 
 def test_loading_a_week_never_stored_says_which(db_session):
     with pytest.raises(WeekNotFound, match="2030-01-07"):
-        load_week(session=db_session, week_start="2030-01-07")
+        load_stored_week(session=db_session, week_start="2030-01-07")
 
 
 def _plan_for(w):
@@ -145,7 +149,7 @@ def test_plans_are_numbered_and_the_current_one_is_the_latest_published(db_sessi
     assert (first.version, draft.version) == (1, 2)
     assert published_plan(session=db_session, week_start=w.week_start).id == first.id
     assert find_plan(session=db_session, week_start=w.week_start).id == draft.id
-    publish_plan(session=db_session, plan_id=draft.id)
+    mark_published(session=db_session, plan_id=draft.id)
     assert published_plan(session=db_session, week_start=w.week_start).id == draft.id
 
 
@@ -156,7 +160,7 @@ def test_a_saved_plan_loads_back_as_it_was(db_session):
     row = save_plan(session=db_session, week_start=w.week_start, plan=p)
     db_session.commit()
     db_session.expunge_all()
-    assert load_plan(session=db_session, plan_id=row.id) == p
+    assert load_stored_plan(session=db_session, plan_id=row.id) == p
 
 
 def test_a_plan_survives_a_reimport_of_its_week(db_session):
@@ -166,7 +170,7 @@ def test_a_plan_survives_a_reimport_of_its_week(db_session):
     row = save_plan(session=db_session, week_start=w.week_start, plan=p)
     save_week(session=db_session, week=replace(w, clients=(client("c9"),)))
     db_session.commit()
-    assert load_plan(session=db_session, plan_id=row.id) == p
+    assert load_stored_plan(session=db_session, plan_id=row.id) == p
 
 
 def test_a_plan_with_an_allocation_to_a_session_it_lacks_is_refused(db_session):
@@ -185,5 +189,5 @@ def test_a_week_document_survives_the_database(db_session):
     w = week(clients=[client("c1", wants=[want("reformer")])])
     save_week(session=db_session, week=w)
     db_session.commit()
-    loaded = load_week(session=db_session, week_start=w.week_start)
+    loaded = load_stored_week(session=db_session, week_start=w.week_start)
     assert normalise_week_json(week_to_json(loaded)) == normalise_week_json(week_to_json(w))

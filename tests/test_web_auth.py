@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from scheduler import models
-from scheduler.accounts import AccountError, add_instructor, authenticate
+from scheduler.core import models
+from scheduler.studio.accounts import AccountError, add_instructor_login, authenticate
 from tests.conftest import OWNER_EMAIL, OWNER_PASSWORD
 
 
@@ -37,7 +37,7 @@ def test_every_owner_route_sends_an_anonymous_visitor_to_sign_in(app, client):
 
 
 def test_the_right_password_signs_in_and_returns_to_the_page_asked_for(client, db_session):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     response = client.post(
         "/auth/sign-in?next=/owner/venues",
         data={"email": OWNER_EMAIL.upper(), "password": OWNER_PASSWORD},
@@ -47,7 +47,7 @@ def test_the_right_password_signs_in_and_returns_to_the_page_asked_for(client, d
 
 
 def test_a_wrong_password_is_refused(client, db_session):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     response = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": "guess-1234"})
     assert response.status_code == 400
     assert "do not match an instructor" in response.text
@@ -63,7 +63,7 @@ def test_an_unknown_email_is_refused_in_the_same_words(client, db_session):
 
 
 def test_sign_in_is_throttled_after_five_attempts_a_minute(client, db_session):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     for _ in range(5):
         wrong = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": "nope-nope"})
         assert wrong.status_code == 400
@@ -84,7 +84,7 @@ def test_malformed_sign_in_gives_errors_by_field(client):
 
 def test_a_post_without_its_csrf_token_is_refused(app, client, db_session):
     app.config["WTF_CSRF_ENABLED"] = True
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     response = client.post("/auth/sign-in", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
     assert response.status_code == 400
     assert client.get("/owner/week").status_code == 302
@@ -108,7 +108,7 @@ def test_sign_out_ends_the_session(client, owner_login):
 
 
 def test_an_offsite_next_is_ignored(client, db_session):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     response = client.post(
         "/auth/sign-in?next=//evil.example.com/",
         data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
@@ -117,7 +117,9 @@ def test_an_offsite_next_is_ignored(client, db_session):
 
 
 def test_passwords_are_stored_hashed_and_checked(db_session):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Claire")
+    add_instructor_login(
+        session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD, name="Claire"
+    )
     stored = db_session.exec(select(models.InstructorLogin)).one()
     assert OWNER_PASSWORD not in stored.password_hash
     assert authenticate(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD) is not None
@@ -133,17 +135,17 @@ def test_passwords_are_stored_hashed_and_checked(db_session):
 )
 def test_an_unusable_account_is_refused(db_session, email, password, words):
     with pytest.raises(AccountError, match=words):
-        add_instructor(session=db_session, email=email, password=password)
+        add_instructor_login(session=db_session, email=email, password=password)
 
 
 def test_an_email_has_one_account(db_session):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
     with pytest.raises(AccountError, match="already has a sign-in"):
-        add_instructor(session=db_session, email=OWNER_EMAIL.upper(), password=OWNER_PASSWORD)
+        add_instructor_login(session=db_session, email=OWNER_EMAIL.upper(), password=OWNER_PASSWORD)
 
 
 def test_reformer_instructor_add_asks_for_the_password_twice(runner, db_session):
-    from scheduler.cli import cli
+    from cli import cli
 
     result = runner.invoke(
         cli, ["instructor", "add", "tom@example.com"], input="tom-secret-1\ntom-secret-1\n"
@@ -153,7 +155,7 @@ def test_reformer_instructor_add_asks_for_the_password_twice(runner, db_session)
 
 
 def test_reformer_instructor_add_refuses_a_short_password(runner, db_session):
-    from scheduler.cli import cli
+    from cli import cli
 
     result = runner.invoke(cli, ["instructor", "add", "tom@example.com", "--password", "short"])
     assert result.exit_code == 1

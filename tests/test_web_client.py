@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from scheduler import models
-from scheduler.client_access import account_for, redeem_sign_in_token
-from scheduler.models import utcnow
+from scheduler.clients.access import account_for, redeem_sign_in_token
+from scheduler.core import models
+from scheduler.core.models import utcnow
 from tests.smtp_sink import running_sink
 from tests.studio_seed import (
     ANN,
@@ -79,7 +79,7 @@ def test_development_without_smtp_logs_the_link_instead_of_sending(
     http = make_app(database_url, ENV_NAME="development").test_client()
     token = csrf_token(http.get("/me/sign-in").data)
 
-    with caplog.at_level(logging.WARNING, logger="scheduler.client_access"):
+    with caplog.at_level(logging.WARNING, logger="scheduler.clients.access"):
         http.post("/me/sign-in", data={"email": EMAILS[CAT], "csrf_token": token})
 
     assert any("/me/link/" in r.getMessage() and CAT in r.getMessage() for r in caplog.records)
@@ -387,7 +387,7 @@ def test_saving_preferences_writes_them_to_my_record(web, studio, db_session):
 
 
 def test_saved_preferences_reach_the_week_the_solver_reads(web, studio, db_session):
-    from scheduler.store import load_week
+    from scheduler.store.weeks import load_stored_week
 
     sign_in_as(web, db_session, BEA)
     form = _preferences_form(web)
@@ -396,7 +396,7 @@ def test_saved_preferences_reach_the_week_the_solver_reads(web, studio, db_sessi
     assert web.post("/me/preferences", data=form).status_code == 302
 
     db_session.expire_all()
-    bea = load_week(session=db_session, week_start=studio.week_start).client_by_id[BEA]
+    bea = load_stored_week(session=db_session, week_start=studio.week_start).client_by_id[BEA]
     assert bea.venues == ("stevenage",)
     assert [(w.class_types, w.per_week) for w in bea.wants] == [(("mat",), 1)]
 
@@ -541,7 +541,7 @@ def test_asking_for_links_too_often_is_throttled(database_url, engine, studio):
 
 
 def test_client_link_command_prints_a_link_that_signs_the_client_in(runner, web, studio):
-    from scheduler.cli import cli
+    from cli import cli
 
     result = runner.invoke(cli, ["client", "link", ANN], env={"SECRET_KEY": SECRET_KEY})
 
@@ -553,7 +553,7 @@ def test_client_link_command_prints_a_link_that_signs_the_client_in(runner, web,
 
 
 def test_client_link_command_refuses_an_unknown_client(runner, engine):
-    from scheduler.cli import cli
+    from cli import cli
 
     result = runner.invoke(cli, ["client", "link", "nobody"], env={"SECRET_KEY": SECRET_KEY})
 

@@ -12,8 +12,10 @@ import time
 import pytest
 from sqlmodel import select
 
-from scheduler import models, store
-from scheduler.planning import solve_week
+from scheduler.core import models
+from scheduler.planning.solving import solve_week
+from scheduler.store.plans import find_plan, load_stored_plan, published_plan
+from scheduler.store.weeks import load_stored_week, save_week
 from solver.checker import check_plan
 from tests import builders as b
 from tests.smtp_sink import running_sink
@@ -36,7 +38,7 @@ def tiny_week(db_session):
             b.client("c5", availability=MONDAY + TUESDAY, name="Eve Evans"),
         ],
     )
-    store.save_week(session=db_session, week=week)
+    save_week(session=db_session, week=week)
     db_session.commit()
     return week
 
@@ -51,13 +53,13 @@ def published(db_session, tiny_week):
 
 def assert_checked(db_session, plan_id):
     """The stored plan keeps every hard rule of the stored week; returns it."""
-    plan = store.load_plan(session=db_session, plan_id=plan_id)
-    assert check_plan(store.load_week(session=db_session, week_start=WEEK), plan) == []
+    plan = load_stored_plan(session=db_session, plan_id=plan_id)
+    assert check_plan(load_stored_week(session=db_session, week_start=WEEK), plan) == []
     return plan
 
 
 def place_of(db_session, plan_id, who):
-    plan = store.load_plan(session=db_session, plan_id=plan_id)
+    plan = load_stored_plan(session=db_session, plan_id=plan_id)
     return next(a for a in plan.allocations if a.client == who)
 
 
@@ -112,7 +114,7 @@ def test_the_session_page_shows_who_is_on_which_reformer(
 def test_an_out_of_service_reformer_is_greyed_on_the_map(client, owner_login, db_session):
     one = b.client("c1", availability=MONDAY)
     week = b.week(venues=[b.venue(open=MONDAY)], clients=[one])
-    store.save_week(session=db_session, week=week)
+    save_week(session=db_session, week=week)
     db_session.commit()
     row = solve_week(session=db_session, week_start=WEEK, time_limit=3)
     c1 = place_of(db_session, row.id, "c1")
@@ -160,14 +162,14 @@ def test_publish_shows_the_diff_then_makes_a_new_published_version(
     client, owner_login, published, db_session
 ):
     c5 = place_of(db_session, published.id, "c5")
-    plan = store.load_plan(session=db_session, plan_id=published.id)
+    plan = load_stored_plan(session=db_session, plan_id=published.id)
     other = next(s for s in plan.sessions if s.id != c5.session)
     moved = client.post(
         f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
         data={"to_session": other.id, "reformer": ""},
     )
     assert moved.status_code == 302
-    draft = store.find_plan(session=db_session, week_start=WEEK)
+    draft = find_plan(session=db_session, week_start=WEEK)
     assert draft.status == "draft" and draft.version == 2
     assert_checked(db_session, draft.id)
 
@@ -175,13 +177,13 @@ def test_publish_shows_the_diff_then_makes_a_new_published_version(
     assert "Publish version 2?" in preview
     assert "Eve Evans" in preview
     assert "1 moved, 0 joined, 0 lost" in preview
-    assert store.published_plan(session=db_session, week_start=WEEK).id == published.id
+    assert published_plan(session=db_session, week_start=WEEK).id == published.id
 
     done = client.post(f"/owner/plans/{draft.id}/publish")
     assert done.status_code == 200
     assert "Published version 2" in done.text
     assert "Eve Evans" in done.text
-    assert store.published_plan(session=db_session, week_start=WEEK).id == draft.id
+    assert published_plan(session=db_session, week_start=WEEK).id == draft.id
     assert_checked(db_session, draft.id)
 
 
@@ -193,13 +195,13 @@ def test_publishing_e_mails_each_client_whose_place_changed_once(
         db_session.add(row)
     db_session.commit()
     c5 = place_of(db_session, published.id, "c5")
-    plan = store.load_plan(session=db_session, plan_id=published.id)
+    plan = load_stored_plan(session=db_session, plan_id=published.id)
     other = next(s for s in plan.sessions if s.id != c5.session)
     client.post(
         f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
         data={"to_session": other.id, "reformer": ""},
     )
-    draft = store.find_plan(session=db_session, week_start=WEEK)
+    draft = find_plan(session=db_session, week_start=WEEK)
 
     with running_sink() as sink:
         app.config.update(SMTP_HOST=sink.host, SMTP_PORT=sink.port, SMTP_FROM="studio@x.org")
@@ -218,7 +220,7 @@ def test_a_move_outside_the_clients_hours_is_refused_with_the_rules_words(
     client, owner_login, published, db_session
 ):
     c1 = place_of(db_session, published.id, "c1")
-    plan = store.load_plan(session=db_session, plan_id=published.id)
+    plan = load_stored_plan(session=db_session, plan_id=published.id)
     tuesday = next(s for s in plan.sessions if s.id != c1.session)
     before = plan_count(db_session)
     response = client.post(
@@ -288,7 +290,7 @@ def test_pinning_a_place_then_moving_it_is_refused_with_rule_11(
     assert "📌 Unpin" in pinned.text
     other = next(
         s
-        for s in store.load_plan(session=db_session, plan_id=published.id).sessions
+        for s in load_stored_plan(session=db_session, plan_id=published.id).sessions
         if s.id != c5.session
     )
     refused = client.post(
@@ -304,7 +306,7 @@ def test_pinning_a_place_then_moving_it_is_refused_with_rule_11(
         f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/unpin", follow_redirects=True
     )
     assert "Place unpinned" in unpinned.text
-    assert store.load_week(session=db_session, week_start=WEEK).pinned_allocations == ()
+    assert load_stored_week(session=db_session, week_start=WEEK).pinned_allocations == ()
 
 
 def test_unpinning_a_session_below_its_minimum_is_refused_with_rule_6(
@@ -317,7 +319,7 @@ def test_unpinning_a_session_below_its_minimum_is_refused_with_rule_6(
         class_types=[b.class_type("reformer", min_size=2)],
         pinned_sessions=[pinned],
     )
-    store.save_week(session=db_session, week=week)
+    save_week(session=db_session, week=week)
     db_session.commit()
     row = solve_week(session=db_session, week_start=WEEK, time_limit=3)
     assert_checked(db_session, row.id)
@@ -328,7 +330,7 @@ def test_unpinning_a_session_below_its_minimum_is_refused_with_rule_6(
         "Rule 6: A session that runs has at least `min_size` clients, unless it is pinned."
         in response.text
     )
-    assert len(store.load_week(session=db_session, week_start=WEEK).pinned_sessions) == 1
+    assert len(load_stored_week(session=db_session, week_start=WEEK).pinned_sessions) == 1
 
 
 def test_pinning_a_session_keeps_it_for_later_solves(client, owner_login, published, db_session):
@@ -337,9 +339,9 @@ def test_pinning_a_session_keeps_it_for_later_solves(client, owner_login, publis
         f"/owner/plans/{published.id}/sessions/{c1.session}/pin", follow_redirects=True
     )
     assert "Session pinned" in response.text
-    assert [p.id for p in store.load_week(session=db_session, week_start=WEEK).pinned_sessions] == [
-        c1.session
-    ]
+    assert [
+        p.id for p in load_stored_week(session=db_session, week_start=WEEK).pinned_sessions
+    ] == [c1.session]
 
 
 def test_narrowing_an_instructors_hours_under_their_classes_is_refused_with_rule_2(
@@ -357,7 +359,7 @@ def test_narrowing_an_instructors_hours_under_their_classes_is_refused_with_rule
     )
     assert response.status_code == 400
     assert "Rule 2: Its instructor teaches its class type" in response.text
-    jo = store.load_week(session=db_session, week_start=WEEK).instructors[0]
+    jo = load_stored_week(session=db_session, week_start=WEEK).instructors[0]
     assert len(jo.availability) == 7
 
 
@@ -424,15 +426,15 @@ def test_narrowing_an_instructors_hours_under_their_classes_is_refused_with_rule
 def test_malformed_data_forms_give_errors_by_field_and_write_nothing(
     client, owner_login, published, db_session, url, data, errors
 ):
-    from scheduler.interchange import week_to_json
+    from scheduler.formats.week import week_to_json
 
-    before = week_to_json(store.load_week(session=db_session, week_start=WEEK))
+    before = week_to_json(load_stored_week(session=db_session, week_start=WEEK))
     response = client.post(f"{url}?start={WEEK}", data=data)
     assert response.status_code == 400
     for words in errors:
         assert words in response.text
     db_session.expire_all()
-    assert week_to_json(store.load_week(session=db_session, week_start=WEEK)) == before
+    assert week_to_json(load_stored_week(session=db_session, week_start=WEEK)) == before
 
 
 def test_a_client_edit_is_saved_for_the_next_solve(client, owner_login, tiny_week, db_session):
@@ -451,7 +453,7 @@ def test_a_client_edit_is_saved_for_the_next_solve(client, owner_login, tiny_wee
         },
     )
     assert response.status_code == 302
-    ann = store.load_week(session=db_session, week_start=WEEK).client_by_id["c1"]
+    ann = load_stored_week(session=db_session, week_start=WEEK).client_by_id["c1"]
     assert (ann.level, ann.priority, ann.email) == ("improver", 3, "ann@example.com")
     assert [(w.class_types, w.per_week) for w in ann.wants] == [(("reformer",), 2)]
     assert len(ann.availability) == 2
@@ -490,7 +492,7 @@ def test_a_clients_csv_with_errors_is_refused_by_line_and_writes_nothing(
     )
     assert response.status_code == 400
     assert "line 3" in response.text
-    assert len(store.load_week(session=db_session, week_start=WEEK).clients) == 5
+    assert len(load_stored_week(session=db_session, week_start=WEEK).clients) == 5
 
 
 def test_a_clean_clients_csv_adds_them(client, owner_login, tiny_week, db_session):
@@ -505,5 +507,5 @@ def test_a_clean_clients_csv_adds_them(client, owner_login, tiny_week, db_sessio
         follow_redirects=True,
     )
     assert "Imported: 1 added, 0 updated." in response.text
-    names = {c.name for c in store.load_week(session=db_session, week_start=WEEK).clients}
+    names = {c.name for c in load_stored_week(session=db_session, week_start=WEEK).clients}
     assert "Fay Fox" in names

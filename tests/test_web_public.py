@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from scheduler.client_access import account_for
+from scheduler.clients.access import account_for
 from tests.studio_seed import ANN, BEA, CAT, seed_studio
 
 
@@ -99,7 +99,8 @@ def test_one_to_one_sessions_are_private_and_left_off_the_timetable(
 ):
     from dataclasses import replace
 
-    from scheduler.store import coming_monday, save_plan, save_week
+    from scheduler.store.plans import save_plan
+    from scheduler.store.weeks import coming_monday, save_week
     from solver.checker import check_plan
     from tests.builders import allocation, session, want
     from tests.studio_seed import studio_plan, studio_week

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from scheduler import models, store
-from scheduler.accounts import add_instructor
-from scheduler.scenarios import SCENARIO_FORMAT
+from scheduler.core import models
+from scheduler.scenarios.document import SCENARIO_FORMAT
+from scheduler.store.weeks import save_week
+from scheduler.studio.accounts import add_instructor_login
 from tests.builders import oversubscribed_week
 from web import create_app
 
@@ -23,10 +24,8 @@ PREFIX = "/owner/scenarios"
 
 @pytest.fixture
 def app(engine, db_session, database_url):
-    store.save_week(
-        session=db_session, week=oversubscribed_week(), class_type_prices={"reformer": 1800}
-    )
-    add_instructor(session=db_session, email=EMAIL, password=PASSWORD, name="Jo")
+    save_week(session=db_session, week=oversubscribed_week(), class_type_prices={"reformer": 1800})
+    add_instructor_login(session=db_session, email=EMAIL, password=PASSWORD, name="Jo")
     db_session.commit()
     return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from limits.errors import ConfigurationError
 
-from scheduler.accounts import add_instructor
+from scheduler.studio.accounts import add_instructor_login
 from tests.conftest import OWNER_EMAIL
 from web import create_app
 
@@ -58,7 +58,7 @@ def _wrong_sign_in(http, forwarded_for: str):
 def test_behind_a_trusted_proxy_each_visitor_is_throttled_on_their_own(
     monkeypatch, database_url, db_session
 ):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password="reformer-owner-1")
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password="reformer-owner-1")
     monkeypatch.setenv("TRUSTED_PROXIES", "1")
     http = _app(monkeypatch, database_url, "development", WTF_CSRF_ENABLED=False).test_client()
 
@@ -73,7 +73,7 @@ def test_behind_a_trusted_proxy_each_visitor_is_throttled_on_their_own(
 def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_throttle(
     monkeypatch, database_url, db_session
 ):
-    add_instructor(session=db_session, email=OWNER_EMAIL, password="reformer-owner-1")
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password="reformer-owner-1")
     http = _app(monkeypatch, database_url, "development", WTF_CSRF_ENABLED=False).test_client()
 
     for n in range(5):

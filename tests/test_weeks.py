@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from scheduler import models, store
-from scheduler.cli import cli
+from cli import cli
+from scheduler.core import models
+from scheduler.store.plans import save_plan
+from scheduler.store.weeks import load_stored_week, save_week, week_row
 from tests import builders as b
 
 LAST_WEEK = "2026-11-23"
@@ -20,9 +22,9 @@ def _stored(db_session, week_start: str, *client_ids: str):
     the_week = b.week(
         clients=[b.client(c, availability=MONDAY) for c in client_ids], week_start=week_start
     )
-    store.save_week(session=db_session, week=the_week)
+    save_week(session=db_session, week=the_week)
     mon = b.session("reformer", "mon", "09:30")
-    store.save_plan(
+    save_plan(
         session=db_session,
         week_start=week_start,
         plan=b.plan([mon], [b.allocation(client_ids[0], mon, "R1")]),
@@ -34,7 +36,7 @@ def _stored(db_session, week_start: str, *client_ids: str):
 
 def _plan_count(db_session, week_start: str) -> int:
     db_session.expire_all()
-    row = store.week_row(session=db_session, week_start=week_start)
+    row = week_row(session=db_session, week_start=week_start)
     return len(db_session.exec(select(models.Plan).where(models.Plan.week_id == row.id)).all())
 
 
@@ -45,7 +47,7 @@ def test_week_new_copies_the_business_and_clients_forward_without_plans(db_sessi
 
     assert result.exit_code == 0, result.output
     assert f"started the week of {NEW_WEEK} from the week of {LAST_WEEK}" in result.output
-    copied = store.load_week(session=db_session, week_start=NEW_WEEK)
+    copied = load_stored_week(session=db_session, week_start=NEW_WEEK)
     assert replace(copied, week_start=LAST_WEEK) == last
     assert _plan_count(db_session, NEW_WEEK) == 0
     assert _plan_count(db_session, LAST_WEEK) == 1
@@ -59,7 +61,7 @@ def test_week_new_starts_from_the_latest_week_before_by_default(db_session, runn
     result = runner.invoke(cli, ["week", "new", "--to", NEW_WEEK])
 
     assert result.exit_code == 0, result.output
-    copied = store.load_week(session=db_session, week_start=NEW_WEEK)
+    copied = load_stored_week(session=db_session, week_start=NEW_WEEK)
     assert [c.id for c in copied.clients] == ["bob"]
 
 
@@ -71,7 +73,7 @@ def test_week_new_refuses_a_week_already_stored_and_leaves_it_as_it_was(db_sessi
 
     assert result.exit_code == 1
     assert "already stored" in result.output
-    assert [c.id for c in store.load_week(session=db_session, week_start=NEW_WEEK).clients] == [
+    assert [c.id for c in load_stored_week(session=db_session, week_start=NEW_WEEK).clients] == [
         "bob"
     ]
     assert _plan_count(db_session, NEW_WEEK) == 1
@@ -92,7 +94,7 @@ def test_week_new_refuses_to_copy_backwards_or_onto_a_day_not_a_monday(db_sessio
 
     assert backwards.exit_code == 2 and "must come before" in backwards.output
     assert tuesday.exit_code == 2 and "a week starts on a Monday" in tuesday.output
-    assert store.week_row(session=db_session, week_start=LAST_WEEK) is None
+    assert week_row(session=db_session, week_start=LAST_WEEK) is None
 
 
 def test_the_owner_starts_a_week_not_yet_stored_from_the_week_before(
@@ -110,7 +112,7 @@ def test_the_owner_starts_a_week_not_yet_stored_from_the_week_before(
     assert started.status_code == 200
     assert "started from the week of 23 November" in started.text
     assert "Not solved yet" in started.text
-    copied = store.load_week(session=db_session, week_start=NEW_WEEK)
+    copied = load_stored_week(session=db_session, week_start=NEW_WEEK)
     assert replace(copied, week_start=LAST_WEEK) == last
     assert _plan_count(db_session, NEW_WEEK) == 0
 

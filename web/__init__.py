@@ -91,8 +91,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _fail_interrupted_runs(app: Flask) -> None:
     """Mark failed the runs a stopped worker left running (a restart mid-solve abandons it)."""
-    from scheduler.db import get_engine
-    from scheduler.runs import mark_interrupted_runs
+    from scheduler.core.db import get_engine
+    from scheduler.runs.lifecycle import mark_interrupted_runs
 
     try:
         mark_interrupted_runs(engine=get_engine(app.config["DATABASE_URL"]))
@@ -118,8 +118,8 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _settings() -> dict[str, Any]:
-    """The environment's settings (scheduler.config), as Flask config keys."""
-    from scheduler.config import get_settings
+    """The environment's settings (scheduler.core.config), as Flask config keys."""
+    from scheduler.core.config import get_settings
 
     settings = get_settings()
     values: dict[str, Any] = {

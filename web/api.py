@@ -18,12 +18,13 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from scheduler import models
-from scheduler.client_week import Place, client_week, default_week, published_weeks
-from scheduler.interchange import plan_to_json
-from scheduler.models import utcnow
-from scheduler.store import column_by_key, find_plan, load_plan
-from scheduler.timetable import TimetableSession, week_timetable
+from scheduler.clients.timetable import TimetableSession, week_timetable
+from scheduler.clients.week import Place, client_week, default_week, published_weeks
+from scheduler.core import models
+from scheduler.core.models import utcnow
+from scheduler.formats.plan import plan_to_json
+from scheduler.store.plans import find_plan, load_stored_plan
+from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
 from web.db import get_session
 
@@ -155,7 +156,7 @@ def week_plan(week_start: str) -> Any:
     )
     if row is None:
         raise _not_found(f"No such plan for the week of {week_start}.")
-    document = plan_to_json(load_plan(session=session, plan_id=row.id))
+    document = plan_to_json(load_stored_plan(session=session, plan_id=row.id))
     names = column_by_key(session=session, week_id=row.week_id, column=models.Client.name)
     for allocation in document["allocations"]:
         allocation["client_name"] = names.get(allocation["client"])

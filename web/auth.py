@@ -16,7 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_login.mixins import UserMixin
 from sqlmodel import Session
 
-from scheduler.accounts import authenticate, find_account
+from scheduler.studio.accounts import authenticate, find_account
 from web import limiter, login_manager
 from web.db import get_session
 from web.forms import SignInForm

@@ -35,7 +35,7 @@ from wtforms.fields import FieldList
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from scheduler.client_access import (
+from scheduler.clients.access import (
     LinkError,
     account_for,
     check_sign_in_token,
@@ -44,11 +44,16 @@ from scheduler.client_access import (
     regenerate_ical_secret,
     send_sign_in_link,
 )
-from scheduler.client_week import client_week, default_week, place_of_client
-from scheduler.interchange import parse_time
-from scheduler.mailer import SmtpSettings
-from scheduler.models import utcnow
-from scheduler.preferences import Preferences, PreferencesError, preferences_of, save_preferences
+from scheduler.clients.mail import SmtpSettings
+from scheduler.clients.preferences import (
+    Preferences,
+    PreferencesError,
+    preferences_of,
+    save_preferences,
+)
+from scheduler.clients.week import client_week, default_week, place_of_client
+from scheduler.core.models import utcnow
+from scheduler.formats.times import parse_time
 from solver.domain import DAYS
 from web import limiter
 from web.auth import SignedIn, register_kind

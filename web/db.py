@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlmodel import Session
 
-from scheduler.db import get_engine
+from scheduler.core.db import get_engine
 
 
 def get_session() -> Session:

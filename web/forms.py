@@ -32,7 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from scheduler.clients_csv import parse_availability
+from scheduler.formats.clients_csv import parse_availability
 from solver.domain import Week, Window
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address.")

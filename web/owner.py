@@ -28,10 +28,38 @@ from flask_wtf import FlaskForm
 from sqlmodel import select
 from wtforms import SelectChoice
 
-from scheduler import models, planning, store
-from scheduler.clients_csv import CsvError, format_availability, import_clients_csv
-from scheduler.interchange import format_time
-from scheduler.mailer import SmtpSettings
+from scheduler.clients.mail import SmtpSettings
+from scheduler.core import models
+from scheduler.formats.clients_csv import CsvError, format_availability, import_clients_csv
+from scheduler.formats.times import format_time
+from scheduler.planning import edits, solving
+from scheduler.planning.changes import PlanDiff
+from scheduler.planning.errors import PlanningError, RuleBroken
+from scheduler.planning.publish import preview_publish, publish_plan
+from scheduler.planning.rows import latest_plan
+from scheduler.planning.solving import (
+    gap,
+    previous_week,
+    solve_run_state,
+    start_background_solve,
+)
+from scheduler.store import weeks as stored_weeks
+from scheduler.store.plans import load_stored_plan
+from scheduler.store.weeks import (
+    as_date,
+    column_by_key,
+    coming_monday,
+    load_stored_week,
+    require_week,
+    week_starts,
+)
+from scheduler.studio.data import (
+    update_class_type,
+    update_client,
+    update_instructor,
+    update_room,
+    update_venue,
+)
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 from web import forms
 from web.auth import owner_required
@@ -99,23 +127,23 @@ def _week_start_or_default(text: str | None) -> date | None:
     session = get_session()
     if text:
         try:
-            return store.as_date(text)
+            return as_date(text)
         except ValueError:
             abort(404)
-    starts = store.week_starts(session=session)
+    starts = week_starts(session=session)
     if not starts:
         return None
-    coming = store.coming_monday()
+    coming = coming_monday()
     return coming if coming in starts else starts[-1]
 
 
 def _board(week_start: date, plan_id: int | None = None) -> Board:
     session = get_session()
-    week_row = store.week_row(session=session, week_start=week_start)
+    week_row = stored_weeks.week_row(session=session, week_start=week_start)
     if week_row is None:
         abort(404)
     # The grid shows the timetable, not the clients: their names come in one query below.
-    week = store.load_week(session=session, week_start=week_start, with_clients=False)
+    week = load_stored_week(session=session, week_start=week_start, with_clients=False)
     versions = _versions(week_row)
     if plan_id is not None:
         plan_row = next((v for v in versions if v.id == plan_id), None)
@@ -124,7 +152,7 @@ def _board(week_start: date, plan_id: int | None = None) -> Board:
     else:
         plan_row = versions[0] if versions else None
     plan = _load_plan(plan_row) if plan_row else None
-    starts = store.week_starts(session=session)
+    starts = week_starts(session=session)
     board = Board(
         week_start=week_start,
         week=week,
@@ -191,7 +219,7 @@ class _PublishedPlans:
             if key in self._plans:
                 self._plans.move_to_end(key)
                 return self._plans[key]
-        plan = store.load_plan(session=get_session(), plan_id=row.id)
+        plan = load_stored_plan(session=get_session(), plan_id=row.id)
         with self._lock:
             self._plans[key] = plan
             while len(self._plans) > self.SIZE:
@@ -202,16 +230,14 @@ class _PublishedPlans:
 def _load_plan(row: models.Plan) -> Plan:
     """The plan of `row` as domain data; a published one from the app's cache."""
     if row.status != "published" or row.published_at is None:
-        return store.load_plan(session=get_session(), plan_id=row.id)
+        return load_stored_plan(session=get_session(), plan_id=row.id)
     cache = current_app.extensions.setdefault("reformer_published_plans", _PublishedPlans())
     return cache.get(row)
 
 
 def _client_names(week_row: models.Week) -> dict[str, str]:
     """Every client of the week by id, active or not (a plan may name a cancelled one)."""
-    return store.column_by_key(
-        session=get_session(), week_id=week_row.id, column=models.Client.name
-    )
+    return column_by_key(session=get_session(), week_id=week_row.id, column=models.Client.name)
 
 
 def _clock(minute: int) -> str:
@@ -222,9 +248,9 @@ def _when(minute: int) -> str:
     return f"{DAY_NAMES[minute // MINUTES_PER_DAY][:3]} {_clock(minute)}"
 
 
-def _refused(exc: planning.PlanningError) -> None:
+def _refused(exc: PlanningError) -> None:
     """Flash a refusal: each broken rule in the spec's words, or the plain reason."""
-    if isinstance(exc, planning.RuleBroken):
+    if isinstance(exc, RuleBroken):
         for words in exc.rule_words:
             flash(f"Not done. {words}", "error")
     else:
@@ -242,7 +268,7 @@ def week() -> Any:
     week_start = _week_start_or_default(request.args.get("start"))
     if week_start is None:
         return render_template("owner/no_week.html")
-    if store.week_row(session=get_session(), week_start=week_start) is None:
+    if stored_weeks.week_row(session=get_session(), week_start=week_start) is None:
         return _week_not_started(week_start)
     board = _board(week_start, request.args.get("plan", type=int))
     unplaced = sorted(
@@ -254,7 +280,7 @@ def week() -> Any:
         board=board,
         unplaced=unplaced,
         class_names=class_names,
-        gap=planning.gap(
+        gap=gap(
             board.plan_row.priority_places if board.plan_row else None,
             board.plan_row.bound if board.plan_row else None,
         ),
@@ -268,7 +294,7 @@ def _week_not_started(week_start: date) -> Any:
     """A Monday with no week stored: offer to start it from the latest week before it."""
     if week_start.weekday() != 0:
         abort(404)
-    previous = planning.previous_week(session=get_session(), week_start=week_start)
+    previous = previous_week(session=get_session(), week_start=week_start)
     page = render_template(
         "owner/new_week.html", week_start=week_start, previous=previous, form=forms.ConfirmForm()
     )
@@ -279,14 +305,14 @@ def _week_not_started(week_start: date) -> Any:
 def start_week(start: str) -> Any:
     """Store a new week as a copy of the latest week before it (no plan), then show it."""
     try:
-        week_start = store.as_date(start)
+        week_start = as_date(start)
     except ValueError:
         abort(404)
     if week_start.weekday() != 0 or not forms.ConfirmForm().validate():
         abort(400)
     try:
-        source = planning.start_week(session=get_session(), week_start=week_start)
-    except planning.PlanningError as exc:
+        source = solving.start_week(session=get_session(), week_start=week_start)
+    except PlanningError as exc:
         _refused(exc)
         return redirect(url_for("owner.week", start=week_start.isoformat()))
     flash(
@@ -311,7 +337,7 @@ def _versions(week_row: models.Week) -> list[models.Plan]:
 @bp.get("/week/<start>/sessions/<key>")
 def session_detail(start: str, key: str) -> Any:
     """One session: who is on which reformer, and the edits that can be made to it."""
-    board = _board(store.as_date(start), request.args.get("plan", type=int))
+    board = _board(as_date(start), request.args.get("plan", type=int))
     if board.plan is None or key not in board.cards:
         abort(404)
     the_session = next(s for s in board.plan.sessions if s.id == key)
@@ -354,19 +380,19 @@ def session_detail(start: str, key: str) -> Any:
 @bp.post("/week/<start>/solve")
 def solve(start: str) -> Any:
     """Start a background solve of the week and show its progress."""
-    week_start = store.as_date(start)
+    week_start = as_date(start)
     form = forms.SolveForm()
     if not form.validate():
         for error in form.time_limit.errors:
             flash(f"Time limit: {error}", "error")
         return redirect(url_for("owner.week", start=week_start.isoformat()))
     try:
-        run_id = planning.start_background_solve(
+        run_id = start_background_solve(
             week_start=week_start,
             time_limit=form.time_limit.data,
             database_url=current_app.config["DATABASE_URL"],
         )
-    except planning.PlanningError as exc:
+    except PlanningError as exc:
         _refused(exc)
         return redirect(url_for("owner.week", start=week_start.isoformat()))
     return redirect(url_for("owner.run", run_id=run_id))
@@ -375,7 +401,7 @@ def solve(start: str) -> Any:
 @bp.get("/runs/<int:run_id>")
 def run(run_id: int) -> Any:
     """A solve's live progress; the page polls `run_json` every second."""
-    state = planning.run_state(session=get_session(), run_id=run_id)
+    state = solve_run_state(session=get_session(), run_id=run_id)
     if state is None:
         abort(404)
     run_row = get_session().get(models.SolveRun, run_id)
@@ -386,7 +412,7 @@ def run(run_id: int) -> Any:
 @bp.get("/runs/<int:run_id>.json")
 def run_json(run_id: int) -> Any:
     """A solve's state as JSON, for the progress page."""
-    state = planning.run_state(session=get_session(), run_id=run_id)
+    state = solve_run_state(session=get_session(), run_id=run_id)
     if state is None:
         abort(404)
     return jsonify(state)
@@ -408,13 +434,13 @@ def publish(plan_id: int) -> Any:
     if request.method == "POST" and form.validate_on_submit():
         try:
             smtp = SmtpSettings.from_app_config(current_app.config)
-            diff = planning.publish_plan(
+            diff = publish_plan(
                 session=session,
                 plan_id=plan_id,
                 smtp=smtp,
                 development=current_app.config.get("ENV_NAME") == "development",
             )
-        except planning.PlanningError as exc:
+        except PlanningError as exc:
             _refused(exc)
             return redirect(url_for("owner.week", start=week_row.week_start.isoformat()))
         flash(f"Version {row.version} is published.", "success")
@@ -423,12 +449,12 @@ def publish(plan_id: int) -> Any:
         elif diff.clients:
             flash(f"{len(diff.emailed)} client(s) e-mailed about their changed places.", "success")
         return _publish_page(row, week_row, form, diff, done=True)
-    diff = planning.preview_publish(session=session, plan_id=plan_id)
+    diff = preview_publish(session=session, plan_id=plan_id)
     return _publish_page(row, week_row, form, diff, done=False)
 
 
 def _publish_page(
-    row: models.Plan, week_row: models.Week, form: Any, diff: planning.PlanDiff, *, done: bool
+    row: models.Plan, week_row: models.Week, form: Any, diff: PlanDiff, *, done: bool
 ) -> str:
     """The publish page: what publishing changes (`done`: what it changed)."""
     return render_template(
@@ -442,16 +468,12 @@ def _publish_page(
     )
 
 
-def _diff_words(week_start: date, diff: planning.PlanDiff) -> dict[str, Any]:
+def _diff_words(week_start: date, diff: PlanDiff) -> dict[str, Any]:
     """Names for the clients a diff mentions, and words for the classes of their places."""
     session = get_session()
-    week_row = store.week_row(session=session, week_start=week_start)
-    class_names = store.column_by_key(
-        session=session, week_id=week_row.id, column=models.ClassType.name
-    )
-    instructors = store.column_by_key(
-        session=session, week_id=week_row.id, column=models.Instructor.name
-    )
+    week_row = stored_weeks.week_row(session=session, week_start=week_start)
+    class_names = column_by_key(session=session, week_id=week_row.id, column=models.ClassType.name)
+    instructors = column_by_key(session=session, week_id=week_row.id, column=models.Instructor.name)
 
     def describe(s: Session) -> str:
         return (
@@ -470,7 +492,7 @@ def _back_to_session(plan_id: int, key: str) -> Any:
     session = get_session()
     row = session.get(models.Plan, plan_id)
     week_row = session.get(models.Week, row.week_id)
-    latest = planning.latest_plan(session=session, week_start=week_row.week_start)
+    latest = latest_plan(session=session, week_start=week_row.week_start)
     keys = {
         s.key
         for s in session.exec(
@@ -503,7 +525,7 @@ def _pin_edit(plan_id: int, key: str, done: str, edit: Callable[[models.Plan], N
         try:
             edit(row)
             flash(done, "success")
-        except planning.PlanningError as exc:
+        except PlanningError as exc:
             _refused(exc)
     return _back_to_session(row.id, key)
 
@@ -519,7 +541,7 @@ def pin_session(plan_id: int, key: str) -> Any:
         plan_id,
         key,
         "Session pinned: later solves keep it as it is.",
-        lambda row: planning.pin_session(session=get_session(), plan_id=plan_id, session_key=key),
+        lambda row: edits.pin_session(session=get_session(), plan_id=plan_id, session_key=key),
     )
 
 
@@ -530,7 +552,7 @@ def unpin_session(plan_id: int, key: str) -> Any:
         plan_id,
         key,
         "Session unpinned.",
-        lambda row: planning.unpin_session(
+        lambda row: edits.unpin_session(
             session=get_session(), week_start=_week_start_of(row), session_key=key
         ),
     )
@@ -543,7 +565,7 @@ def pin_place(plan_id: int, key: str, client: str) -> Any:
         plan_id,
         key,
         "Place pinned: later solves keep it, to the reformer.",
-        lambda row: planning.pin_place(
+        lambda row: edits.pin_place(
             session=get_session(), plan_id=plan_id, client=client, session_key=key
         ),
     )
@@ -556,7 +578,7 @@ def unpin_place(plan_id: int, key: str, client: str) -> Any:
         plan_id,
         key,
         "Place unpinned.",
-        lambda row: planning.unpin_place(
+        lambda row: edits.unpin_place(
             session=get_session(), week_start=_week_start_of(row), client=client, session_key=key
         ),
     )
@@ -582,7 +604,7 @@ def move(plan_id: int, key: str, client: str) -> Any:
                 )
         return _back_to_session(row.id, key)
     try:
-        draft = planning.move_client(
+        draft = edits.move_client(
             session=get_session(),
             plan_id=plan_id,
             client=client,
@@ -590,7 +612,7 @@ def move(plan_id: int, key: str, client: str) -> Any:
             to_session=form.to_session.data,
             reformer=form.reformer.data or None,
         )
-    except planning.PlanningError as exc:
+    except PlanningError as exc:
         _refused(exc)
         return _back_to_session(row.id, key)
     flash(f"Moved into draft version {draft.version}.", "success")
@@ -600,19 +622,19 @@ def move(plan_id: int, key: str, client: str) -> Any:
 @bp.post("/week/<start>/reformers/<key>/service")
 def reformer_service(start: str, key: str) -> Any:
     """Mark a reformer out of service or back in service."""
-    week_start = store.as_date(start)
+    week_start = as_date(start)
     form = forms.ServiceForm()
     if form.validate_on_submit():
         in_service = form.in_service.data == "yes"
         try:
-            planning.set_reformer_in_service(
+            edits.set_reformer_in_service(
                 session=get_session(), week_start=week_start, reformer=key, in_service=in_service
             )
             flash(
                 f"Reformer {key} is {'back in service' if in_service else 'out of service'}.",
                 "success",
             )
-        except planning.PlanningError as exc:
+        except PlanningError as exc:
             _refused(exc)
     return redirect(request.form.get("next") or url_for("owner.venues", start=start))
 
@@ -629,7 +651,7 @@ def _data_week() -> date:
 
 
 def _week_row_of(week_start: date) -> models.Week:
-    return store.require_week(session=get_session(), week_start=week_start)
+    return require_week(session=get_session(), week_start=week_start)
 
 
 def _data_row_or_404(model: type, week_start: date, key: str) -> Any:
@@ -669,7 +691,7 @@ def venues() -> Any:
     """Venues, their rooms and their reformers (with service state)."""
     week_start = _data_week()
     session = get_session()
-    week = store.load_week(session=session, week_start=week_start)
+    week = load_stored_week(session=session, week_start=week_start)
     return render_template("owner/venues.html", week=week, week_start=week_start, format_time=_when)
 
 
@@ -686,7 +708,7 @@ def venue_edit(key: str) -> Any:
     if request.method == "GET":
         form.opening.data = format_windows(windows)
     if form.validate_on_submit():
-        planning.update_venue(
+        update_venue(
             session=session, venue_id=venue.id, name=form.name.data, opening=form.opening.parsed
         )
         return _saved(form.name.data, "owner.venues", week_start)
@@ -709,13 +731,13 @@ def room_edit(key: str) -> Any:
         form.reformers.data = "\n".join(f"{m.key} {' '.join(m.features)}".strip() for m in machines)
     if form.validate_on_submit():
         try:
-            planning.update_room(
+            update_room(
                 session=session,
                 room_id=room.id,
                 mat_spaces=form.mat_spaces.data,
                 features=form.reformers.parsed,
             )
-        except planning.PlanningError as exc:
+        except PlanningError as exc:
             form.reformers.errors.append(str(exc))
         else:
             return _saved(f"Room {key}", "owner.venues", week_start)
@@ -726,7 +748,7 @@ def room_edit(key: str) -> Any:
 def class_types() -> Any:
     """The kinds of class the studio runs."""
     week_start = _data_week()
-    week = store.load_week(session=get_session(), week_start=week_start)
+    week = load_stored_week(session=get_session(), week_start=week_start)
     return render_template("owner/class_types.html", week=week, week_start=week_start)
 
 
@@ -740,7 +762,7 @@ def class_type_edit(key: str) -> Any:
     if request.method == "GET":
         form.levels.data = ", ".join(row.levels)
     if form.validate_on_submit():
-        planning.update_class_type(session=session, class_type_id=row.id, **form.values())
+        update_class_type(session=session, class_type_id=row.id, **form.values())
         return _saved(form.name.data, "owner.class_types", week_start)
     return _edit_page(form, f"Class type {row.name}", week_start, "owner.class_types")
 
@@ -749,7 +771,7 @@ def class_type_edit(key: str) -> Any:
 def instructors() -> Any:
     """The instructors, what they teach and when they are available."""
     week_start = _data_week()
-    week = store.load_week(session=get_session(), week_start=week_start)
+    week = load_stored_week(session=get_session(), week_start=week_start)
     return render_template(
         "owner/instructors.html",
         week=week,
@@ -764,7 +786,7 @@ def instructor_edit(key: str) -> Any:
     week_start = _data_week()
     session = get_session()
     row = _data_row_or_404(models.Instructor, week_start, key)
-    week = store.load_week(session=session, week_start=week_start)
+    week = load_stored_week(session=session, week_start=week_start)
     form = _data_form(forms.InstructorForm, row)
     form.venue_keys = {v.id for v in week.venues}
     if request.method == "GET":
@@ -776,14 +798,14 @@ def instructor_edit(key: str) -> Any:
             form.teaches.errors.append(f"Unknown class type: {', '.join(unknown)}")
         else:
             try:
-                planning.update_instructor(session=session, instructor_id=row.id, **form.values())
-                planning.set_instructor_availability(
+                update_instructor(session=session, instructor_id=row.id, **form.values())
+                edits.set_instructor_availability(
                     session=session,
                     week_start=week_start,
                     instructor=key,
                     windows=form.availability.parsed,
                 )
-            except planning.RuleBroken as exc:
+            except RuleBroken as exc:
                 form.availability.errors.extend(exc.rule_words)
                 _refused(exc)
             else:
@@ -822,14 +844,14 @@ def client_edit(key: str) -> Any:
     week_start = _data_week()
     session = get_session()
     row = _data_row_or_404(models.Client, week_start, key)
-    week = store.load_week(session=session, week_start=week_start)
+    week = load_stored_week(session=session, week_start=week_start)
     wants = session.exec(select(models.Want).where(models.Want.client_id == row.id)).all()
     form = _data_form(forms.ClientForm, row)
     form.known(week)
     if request.method == "GET":
         form.fill(row, wants, format_availability)
     if form.validate_on_submit():
-        planning.update_client(session=session, client_id=row.id, **form.values())
+        update_client(session=session, client_id=row.id, **form.values())
         return _saved(form.name.data, "owner.clients", week_start)
     return _edit_page(form, f"Client {row.name}", week_start, "owner.clients")
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template
 
-from scheduler.calendar import client_calendar
-from scheduler.client_access import client_for_ical_secret, latest_client
-from scheduler.client_week import default_week, feed_places, published_weeks
-from scheduler.models import utcnow
-from scheduler.timetable import week_timetable
+from scheduler.clients.access import client_for_ical_secret, latest_client
+from scheduler.clients.calendar import client_calendar
+from scheduler.clients.timetable import week_timetable
+from scheduler.clients.week import default_week, feed_places, published_weeks
+from scheduler.core.models import utcnow
 from web.db import get_session
 
 bp = Blueprint("public", __name__)

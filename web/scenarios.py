@@ -26,21 +26,19 @@ from flask_wtf.file import FileField
 from wtforms import FloatField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from scheduler import models, store
-from scheduler.scenario_report import KPI_LABELS, RESULT_FORMAT, SWEEP_FORMAT
-from scheduler.scenarios import (
-    CHANGE_FIELDS,
-    SCENARIO_FORMAT,
-    ScenarioError,
+from scheduler.core import models
+from scheduler.scenarios.document import CHANGE_FIELDS, SCENARIO_FORMAT, ScenarioError, parse_value
+from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT, SWEEP_FORMAT
+from scheduler.scenarios.service import (
     delete_scenario,
-    parse_value,
-    run_state,
     save_scenario,
     scenario_document,
+    scenario_run_state,
     scenario_runs,
     start_scenario_run,
     stored_scenarios,
 )
+from scheduler.store.weeks import week_starts
 from web.auth import owner_required
 from web.db import get_session
 
@@ -96,7 +94,7 @@ def index() -> Any:
 
 def _index(form: ScenarioForm, upload: UploadForm, errors: list[str] = (), status: int = 200):
     session = get_session()
-    weeks = [w.isoformat() for w in reversed(store.week_starts(session=session))]
+    weeks = [w.isoformat() for w in reversed(week_starts(session=session))]
     form.week_start.choices = [SelectChoice(w) for w in weeks]
     return (
         render_template(
@@ -241,7 +239,7 @@ def run_page(run_id: int) -> Any:
         "scenarios/run.html",
         run=run,
         scenario=_scenario_or_404(run.scenario_id),
-        state=run_state(session=get_session(), run_id=run.id),
+        state=scenario_run_state(session=get_session(), run_id=run.id),
         result=result if result.get("format") == RESULT_FORMAT else None,
         sweep=result if result.get("format") == SWEEP_FORMAT else None,
         labels=KPI_LABELS,
@@ -252,7 +250,7 @@ def run_page(run_id: int) -> Any:
 @owner_required
 def run_json(run_id: int) -> Any:
     """A run's status and progress, for the page to poll."""
-    state = run_state(session=get_session(), run_id=run_id)
+    state = scenario_run_state(session=get_session(), run_id=run_id)
     if state is None:
         abort(404)
     return jsonify(state)
@@ -262,7 +260,7 @@ def run_json(run_id: int) -> Any:
 @owner_required
 def chart(run_id: int, image_format: str) -> Any:
     """A finished sweep's chart: each figure against the value swept."""
-    from scheduler.charts import sweep_chart  # matplotlib loads only to draw
+    from scheduler.scenarios.charts import sweep_chart
 
     run = _run_or_404(run_id)
     if not run.result or run.result.get("format") != SWEEP_FORMAT:

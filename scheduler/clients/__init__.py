@@ -1,0 +1,1 @@
+"""What a client sees and does: sign-in links, their week, preferences, calendar feed, mail."""

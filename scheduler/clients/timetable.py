@@ -1,0 +1,153 @@
+"""The public timetable: a week's published sessions per venue and day, with spaces left.
+
+It names no client: only how many places each class holds and how many are free.
+One-to-one sessions are private appointments and are left off.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from scheduler.clients.week import current_plan, local_time, room_label
+from scheduler.core import models
+from scheduler.store.weeks import column_by_key
+
+
+@dataclass(frozen=True)
+class TimetableSession:
+    """One published class as the public sees it."""
+
+    id: str
+    class_type: str
+    class_name: str
+    venue: str
+    venue_name: str
+    room: str
+    instructor: str
+    start: datetime
+    end: datetime
+    capacity: int
+    taken: int
+
+    @property
+    def spaces_left(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+
+@dataclass(frozen=True)
+class VenueDay:
+    day: date
+    sessions: tuple[TimetableSession, ...]
+
+
+@dataclass(frozen=True)
+class VenueTimetable:
+    venue: str
+    name: str
+    days: tuple[VenueDay, ...]
+
+
+@dataclass(frozen=True)
+class Timetable:
+    week_start: date
+    version: int | None
+    published_at: datetime | None
+    venues: tuple[VenueTimetable, ...]
+
+    @property
+    def sessions(self) -> list[TimetableSession]:
+        return [s for v in self.venues for d in v.days for s in d.sessions]
+
+
+def capacities(*, session: Session, week_id: int) -> dict[tuple[str, str], int]:
+    """Rule 5 for every (class type, room) of the week: how many clients a session holds."""
+    in_service = dict(
+        session.exec(
+            select(models.Room.key, func.count(col(models.Reformer.id)))
+            .join(models.Reformer, col(models.Reformer.room_id) == models.Room.id, isouter=True)
+            .where(models.Room.week_id == week_id, col(models.Reformer.in_service).is_not(False))
+            .group_by(models.Room.key)
+        ).all()
+    )
+    rooms = session.exec(select(models.Room).where(models.Room.week_id == week_id)).all()
+    class_types = session.exec(
+        select(models.ClassType).where(models.ClassType.week_id == week_id)
+    ).all()
+    result = {}
+    for c in class_types:
+        for r in rooms:
+            room_holds = in_service.get(r.key, 0) if c.equipment == "reformer" else r.mat_spaces
+            result[c.key, r.key] = min(c.max_size, room_holds)
+    return result
+
+
+def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
+    """The published timetable of the week; None if the week is not stored.
+
+    A stored week with nothing published yet has no venues in its timetable.
+    """
+    week = session.exec(select(models.Week).where(models.Week.week_start == week_start)).first()
+    if week is None:
+        return None
+    plan = current_plan(session=session, week_id=week.id)
+    if plan is None:
+        return Timetable(week.week_start, None, None, ())
+    venues = session.exec(
+        select(models.Venue).where(models.Venue.week_id == week.id).order_by(models.Venue.name)
+    ).all()
+    class_types = {
+        c.key: c
+        for c in session.exec(select(models.ClassType).where(models.ClassType.week_id == week.id))
+    }
+    instructors = column_by_key(session=session, week_id=week.id, column=models.Instructor.name)
+    holds = capacities(session=session, week_id=week.id)
+    taken = Counter(
+        session.exec(
+            select(models.Allocation.session_id).where(models.Allocation.plan_id == plan.id)
+        ).all()
+    )
+    plan_sessions = session.exec(
+        select(models.PlanSession)
+        .where(models.PlanSession.plan_id == plan.id)
+        .order_by(models.PlanSession.start, models.PlanSession.key)
+    ).all()
+    by_venue: dict[str, dict[date, list[TimetableSession]]] = {v.key: {} for v in venues}
+    venue_names = {v.key: v.name for v in venues}
+    for s in plan_sessions:
+        class_type = class_types.get(s.class_type)
+        if class_type is not None and class_type.one_to_one:
+            continue
+        start = local_time(week.week_start, s.start, week.timezone)
+        item = TimetableSession(
+            id=s.key,
+            class_type=s.class_type,
+            class_name=class_type.name if class_type else s.class_type,
+            venue=s.venue,
+            venue_name=venue_names.get(s.venue, s.venue),
+            room=room_label(s.room, s.venue),
+            instructor=instructors.get(s.instructor, s.instructor),
+            start=start,
+            end=local_time(week.week_start, s.end, week.timezone),
+            capacity=holds.get((s.class_type, s.room), 0),
+            taken=taken[s.id],
+        )
+        by_venue.setdefault(s.venue, {}).setdefault(start.date(), []).append(item)
+    return Timetable(
+        week_start=week.week_start,
+        version=plan.version,
+        published_at=plan.published_at,
+        venues=tuple(
+            VenueTimetable(
+                key,
+                venue_names.get(key, key),
+                tuple(VenueDay(day, tuple(items)) for day, items in sorted(days.items())),
+            )
+            for key, days in by_venue.items()
+            if days
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Settings, the database engine and session, the table models and their Alembic migrations."""

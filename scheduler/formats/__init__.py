@@ -1,0 +1,1 @@
+"""The documents the studio exchanges: reformer-week/1, reformer-plan/1 and the clients CSV."""

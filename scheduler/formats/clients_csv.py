@@ -1,0 +1,357 @@
+"""Clients from a CSV file into a stored week: all of them, or none with every error listed.
+
+Columns (a header row names them, in any order):
+
+- required: `name`, `email`, `phone` (may be blank), `level`, `venues`
+  (ids or names, `;`-separated), `availability` (`Mon 17:30-21:00; Sat 08:00-12:00`);
+- optional: `id`, `priority` (a whole number, default 1), `needs_intro`,
+  `cleared` (yes/no), `needs` (`raised`), `max_per_day` (default 1),
+  `wants` (`reformer x2; mat`, or `reformer|reformer-advanced x2` for a choice),
+  `prefers_venues`.
+
+A row names an existing client by `id`, or else by e-mail, and updates them
+(their wants only if the file has a `wants` column); any other row adds a
+client. Errors read `line 4, availability: ...`, the line as a spreadsheet
+numbers it (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from scheduler.core import models
+from scheduler.formats.times import parse_time
+from scheduler.formats.week import WeekError, parse_week, week_to_json
+from scheduler.store.weeks import (
+    client_from_row,
+    client_row,
+    ensure_client_accounts,
+    load_stored_week,
+    require_week,
+)
+from solver.domain import DAYS, MINUTES_PER_DAY, Client, Want, Week, Window
+
+REQUIRED = ("name", "email", "phone", "level", "venues", "availability")
+OPTIONAL = (
+    "id",
+    "priority",
+    "needs_intro",
+    "cleared",
+    "needs",
+    "max_per_day",
+    "wants",
+    "prefers_venues",
+)
+_DAY_NAMES = {
+    **{d: i for i, d in enumerate(DAYS)},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+_SPAN = re.compile(r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$")
+_WANT = re.compile(r"^(?P<types>.+?)(?:\s+x\s*(?P<count>\d+))?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_YES = ("yes", "y", "true", "1")
+_NO = ("no", "n", "false", "0", "")
+
+
+class CsvError(ValueError):
+    """A CSV file that cannot be imported; `errors` lists each problem by line and column."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass(frozen=True)
+class ClientsImported:
+    """What an import did."""
+
+    added: int
+    updated: int
+
+
+def parse_availability(text: str) -> tuple[Window, ...]:
+    """`"Mon 17:30-21:00; Sat 08:00-12:00"` as windows; raises ValueError saying what is wrong."""
+    windows = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        match = _SPAN.match(part)
+        if match is None:
+            raise ValueError(f"'{part}' is not a day and hours like 'Mon 17:30-21:00'")
+        day = _DAY_NAMES.get(match["day"].lower())
+        if day is None:
+            raise ValueError(f"'{match['day']}' is not a day of the week")
+        start, end = (parse_time(match[k].zfill(5)) for k in ("start", "end"))
+        if start is None or end is None:
+            raise ValueError(f"'{part}' has a time that is not HH:MM between 00:00 and 24:00")
+        if end <= start:
+            raise ValueError(f"'{part}' ends before it starts")
+        base = day * MINUTES_PER_DAY
+        windows.append(Window(base + start, base + end))
+    return tuple(windows)
+
+
+def format_availability(windows: tuple[Window, ...]) -> str:
+    """Windows as the CSV writes them: `Mon 17:30-21:00; Sat 08:00-12:00`."""
+    parts = []
+    for w in windows:
+        day, base = w.start // MINUTES_PER_DAY, (w.start // MINUTES_PER_DAY) * MINUTES_PER_DAY
+        start, end = w.start - base, w.end - base
+        parts.append(
+            f"{DAYS[day].title()} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+        )
+    return "; ".join(parts)
+
+
+def parse_clients_csv(
+    text: str, *, week: Week, known: Mapping[str, str]
+) -> list[tuple[int, Client, bool]]:
+    """Read every row against `week`; returns (line, client, wants given) or raises `CsvError`.
+
+    `known` maps lower-case e-mail addresses to the ids of the week's clients,
+    so a row without an `id` updates the client with its e-mail.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    errors = [f"line 1: missing column '{c}'" for c in missing]
+    errors += [f"line 1: unknown column '{c}'" for c in unknown]
+    if errors:
+        raise CsvError(errors)
+    reader.fieldnames = header
+    context = _Context(week)
+    out: list[tuple[int, Client, bool]] = []
+    emails: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    taken = {c.id for c in week.clients}
+    for row in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        client = context.client(line, {k: (v or "").strip() for k, v in row.items() if k})
+        if client is None:
+            continue
+        email = (client.email or "").lower()
+        if email in emails:
+            context.error(line, "email", f"{client.email} is also on line {emails[email]}")
+        emails[email] = line
+        if client.id == "":
+            client = replace(client, id=known.get(email) or _next_id(taken))
+        if client.id in ids:
+            context.error(line, "id", f"client '{client.id}' is also on line {ids[client.id]}")
+        ids[client.id] = line
+        taken.add(client.id)
+        out.append((line, client, "wants" in header))
+    if context.errors:
+        raise CsvError(context.errors)
+    return out
+
+
+def _next_id(taken: set[str]) -> str:
+    n = len(taken) + 1
+    while f"c{n:04d}" in taken:
+        n += 1
+    return f"c{n:04d}"
+
+
+class _Context:
+    """Reads one row's cells against the week, collecting errors by line and column."""
+
+    def __init__(self, week: Week):
+        self.errors: list[str] = []
+        self.venues = {v.id: v.id for v in week.venues} | {
+            v.name.lower(): v.id for v in week.venues
+        }
+        self.class_types = {c.id: c for c in week.class_types} | {
+            c.name.lower(): c for c in week.class_types
+        }
+        self.levels = sorted({level for c in week.class_types for level in c.levels})
+        self.features = {
+            f for room in week.rooms.values() for r in room.reformers for f in r.features
+        }
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(f"line {line}, {column}: {message}")
+
+    def client(self, line: int, row: dict[str, str]) -> Client | None:
+        before = len(self.errors)
+        name = row["name"]
+        if not name:
+            self.error(line, "name", "is required")
+        email = row["email"]
+        if not _EMAIL.match(email):
+            self.error(line, "email", f"'{email}' is not an e-mail address")
+        level = row["level"].lower()
+        if level not in self.levels:
+            self.error(line, "level", f"'{row['level']}' is not one of {', '.join(self.levels)}")
+        if not row["venues"]:
+            self.error(line, "venues", "is required")
+        venues = self._venues(line, "venues", row["venues"])
+        try:
+            availability = parse_availability(row["availability"])
+        except ValueError as exc:
+            self.error(line, "availability", str(exc))
+            availability = ()
+        wants = self._wants(line, row.get("wants", ""))
+        needs = tuple(n.strip().lower() for n in row.get("needs", "").split(";") if n.strip())
+        for need in needs:
+            if need not in self.features:
+                self.error(line, "needs", f"no reformer has the feature '{need}'")
+        needs_intro = self._yes_no(line, "needs_intro", row.get("needs_intro", ""))
+        if needs_intro and not any(
+            self.class_types[t].one_to_one for w in wants for t in w.class_types
+        ):
+            self.error(
+                line, "needs_intro", "a client who needs an intro must want a one-to-one class type"
+            )
+        client = Client(
+            id=row.get("id", ""),
+            name=name,
+            level=level,
+            priority=self._whole(line, "priority", row.get("priority", ""), 1),
+            needs_intro=needs_intro,
+            cleared=self._yes_no(line, "cleared", row.get("cleared", "")),
+            needs=frozenset(needs),
+            venues=venues,
+            max_per_day=self._whole(line, "max_per_day", row.get("max_per_day", ""), 1),
+            availability=availability,
+            wants=wants,
+            prefers_venues=self._venues(line, "prefers_venues", row.get("prefers_venues", "")),
+            email=email or None,
+            phone=row["phone"] or None,
+        )
+        return client if len(self.errors) == before else None
+
+    def _venues(self, line: int, column: str, text: str) -> tuple[str, ...]:
+        out = []
+        for part in (p.strip() for p in re.split(r"[;,]", text)):
+            if not part:
+                continue
+            venue = self.venues.get(part) or self.venues.get(part.lower())
+            if venue is None:
+                self.error(line, column, f"unknown venue '{part}'")
+            elif venue not in out:
+                out.append(venue)
+        return tuple(out)
+
+    def _wants(self, line: int, text: str) -> tuple[Want, ...]:
+        wants = []
+        seen: set[str] = set()
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            match = _WANT.match(part)
+            types = []
+            for name in (t.strip().lower() for t in match["types"].split("|")):
+                class_type = self.class_types.get(name)
+                if class_type is None:
+                    self.error(line, "wants", f"unknown class type '{name}'")
+                elif class_type.id in seen:
+                    self.error(line, "wants", f"class type '{class_type.id}' is wanted twice")
+                else:
+                    seen.add(class_type.id)
+                    types.append(class_type.id)
+            count = int(match["count"] or 1)
+            if count < 1:
+                self.error(line, "wants", f"'{part}' asks for no places")
+            if types:
+                wants.append(Want(tuple(types), count))
+        return tuple(wants)
+
+    def _yes_no(self, line: int, column: str, text: str) -> bool:
+        if text.lower() in _YES:
+            return True
+        if text.lower() not in _NO:
+            self.error(line, column, f"'{text}' is not yes or no")
+        return False
+
+    def _whole(self, line: int, column: str, text: str, default: int) -> int:
+        if not text:
+            return default
+        if not text.isdigit() or int(text) < 1:
+            self.error(line, column, f"'{text}' is not a whole number of at least 1")
+            return default
+        return int(text)
+
+
+def import_clients_csv(*, session: Session, week_start: date | str, text: str) -> ClientsImported:
+    """Add or update the week's clients from CSV `text`, all or none.
+
+    Raises `CsvError` (every problem, by line and column) or
+    `scheduler.store.WeekNotFound` before writing anything.
+    """
+    m = models
+    week_row = require_week(session=session, week_start=week_start)
+    rows = {
+        r.key: r
+        for r in session.exec(select(m.Client).where(m.Client.week_id == week_row.id)).scalars()
+    }
+    known = {r.email.lower(): r.key for r in rows.values() if r.email}
+    week = load_stored_week(session=session, week_start=week_start)
+    parsed = parse_clients_csv(text, week=week, known=known)
+    wants_of = {}
+    for key, row in rows.items():
+        wants_of[key] = (
+            session.exec(select(m.Want).where(m.Want.client_id == row.id)).scalars().all()
+        )
+    merged = {key: client_from_row(row, wants_of[key]) for key, row in rows.items()}
+    for _line, client, wants_given in parsed:
+        if client.id in merged and not wants_given:
+            client = replace(client, wants=merged[client.id].wants)
+        merged[client.id] = client
+    # The week as it would be must still be a valid week (e.g. a pin of a client stays valid).
+    try:
+        parse_week(week_to_json(replace(week, clients=tuple(merged.values()))))
+    except WeekError as exc:
+        line_of = {c.id: line for line, c, _ in parsed}
+        order = list(merged)
+        raise CsvError([_line_for(error, order, line_of) for error in exc.errors]) from exc
+    added = updated = 0
+    for _line, client, wants_given in parsed:
+        client = merged[client.id]
+        row = rows.get(client.id)
+        if row is None:
+            row = client_row(week_row.id, client)
+            added += 1
+        else:
+            fresh = client_row(week_row.id, client)
+            for field in fresh.model_fields_set - {"week_id", "key", "active"}:
+                setattr(row, field, getattr(fresh, field))
+            updated += 1
+        session.add(row)
+        session.flush()
+        if wants_given or client.id not in rows:
+            session.exec(delete(m.Want).where(m.Want.client_id == row.id))
+            session.add_all(
+                m.Want(client_id=row.id, class_types=list(w.class_types), per_week=w.per_week)
+                for w in client.wants
+            )
+    ensure_client_accounts(session=session, keys=[c.id for _, c, _ in parsed])
+    session.flush()
+    return ClientsImported(added=added, updated=updated)
+
+
+def _line_for(error: str, order: list[str], line_of: Mapping[str, int]) -> str:
+    match = re.match(r"^\$\.clients\[(\d+)\]\.?([^:]*): (.*)$", error)
+    if match and int(match[1]) < len(order) and order[int(match[1])] in line_of:
+        column = match[2].split(".")[0].split("[")[0] or "row"
+        return f"line {line_of[order[int(match[1])]]}, {column}: {match[3]}"
+    return error

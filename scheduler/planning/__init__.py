@@ -1,0 +1,1 @@
+"""Planning a week: solve, carry places over, publish, and the owner's checked edits."""

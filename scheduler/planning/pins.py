@@ -1,0 +1,133 @@
+"""The places a re-solve keeps: the published (or last week's) places that still stand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from solver.checker import Violation, check_plan
+from solver.domain import Allocation, PinnedAllocation, PinnedSession, Plan, Session, Week
+
+
+def standing_pins(
+    week: Week, published: Plan, *, keep_small_classes: bool = True
+) -> tuple[Week, list[Violation]]:
+    """`week` with the published plan's sessions and places pinned, where they still stand.
+
+    The published plan is checked against today's week. A session that now breaks a
+    rule (its instructor away, its room closed) is dropped with its places; a place
+    that breaks one (the client left, their hours changed) is dropped; a place on a
+    reformer now out of service keeps the class but frees the machine; a class holding
+    more than it now can loses its lowest-priority places. A class left below its
+    `min_size` runs all the same (its clients were told it does), unless not
+    `keep_small_classes` (last week's plan carried into a new one): then it is
+    dropped and its clients placed afresh. The week's own pins come first. Returns
+    the pinned week and the violations that caused each drop.
+    """
+    bare = replace(week, pinned_sessions=(), pinned_allocations=())
+    sessions = {s.id: s for s in published.sessions}
+    places = {(a.client, a.session): a for a in published.allocations if a.session in sessions}
+    dropped: list[Violation] = []
+    while True:
+        candidate = Plan(sessions=tuple(sessions.values()), allocations=tuple(places.values()))
+        # A pinned session may run below min_size (rule 6), and a freed place has no
+        # reformer until the solver gives it one (rule 10): neither drops a pin.
+        violations = [
+            v
+            for v in check_plan(bare, candidate)
+            if v.rule != 6 and not (v.rule == 10 and _freed(places, v))
+        ]
+        changed = False
+        for v in violations:
+            changed |= _drop_for(v, week, sessions, places)
+        dropped.extend(violations)
+        if not changed:
+            break
+    own_sessions = {p.id for p in week.pinned_sessions}
+    own_places = {(p.client, p.session) for p in week.pinned_allocations}
+    if not keep_small_classes:
+        _drop_small_classes(week, sessions, places, keep=own_sessions)
+    pinned_sessions = list(week.pinned_sessions) + [
+        PinnedSession(s.id, s.class_type, s.room, s.start, s.instructor)
+        for s in sessions.values()
+        if s.id not in own_sessions
+    ]
+    pinned_places = list(week.pinned_allocations) + [
+        PinnedAllocation(a.client, a.session, a.reformer)
+        for key, a in places.items()
+        if key not in own_places
+    ]
+    pinned = replace(
+        week, pinned_sessions=tuple(pinned_sessions), pinned_allocations=tuple(pinned_places)
+    )
+    return pinned, dropped
+
+
+def _drop_small_classes(
+    week: Week,
+    sessions: dict[str, Session],
+    places: dict[tuple[str, str], Allocation],
+    keep: set[str],
+) -> None:
+    """Drop the sessions (not in `keep`) left with fewer places than their `min_size`."""
+    held = Counter(session_id for _, session_id in places)
+    for sid, s in list(sessions.items()):
+        if sid not in keep and held[sid] < week.class_type_by_id[s.class_type].min_size:
+            del sessions[sid]
+            for key in [k for k in places if k[1] == sid]:
+                del places[key]
+
+
+def _freed(places: dict[tuple[str, str], Allocation], v: Violation) -> bool:
+    place = places.get((v.client, v.session))
+    return place is not None and place.reformer is None and "has no reformer" in v.message
+
+
+def _drop_for(
+    v: Violation,
+    week: Week,
+    sessions: dict[str, Session],
+    places: dict[tuple[str, str], Allocation],
+) -> bool:
+    """Drop from the pins what `v` says no longer stands; True if anything went."""
+    key = (v.client, v.session)
+    if v.rule == 10 and key in places:
+        # The place stands; only the machine under it does not.
+        if places[key].reformer is None:
+            del places[key]
+        else:
+            places[key] = replace(places[key], reformer=None)
+        return True
+    if v.client is not None:
+        if key in places:
+            del places[key]
+            return True
+        theirs = [k for k in places if k[0] == v.client]
+        for k in theirs[-1:]:
+            del places[k]
+        return bool(theirs)
+    if v.rule == 5 and v.session in sessions:
+        return _drop_beyond_capacity(week, sessions[v.session], places)
+    if v.session in sessions:
+        del sessions[v.session]
+        for k in [k for k in places if k[1] == v.session]:
+            del places[k]
+        return True
+    return False
+
+
+def _drop_beyond_capacity(
+    week: Week, session: Session, places: dict[tuple[str, str], Allocation]
+) -> bool:
+    room = week.rooms.get(session.room)
+    class_type = week.class_type_by_id.get(session.class_type)
+    if room is None or class_type is None:
+        return False
+    priority = {c.id: c.priority for c in week.clients}
+    held = sorted(
+        (k for k in places if k[1] == session.id), key=lambda k: (-priority.get(k[0], 0), k[0])
+    )
+    beyond = held[week.capacity(class_type, room) :]
+    for k in beyond:
+        del places[k]
+    return bool(beyond)

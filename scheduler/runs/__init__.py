@@ -1,0 +1,1 @@
+"""Solve runs: their lifecycle (heartbeat, interruption) and the nightly re-solve."""

@@ -1,0 +1,1 @@
+"""What-if capacity scenarios: the document, its changes, the solve and report, charts."""

@@ -1,0 +1,366 @@
+"""The figures a scenario is judged by, measured from a week and a plan.
+
+`measure(week, plan, prices)` gives one plain dict (JSON-ready) of key figures:
+priority places; clients fully, partly and not served; places and fill rate by
+venue, class type and time of day; reformer utilisation; instructor minutes;
+unplaced demand by reason; weekly revenue where class types carry prices.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from scheduler.formats.plan import plan_to_json
+from scheduler.scenarios.changes import apply_changes
+from scheduler.scenarios.document import Scenario, parse_scenario, scenario_to_json, set_path
+from solver.baselines.fcfs import fcfs_plan
+from solver.checker import check_plan
+from solver.domain import MINUTES_PER_DAY, Plan, Week
+
+RESULT_FORMAT = "reformer-scenario-result/1"
+SWEEP_FORMAT = "reformer-sweep/1"
+
+# When a class starts, as the studio says it: before noon, before five, after.
+TIMES_OF_DAY = (("morning", 0), ("afternoon", 12 * 60), ("evening", 17 * 60))
+
+# The figures a sweep can plot, with the words the charts use for them.
+KPI_LABELS: dict[str, str] = {
+    "priority_places": "Priority places",
+    "places": "Places",
+    "clients_fully_served": "Clients fully served",
+    "clients_not_served": "Clients not served",
+    "fill_rate": "Fill rate",
+    "reformer_utilisation": "Reformer utilisation",
+    "teaching_minutes": "Teaching minutes",
+    "unplaced_places": "Places wanted but not given",
+    "revenue": "Weekly revenue",
+}
+
+
+# Explanations name each class ("Tuesday 18:00 Reformer at Hitchin is full"); a report
+# groups them by kind, in the owner's words. Each unmet want counts under its first reason.
+REASON_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), label)
+    for pattern, label in (
+        (r"(is|are) full$", "the classes in their hours are full"),
+        (r"intro 1-2-1", "an intro 1-2-1 must come first"),
+        (r"^you already have \d+ class", "already at their classes-a-day limit"),
+        (r"^it clashes with your other class", "it clashes with their other classes"),
+        (r"reformer (is )?free in", "no reformer with what they need is free"),
+        (r"^no .*reformer at your venues$", "no reformer with what they need at their venues"),
+        (r"free place for you$", "a class that fits has a free place (solver out of time)"),
+        (r"class could run for you", "a class could run for them (solver out of time)"),
+        (
+            r"^no .*class at your venues during your hours$",
+            "no such class at their venues and hours",
+        ),
+        (r"not offered at your level", "the class is not offered at their level"),
+        (r"needs GP clearance$", "it needs GP clearance"),
+        (r"need at least \d+ clients to run$", "too few clients for a class to run"),
+        (r"^your venues are closed", "their venues are closed in their hours"),
+        (r"^no instructor is available", "no instructor available at their venues and hours"),
+        (r"^the instructors available", "the instructors are teaching other classes then"),
+        (r"^the rooms at your venues are taken", "the rooms are taken by other classes"),
+        (r"^no room at your venues can hold", "no room at their venues can hold the class"),
+    )
+)
+
+
+def reason_kind(reason: str) -> str:
+    """The kind of an explanation, in the owner's words (the reason itself if unknown)."""
+    return next((label for pattern, label in REASON_KINDS if pattern.search(reason)), reason)
+
+
+def time_of_day(start: int) -> str:
+    """`morning`, `afternoon` or `evening` for a session starting at this minute of the week."""
+    minute = start % MINUTES_PER_DAY
+    name = TIMES_OF_DAY[0][0]
+    for label, begins in TIMES_OF_DAY:
+        if minute >= begins:
+            name = label
+    return name
+
+
+def measure(week: Week, plan: Plan, prices: Mapping[str, float] | None = None) -> dict:
+    """Every key figure of `plan` for `week`; unplaced demand by the reasons the plan gives."""
+    prices = prices or {}
+    unplaced = plan.unplaced
+    clients = week.client_by_id
+    types = week.class_type_by_id
+    rooms = week.rooms
+    sessions = {s.id: s for s in plan.sessions}
+    taken: Counter[str] = Counter(a.session for a in plan.allocations)
+
+    places_by: dict[str, dict[str, list[int]]] = {
+        "venue": defaultdict(lambda: [0, 0]),
+        "class_type": defaultdict(lambda: [0, 0]),
+        "time_of_day": defaultdict(lambda: [0, 0]),
+    }
+    instructor_minutes: Counter[str] = Counter({i.id: 0 for i in week.instructors})
+    reformer_minutes_used = 0
+    for s in plan.sessions:
+        capacity = week.capacity(types[s.class_type], rooms[s.room])
+        for key, value in (
+            ("venue", s.venue),
+            ("class_type", s.class_type),
+            ("time_of_day", time_of_day(s.start)),
+        ):
+            places_by[key][value][0] += taken[s.id]
+            places_by[key][value][1] += capacity
+        instructor_minutes[s.instructor] += s.end - s.start
+        if types[s.class_type].uses_reformers:
+            reformer_minutes_used += taken[s.id] * (s.end - s.start)
+
+    wanted: Counter[str] = Counter()
+    for c in week.clients:
+        wanted[c.id] = sum(w.per_week for w in c.wants)
+    got: Counter[str] = Counter(a.client for a in plan.allocations)
+    fully = sum(1 for c, n in wanted.items() if n and got[c] >= n)
+    not_served = sum(1 for c, n in wanted.items() if n and got[c] == 0)
+    partly = sum(1 for c, n in wanted.items() if n) - fully - not_served
+
+    by_reason: Counter[str] = Counter()
+    for u in unplaced:
+        by_reason[reason_kind(u.reasons[0]) if u.reasons else "no reason given"] += u.missing
+    total_places = sum(taken.values())
+    total_capacity = sum(v[1] for v in places_by["venue"].values())
+    revenue = None
+    if prices:
+        revenue = round(
+            sum(prices.get(sessions[a.session].class_type, 0.0) for a in plan.allocations), 2
+        )
+    return {
+        "status": plan.status,
+        "priority_places": sum(clients[a.client].priority for a in plan.allocations),
+        "bound": plan.bound,
+        "preference_points": plan.objective.preference_points,
+        "teaching_minutes": sum(s.end - s.start for s in plan.sessions),
+        "sessions": len(plan.sessions),
+        "places": total_places,
+        "places_wanted": sum(wanted.values()),
+        "fill_rate": _rate(total_places, total_capacity),
+        "clients_fully_served": fully,
+        "clients_partly_served": partly,
+        "clients_not_served": not_served,
+        "by_venue": _table(places_by["venue"], [v.id for v in week.venues]),
+        "by_class_type": _table(places_by["class_type"], [c.id for c in week.class_types]),
+        "by_time_of_day": _table(places_by["time_of_day"], [name for name, _ in TIMES_OF_DAY]),
+        "reformer_utilisation": _rate(reformer_minutes_used, _reformer_minutes_open(week)),
+        "instructor_minutes": dict(sorted(instructor_minutes.items())),
+        "unplaced_places": sum(u.missing for u in unplaced),
+        "unplaced_by_reason": dict(by_reason.most_common()),
+        "revenue": revenue,
+    }
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _table(rows: Mapping[str, list[int]], order: list[str]) -> dict[str, dict]:
+    """Places, capacity and fill rate per key, in the week's order, every key listed."""
+    return {
+        key: {
+            "places": rows[key][0] if key in rows else 0,
+            "capacity": rows[key][1] if key in rows else 0,
+            "fill_rate": _rate(*rows[key]) if key in rows else 0.0,
+        }
+        for key in order
+    }
+
+
+def _reformer_minutes_open(week: Week) -> int:
+    """Reformer-minutes on offer: each reformer in service, for every open minute of its venue."""
+    total = 0
+    for venue in week.venues:
+        open_minutes = sum(w.end - w.start for w in venue.open)
+        total += open_minutes * sum(len(r.reformers_in_service) for r in venue.rooms)
+    return total
+
+
+# --- running a scenario and sweeping a parameter ---------------------------------------------
+
+
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One week solved: the optimiser's plan and FCFS booking on the same timetable, measured."""
+
+    optimiser: dict
+    fcfs: dict
+    plan: Plan
+
+
+def solve_and_measure(
+    week: Week,
+    prices: Mapping[str, float] | None = None,
+    *,
+    time_limit: float,
+    workers: int = 1,
+    seed: int = 0,
+    on_progress: ProgressCallback | None = None,
+) -> Outcome:
+    """Solve `week`, check the plan, book it FCFS on the optimiser's timetable, measure both.
+
+    `on_progress(fraction of the time limit used, latest figures)` follows the solve.
+    A plan that breaks a hard rule raises `BrokenPlanError` naming every broken rule.
+    """
+    from solver.solve import solve  # CP-SAT loads only when something is solved
+
+    started = time.monotonic()
+
+    def progress(p: Any) -> None:
+        if on_progress is not None:
+            used = min(1.0, (time.monotonic() - started) / max(time_limit, 0.001))
+            on_progress(used, f"{p.stage.replace('_', ' ')} {p.objective:g} (bound {p.bound:g})")
+
+    plan = solve(week, time_limit=time_limit, workers=workers, seed=seed, on_progress=progress)
+    fcfs = fcfs_plan(week, timetable=plan.sessions)
+    for name, p in (("optimiser", plan), ("FCFS", fcfs)):
+        violations = check_plan(week, p)
+        if violations:
+            raise BrokenPlanError([f"{name}: rule {v.rule}: {v.message}" for v in violations])
+    return Outcome(
+        optimiser=measure(week, plan, prices),
+        fcfs=measure(week, fcfs, prices),
+        plan=plan,
+    )
+
+
+class BrokenPlanError(RuntimeError):
+    """A plan broke a hard rule; `errors` lists each broken rule."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def run_scenario(
+    scenario: Scenario,
+    base_week: Week,
+    *,
+    time_limit: float,
+    workers: int = 1,
+    seed: int = 0,
+    on_progress: ProgressCallback | None = None,
+) -> dict:
+    """Solve the base week and the scenario's week, each for `time_limit` seconds; report both.
+
+    `on_progress(fraction, what)` follows the two solves (the base is the first half).
+    The result is a JSON-ready `reformer-scenario-result/1` document.
+    """
+    week = apply_changes(base_week, scenario.changes)
+    outcomes = {}
+    for i, (stage, w) in enumerate((("base", base_week), ("scenario", week))):
+
+        def progress(fraction: float, detail: str, i: int = i, stage: str = stage) -> None:
+            if on_progress is not None:
+                on_progress((i + fraction) / 2, f"solving the {stage}: {detail}")
+
+        progress(0.0, "starting")
+        outcomes[stage] = solve_and_measure(
+            w,
+            scenario.prices,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            on_progress=progress,
+        )
+    if on_progress is not None:
+        on_progress(1.0, "done")
+    warnings = [
+        f"the optimiser found no plan for the {stage} in {time_limit:g} s: give it more time"
+        for stage, outcome in outcomes.items()
+        if _no_plan_found(outcome)
+    ]
+    return {
+        "format": RESULT_FORMAT,
+        "scenario": scenario_to_json(scenario),
+        "week_start": base_week.week_start,
+        "time_limit": time_limit,
+        "changes": [c.describe() for c in scenario.changes],
+        "base": {"optimiser": outcomes["base"].optimiser, "fcfs": outcomes["base"].fcfs},
+        "result": {"optimiser": outcomes["scenario"].optimiser, "fcfs": outcomes["scenario"].fcfs},
+        "plan": plan_to_json(outcomes["scenario"].plan),
+        "warnings": warnings,
+    }
+
+
+def _no_plan_found(outcome: Outcome) -> bool:
+    """An empty plan though places were wanted: the solver ran out of time, not of room."""
+    return not outcome.plan.sessions and outcome.optimiser["places_wanted"] > 0
+
+
+def _sweep_point(
+    document: dict, base_week: Week, path: str, value: Any, time_limit: float, seed: int
+) -> dict:
+    """One point of a sweep, solved on one core (runs in a worker process)."""
+    scenario = parse_scenario(set_path(document, path, value), base_week)
+    week = apply_changes(base_week, scenario.changes)
+    outcome = solve_and_measure(week, scenario.prices, time_limit=time_limit, workers=1, seed=seed)
+    return {
+        "value": value,
+        "optimiser": outcome.optimiser,
+        "fcfs": outcome.fcfs,
+        "plan_found": not _no_plan_found(outcome),
+    }
+
+
+def sweep(
+    document: dict,
+    base_week: Week,
+    path: str,
+    values: list[Any],
+    *,
+    time_limit: float,
+    processes: int | None = None,
+    seed: int = 0,
+    on_progress: ProgressCallback | None = None,
+) -> dict:
+    """Solve the scenario once for each value put at `path`, the points in parallel.
+
+    Each point is solved on one core; `processes` (default: every core) run at
+    once. Every value is validated before any solve starts. The result is a
+    JSON-ready `reformer-sweep/1` document with each point's figures, in order.
+    """
+    for value in values:
+        parse_scenario(set_path(document, path, value), base_week)
+    processes = processes or os.cpu_count() or 1
+    points: dict[int, dict] = {}
+    # Spawned workers start clean: safe beside the web app's threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(processes, len(values)), mp_context=context) as pool:
+        futures = {
+            pool.submit(_sweep_point, document, base_week, path, value, time_limit, seed): i
+            for i, value in enumerate(values)
+        }
+        for future in as_completed(futures):
+            points[futures[future]] = future.result()
+            if on_progress is not None:
+                on_progress(
+                    len(points) / len(values), f"{len(points)} of {len(values)} points solved"
+                )
+    return {
+        "format": SWEEP_FORMAT,
+        "scenario": document,
+        "week_start": base_week.week_start,
+        "path": path,
+        "values": list(values),
+        "time_limit": time_limit,
+        "points": [points[i] for i in range(len(values))],
+        "warnings": [
+            f"the optimiser found no plan for {path} = {points[i]['value']} in {time_limit:g} s"
+            for i in range(len(values))
+            if not points[i]["plan_found"]
+        ],
+    }

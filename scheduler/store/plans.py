@@ -1,0 +1,166 @@
+"""A week's plans in the database: save a version, find one, load it, mark it published.
+
+Every function takes the database session as a keyword and leaves committing to
+the caller, so a service can make several of them one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from scheduler.core import models
+from scheduler.store.weeks import as_date, require_week
+from solver import domain
+
+
+class PlanNotFound(LookupError):
+    """No plan stored that matches."""
+
+
+def save_plan(
+    *,
+    session: Session,
+    week_start: date | str,
+    plan: domain.Plan,
+    status: str = "draft",
+    note: str | None = None,
+) -> models.Plan:
+    """Store `plan` as the week's next version (`draft` or `published`); returns its row.
+
+    Raises `ValueError` for an allocation to a session the plan does not hold.
+    """
+    if status not in models.PLAN_STATUSES:
+        raise ValueError(f"a plan is draft or published, not {status!r}")
+    sessions_by_key = {s.id for s in plan.sessions}
+    strays = sorted({a.session for a in plan.allocations} - sessions_by_key)
+    if strays:
+        raise ValueError(f"allocations to sessions the plan does not hold: {', '.join(strays)}")
+    week = require_week(session=session, week_start=week_start)
+    latest = session.exec(
+        select(func.max(models.Plan.version)).where(models.Plan.week_id == week.id)
+    ).scalar_one()
+    row = models.Plan(
+        week_id=week.id,
+        version=(latest or 0) + 1,
+        status=status,
+        published_at=models.utcnow() if status == "published" else None,
+        priority_places=plan.objective.priority_places,
+        preference_points=plan.objective.preference_points,
+        teaching_minutes=plan.objective.teaching_minutes,
+        bound=plan.bound,
+        solve_status=plan.status,
+        solve_seconds=plan.solve_seconds,
+        note=note,
+    )
+    session.add(row)
+    session.flush()
+    sessions = {
+        s.id: models.PlanSession(
+            plan_id=row.id,
+            key=s.id,
+            class_type=s.class_type,
+            venue=s.venue,
+            room=s.room,
+            start=s.start,
+            end=s.end,
+            instructor=s.instructor,
+        )
+        for s in plan.sessions
+    }
+    session.add_all(sessions.values())
+    session.flush()
+    session.add_all(
+        models.Allocation(
+            plan_id=row.id, session_id=sessions[a.session].id, client=a.client, reformer=a.reformer
+        )
+        for a in plan.allocations
+    )
+    session.add_all(
+        models.UnplacedWant(
+            plan_id=row.id,
+            client=u.client,
+            class_types=list(u.class_types),
+            missing=u.missing,
+            reasons=list(u.reasons),
+        )
+        for u in plan.unplaced
+    )
+    session.flush()
+    return row
+
+
+def find_plan(
+    *,
+    session: Session,
+    week_start: date | str,
+    status: str | None = None,
+    version: int | None = None,
+) -> models.Plan | None:
+    """The week's latest plan (of `status`, or exactly `version`), or None."""
+    query = (
+        select(models.Plan)
+        .join(models.Week, models.Week.id == models.Plan.week_id)
+        .where(models.Week.week_start == as_date(week_start))
+    )
+    if status is not None:
+        query = query.where(models.Plan.status == status)
+    if version is not None:
+        query = query.where(models.Plan.version == version)
+    return session.exec(query.order_by(models.Plan.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def published_plan(*, session: Session, week_start: date | str) -> models.Plan | None:
+    """The week's current published plan (its highest published version), or None."""
+    return find_plan(session=session, week_start=week_start, status="published")
+
+
+def load_stored_plan(*, session: Session, plan_id: int) -> domain.Plan:
+    """A stored plan as a domain `Plan`; raises `PlanNotFound`."""
+    row = session.get(models.Plan, plan_id)
+    if row is None:
+        raise PlanNotFound(f"no plan with id {plan_id}")
+
+    def rows(model):
+        return (
+            session.exec(select(model).where(model.plan_id == plan_id).order_by(model.id))
+            .scalars()
+            .all()
+        )
+
+    sessions = rows(models.PlanSession)
+    session_key = {s.id: s.key for s in sessions}
+    return domain.Plan(
+        sessions=tuple(
+            domain.Session(s.key, s.class_type, s.venue, s.room, s.start, s.end, s.instructor)
+            for s in sessions
+        ),
+        allocations=tuple(
+            domain.Allocation(a.client, session_key[a.session_id], a.reformer)
+            for a in rows(models.Allocation)
+        ),
+        unplaced=tuple(
+            domain.Unplaced(u.client, tuple(u.class_types), u.missing, tuple(u.reasons))
+            for u in rows(models.UnplacedWant)
+        ),
+        objective=domain.Objective(
+            row.priority_places, row.preference_points, row.teaching_minutes
+        ),
+        bound=row.bound,
+        status=row.solve_status,
+        solve_seconds=row.solve_seconds,
+    )
+
+
+def mark_published(*, session: Session, plan_id: int) -> models.Plan:
+    """Mark a plan published now; it becomes its week's current plan. Raises `PlanNotFound`."""
+    row = session.get(models.Plan, plan_id)
+    if row is None:
+        raise PlanNotFound(f"no plan with id {plan_id}")
+    row.status = "published"
+    row.published_at = models.utcnow()
+    session.add(row)
+    session.flush()
+    return row
