@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import click
 
-from scheduler.formats.plan import read_plan_file
-from scheduler.formats.week import WeekError, read_week_file
-from solver.checker import check_claims, check_plan, measure_objective
-
 
 @click.command()
 @click.argument("week_file", type=click.Path(exists=True, dir_okay=False))
@@ -16,6 +12,10 @@ from solver.checker import check_claims, check_plan, measure_objective
 def check(week_file: str, plan_file: str) -> None:
     """Check PLAN_FILE against every hard rule for WEEK_FILE; exit 1 if any broke or the
     plan's own figures are wrong."""
+    from scheduler.formats.plan import read_plan_file
+    from scheduler.formats.week import WeekError, read_week_file
+    from solver.checker import check_claims, check_plan, measure_objective
+
     try:
         week = read_week_file(week_file)
         plan = read_plan_file(plan_file)

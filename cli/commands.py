@@ -1,17 +1,19 @@
-"""The `reformer` subcommands, one module per area; each command calls one service."""
+"""Every `reformer` command, one module per command group; each command calls one service."""
 
 from __future__ import annotations
 
 import click
 
 from cli.check import check
-from cli.clients import client
-from cli.data import clients, db, demo, export_week, import_week
+from cli.clients import client, clients
+from cli.db import db
+from cli.demo import demo
+from cli.instructors import instructor
 from cli.nightly import nightly, runs, scheduler_command
 from cli.scenario import scenario
+from cli.serve import serve
 from cli.solve import solve_command
-from cli.web import instructor, serve
-from cli.weeks import week
+from cli.weeks import export_week, import_week, week
 
 COMMANDS: list[click.Command] = [check, db, import_week, export_week, clients, demo, scenario]
 COMMANDS += [scheduler_command, nightly, runs]

@@ -9,33 +9,29 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
-from sqlmodel import Session
 
-from scheduler.core.config import SettingsError, get_settings
-from scheduler.core.db import get_engine
-from scheduler.runs.nightly import (
-    DEFAULT_TIME_LIMIT,
-    coming_week,
-    nightly_trigger,
-    recent_runs,
-    run_night,
-    run_record,
-    run_scheduler,
-)
+if TYPE_CHECKING:
+    from scheduler.core.config import Settings
+
+from scheduler.core.config import NIGHTLY_TIME_LIMIT
 
 TIME_LIMIT = click.option(
     "--time-limit",
     type=click.FloatRange(min=1),
-    default=DEFAULT_TIME_LIMIT,
+    default=NIGHTLY_TIME_LIMIT,
     show_default=True,
     help="Seconds the optimiser may take.",
 )
 
 
-def _settings():
+def _settings() -> Settings:
+    """The environment's settings, or a clear error naming the bad variable."""
+    from scheduler.core.config import SettingsError, get_settings
+
     try:
         return get_settings()
     except SettingsError as exc:
@@ -46,6 +42,8 @@ def _settings():
 @TIME_LIMIT
 def scheduler_command(time_limit: float) -> None:
     """Run the scheduler in this process: the nightly re-solve at NIGHTLY_TIME, until stopped."""
+    from scheduler.jobs.nightly import run_scheduler
+
     settings = _settings()
     click.echo(
         f"nightly re-solve at {settings.nightly_time} {settings.nightly_timezone};"
@@ -69,6 +67,8 @@ def nightly(run_now: bool, night: datetime | None, retry: bool, time_limit: floa
     A night that already ran, or is running elsewhere, is left alone (exit 0).
     A failed run exits 1 and leaves the published plan as it was.
     """
+    from scheduler.jobs.nightly import coming_week, nightly_trigger, run_night
+
     settings = _settings()
     if not run_now:
         trigger = nightly_trigger(settings.nightly_time, settings.nightly_timezone)
@@ -96,6 +96,11 @@ def nightly(run_now: bool, night: datetime | None, retry: bool, time_limit: floa
 @click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
 def runs(as_json: bool, limit: int) -> None:
     """List the nightly runs, newest first: status, places kept, added and lost, any error."""
+    from sqlmodel import Session
+
+    from scheduler.core.db import get_engine
+    from scheduler.jobs.nightly import recent_runs, run_record
+
     with Session(get_engine(_settings().database_url)) as session:
         records = [run_record(run) for run in recent_runs(session=session, limit=limit)]
     if as_json:

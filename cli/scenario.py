@@ -9,12 +9,6 @@ from pathlib import Path
 
 import click
 
-from scheduler.formats.files import write_json
-from scheduler.formats.week import WeekError
-from scheduler.scenarios.document import parse_value
-from scheduler.scenarios.report import BrokenPlanError, run_scenario, sweep
-from scheduler.scenarios.service import open_scenario_file
-
 # The rows of the comparison the CLI prints: (label, key in the figures).
 SUMMARY_ROWS = (
     ("Priority places", "priority_places"),
@@ -62,6 +56,11 @@ def run(
     base_file: str | None,
 ) -> None:
     """Solve the scenario in FILE and its base week; print them side by side, FCFS beside."""
+    from scheduler.formats.files import write_json
+    from scheduler.formats.week import WeekError
+    from scheduler.scenarios.report import BrokenPlanError, run_scenario
+    from scheduler.scenarios.service import open_scenario_file
+
     try:
         _, loaded, base = open_scenario_file(file, base_file=base_file)
     except WeekError as exc:
@@ -125,6 +124,12 @@ def sweep_command(
     base_file: str | None,
 ) -> None:
     """Solve the scenario in FILE once per value at PATH, in parallel; chart each figure."""
+    from scheduler.formats.files import write_json
+    from scheduler.formats.week import WeekError
+    from scheduler.scenarios.document import parse_value
+    from scheduler.scenarios.report import BrokenPlanError, sweep
+    from scheduler.scenarios.service import open_scenario_file
+
     if chart and Path(chart).suffix.lower() not in (".svg", ".png"):
         raise click.UsageError("--chart must end in .svg or .png")
     points = [parse_value(v.strip()) for v in values.split(",") if v.strip()]

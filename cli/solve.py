@@ -7,18 +7,15 @@ import sys
 import threading
 import time
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.data import WEEK
-from scheduler.formats.files import write_json
-from scheduler.formats.plan import plan_to_json
-from scheduler.formats.week import WeekError, read_week_file
-from scheduler.planning.errors import PlanningError
-from scheduler.planning.solving import solve_week
-from solver.baselines.fcfs import fcfs_plan
-from solver.checker import check_plan
-from solver.solve import NoPlanError, Progress, solve
+from cli.params import WEEK
+
+if TYPE_CHECKING:
+    from solver.solve import Progress
+
 
 _STAGE_WORDS = {
     "priority_places": "priority places",
@@ -139,6 +136,13 @@ def solve_command(
 
     With --week, solve the stored week instead and save the plan as its next version.
     """
+    from scheduler.formats.files import write_json
+    from scheduler.formats.plan import plan_to_json
+    from scheduler.formats.week import WeekError, read_week_file
+    from solver.baselines.fcfs import fcfs_plan
+    from solver.checker import check_plan
+    from solver.solve import NoPlanError, solve
+
     if week_start is not None:
         if strategy == "fcfs":
             raise click.UsageError(
@@ -187,6 +191,9 @@ def _solve_stored_week(
 ) -> None:
     """Solve a stored week through the planning service and say what it saved."""
     from scheduler.core.db import session_scope
+    from scheduler.planning.errors import PlanningError
+    from scheduler.planning.solving import solve_week
+    from solver.solve import NoPlanError
 
     try:
         with session_scope() as session, LiveProgress(time_limit) as show:

@@ -7,13 +7,9 @@ from sqlalchemy import select
 
 from cli import cli
 from scheduler.core import models
-from scheduler.formats.clients_csv import (
-    CsvError,
-    format_availability,
-    import_clients_csv,
-    parse_availability,
-)
+from scheduler.formats.clients_csv import CsvError, format_availability, parse_availability
 from scheduler.store.weeks import load_stored_week, save_week
+from scheduler.studio.clients import import_clients_csv
 from tests.builders import class_type, client, default_class_types, venue, want, week, window
 from tests.test_import_export import database_content
 

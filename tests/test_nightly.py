@@ -20,11 +20,10 @@ from sqlmodel import Session
 
 from cli import cli
 from scheduler.core import models
+from scheduler.core.changes import diff_plans
 from scheduler.core.config import get_settings
 from scheduler.core.db import get_engine
-from scheduler.planning import solving
-from scheduler.planning.changes import diff_plans
-from scheduler.runs.nightly import (
+from scheduler.jobs.nightly import (
     JOB_ID,
     _night_lock,
     coming_week,
@@ -35,6 +34,7 @@ from scheduler.runs.nightly import (
     run_night,
     start_scheduler,
 )
+from scheduler.planning import solving
 from scheduler.store.plans import find_plan, load_stored_plan, published_plan
 from scheduler.store.weeks import load_stored_week, save_week, week_row, week_starts
 from solver.checker import check_plan
@@ -469,7 +469,7 @@ def _store_job_due_at(settings, due: datetime) -> None:
         Job(
             BackgroundScheduler(),
             id=JOB_ID,
-            func="scheduler.runs.nightly:scheduled_night",
+            func="scheduler.jobs.nightly:scheduled_night",
             trigger=nightly_trigger(settings.nightly_time, settings.nightly_timezone),
             executor="default",
             args=(),

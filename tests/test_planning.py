@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from scheduler.clients.mail import SmtpSettings, changes_between
 from scheduler.core import models
+from scheduler.core.changes import diff_plans
 from scheduler.planning import solving
-from scheduler.planning.changes import diff_plans
 from scheduler.planning.edits import (
     move_client,
     pin_place,

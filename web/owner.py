@@ -30,10 +30,10 @@ from wtforms import SelectChoice
 
 from scheduler.clients.mail import SmtpSettings
 from scheduler.core import models
-from scheduler.formats.clients_csv import CsvError, format_availability, import_clients_csv
+from scheduler.core.changes import PlanDiff
+from scheduler.formats.clients_csv import CsvError, format_availability
 from scheduler.formats.times import format_time
 from scheduler.planning import edits, solving
-from scheduler.planning.changes import PlanDiff
 from scheduler.planning.errors import PlanningError, RuleBroken
 from scheduler.planning.publish import preview_publish, publish_plan
 from scheduler.planning.rows import latest_plan
@@ -53,6 +53,7 @@ from scheduler.store.weeks import (
     require_week,
     week_starts,
 )
+from scheduler.studio.clients import import_clients_csv
 from scheduler.studio.data import (
     update_class_type,
     update_client,

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, render_template
 
 from scheduler.core.config import get_settings
+from scheduler.jobs.nightly import recent_runs
 from scheduler.runs.lifecycle import mark_interrupted_runs
-from scheduler.runs.nightly import recent_runs
 from web.auth import owner_required
 from web.db import get_session
 

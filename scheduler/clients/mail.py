@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from scheduler.core.changes import PlaceChange, diff_plans
 from scheduler.core.config import Settings, get_settings
-from scheduler.planning.changes import PlaceChange, diff_plans
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 
 log = logging.getLogger(__name__)

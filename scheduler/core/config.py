@@ -34,6 +34,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "test", "production")
 DEFAULT_SECRET_KEY = "dev"
+#: Seconds the nightly re-solve may take, unless `reformer scheduler --time-limit` says otherwise.
+NIGHTLY_TIME_LIMIT = 120.0
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 

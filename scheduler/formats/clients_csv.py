@@ -1,4 +1,4 @@
-"""Clients from a CSV file into a stored week: all of them, or none with every error listed.
+"""The clients CSV format: parsed into clients, or refused with every error by line.
 
 Columns (a header row names them, in any order):
 
@@ -12,8 +12,7 @@ Columns (a header row names them, in any order):
 A row names an existing client by `id`, or else by e-mail, and updates them
 (their wants only if the file has a `wants` column); any other row adds a
 client. Errors read `line 4, availability: ...`, the line as a spreadsheet
-numbers it (the header is line 1).
-"""
+numbers it (the header is line 1)."""
 
 from __future__ import annotations
 
@@ -21,25 +20,14 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 
-from sqlalchemy import delete, select
-from sqlmodel import Session
-
-from scheduler.core import models
 from scheduler.formats.times import parse_time
-from scheduler.formats.week import WeekError, parse_week, week_to_json
-from scheduler.store.weeks import (
-    client_from_row,
-    client_row,
-    ensure_client_accounts,
-    load_stored_week,
-    require_week,
-)
 from solver.domain import DAYS, MINUTES_PER_DAY, Client, Want, Week, Window
 
 REQUIRED = ("name", "email", "phone", "level", "venues", "availability")
+
+
 OPTIONAL = (
     "id",
     "priority",
@@ -50,6 +38,8 @@ OPTIONAL = (
     "wants",
     "prefers_venues",
 )
+
+
 _DAY_NAMES = {
     **{d: i for i, d in enumerate(DAYS)},
     **{
@@ -63,10 +53,20 @@ _DAY_NAMES = {
     "thur": 3,
     "thurs": 3,
 }
+
+
 _SPAN = re.compile(r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$")
+
+
 _WANT = re.compile(r"^(?P<types>.+?)(?:\s+x\s*(?P<count>\d+))?$")
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 _YES = ("yes", "y", "true", "1")
+
+
 _NO = ("no", "n", "false", "0", "")
 
 
@@ -76,14 +76,6 @@ class CsvError(ValueError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-@dataclass(frozen=True)
-class ClientsImported:
-    """What an import did."""
-
-    added: int
-    updated: int
 
 
 def parse_availability(text: str) -> tuple[Window, ...]:
@@ -290,68 +282,3 @@ class _Context:
             self.error(line, column, f"'{text}' is not a whole number of at least 1")
             return default
         return int(text)
-
-
-def import_clients_csv(*, session: Session, week_start: date | str, text: str) -> ClientsImported:
-    """Add or update the week's clients from CSV `text`, all or none.
-
-    Raises `CsvError` (every problem, by line and column) or
-    `scheduler.store.WeekNotFound` before writing anything.
-    """
-    m = models
-    week_row = require_week(session=session, week_start=week_start)
-    rows = {
-        r.key: r
-        for r in session.exec(select(m.Client).where(m.Client.week_id == week_row.id)).scalars()
-    }
-    known = {r.email.lower(): r.key for r in rows.values() if r.email}
-    week = load_stored_week(session=session, week_start=week_start)
-    parsed = parse_clients_csv(text, week=week, known=known)
-    wants_of = {}
-    for key, row in rows.items():
-        wants_of[key] = (
-            session.exec(select(m.Want).where(m.Want.client_id == row.id)).scalars().all()
-        )
-    merged = {key: client_from_row(row, wants_of[key]) for key, row in rows.items()}
-    for _line, client, wants_given in parsed:
-        if client.id in merged and not wants_given:
-            client = replace(client, wants=merged[client.id].wants)
-        merged[client.id] = client
-    # The week as it would be must still be a valid week (e.g. a pin of a client stays valid).
-    try:
-        parse_week(week_to_json(replace(week, clients=tuple(merged.values()))))
-    except WeekError as exc:
-        line_of = {c.id: line for line, c, _ in parsed}
-        order = list(merged)
-        raise CsvError([_line_for(error, order, line_of) for error in exc.errors]) from exc
-    added = updated = 0
-    for _line, client, wants_given in parsed:
-        client = merged[client.id]
-        row = rows.get(client.id)
-        if row is None:
-            row = client_row(week_row.id, client)
-            added += 1
-        else:
-            fresh = client_row(week_row.id, client)
-            for field in fresh.model_fields_set - {"week_id", "key", "active"}:
-                setattr(row, field, getattr(fresh, field))
-            updated += 1
-        session.add(row)
-        session.flush()
-        if wants_given or client.id not in rows:
-            session.exec(delete(m.Want).where(m.Want.client_id == row.id))
-            session.add_all(
-                m.Want(client_id=row.id, class_types=list(w.class_types), per_week=w.per_week)
-                for w in client.wants
-            )
-    ensure_client_accounts(session=session, keys=[c.id for _, c, _ in parsed])
-    session.flush()
-    return ClientsImported(added=added, updated=updated)
-
-
-def _line_for(error: str, order: list[str], line_of: Mapping[str, int]) -> str:
-    match = re.match(r"^\$\.clients\[(\d+)\]\.?([^:]*): (.*)$", error)
-    if match and int(match[1]) < len(order) and order[int(match[1])] in line_of:
-        column = match[2].split(".")[0].split("[")[0] or "row"
-        return f"line {line_of[order[int(match[1])]]}, {column}: {match[3]}"
-    return error

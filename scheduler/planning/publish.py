@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from scheduler.clients.mail import SmtpSettings, changes_between, tell_clients
 from scheduler.core import models
-from scheduler.planning.changes import PlanDiff, diff_plans
+from scheduler.core.changes import PlanDiff, diff_plans
 from scheduler.planning.errors import PlanningError, RuleBroken
 from scheduler.planning.rows import plan_row
 from scheduler.store.plans import load_stored_plan, mark_published, published_plan

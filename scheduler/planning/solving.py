@@ -18,9 +18,9 @@ from typing import Any
 from sqlmodel import Session as DbSession
 
 from scheduler.core import models
+from scheduler.core.changes import diff_plans
 from scheduler.core.db import get_engine
 from scheduler.core.models import utcnow
-from scheduler.planning.changes import diff_plans
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.pins import standing_pins
 from scheduler.planning.rows import week_row_or_refuse

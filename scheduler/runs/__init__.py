@@ -1,1 +1,1 @@
-"""Solve runs: their lifecycle (heartbeat, interruption) and the nightly re-solve."""
+"""Solve runs in the database: claimed, kept alive by a heartbeat, failed when interrupted."""

@@ -29,6 +29,7 @@ from scheduler.scenarios.document import (
     scenario_to_json,
     set_path,
 )
+from scheduler.scenarios.report import run_scenario, sweep
 from scheduler.store.weeks import as_date, coming_monday, load_stored_week, week_row, week_starts
 from solver.domain import (
     Week,
@@ -191,8 +192,6 @@ def execute_scenario_run(
     database_url: str | None,
 ) -> None:
     """Carry out a queued run, recording progress, the result or the error on its row."""
-    from scheduler.scenarios import report as scenario_report
-
     engine = get_engine(database_url)
     with keep_alive(engine, run_id), Session(engine) as session:
         run = session.get(db.SolveRun, run_id)
@@ -216,13 +215,13 @@ def execute_scenario_run(
             scenario = parse_scenario(document)
             base, _ = base_week_of(scenario, session=session)
             if sweep_path is None:
-                result = scenario_report.run_scenario(
+                result = run_scenario(
                     scenario, base, time_limit=time_limit, workers=RUN_WORKERS, on_progress=progress
                 )
                 # The plan itself stays out of the row: the comparison is what the page shows.
                 result.pop("plan", None)
             else:
-                result = scenario_report.sweep(
+                result = sweep(
                     document,
                     base,
                     sweep_path,

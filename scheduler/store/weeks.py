@@ -16,13 +16,14 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
 from scheduler.core import models
+from scheduler.core.dates import as_date, coming_monday  # noqa: F401 (the store's callers read them here)
 from scheduler.formats.week import parse_week, week_to_json
 from solver import domain
 
@@ -33,17 +34,6 @@ class WeekNotFound(LookupError):
     def __init__(self, week_start: date):
         self.week_start = week_start
         super().__init__(f"no week starting {week_start.isoformat()} is stored")
-
-
-def as_date(week_start: date | str) -> date:
-    """A week start given as a date or as `YYYY-MM-DD`."""
-    return week_start if isinstance(week_start, date) else date.fromisoformat(week_start)
-
-
-def coming_monday(today: date | None = None) -> date:
-    """The Monday after `today` (default: today's date from the clock); a week ahead on a Monday."""
-    today = today or date.today()
-    return today + timedelta(days=7 - today.weekday())
 
 
 def week_row(*, session: Session, week_start: date | str) -> models.Week | None:

@@ -1,23 +1,8 @@
-"""`reformer serve` runs the web app; `reformer instructor add EMAIL` creates a sign-in."""
+"""`reformer instructor add EMAIL`: an instructor's sign-in, the password stored hashed."""
 
 from __future__ import annotations
 
 import click
-
-from scheduler.core.db import session_scope
-from scheduler.studio.accounts import AccountError, add_instructor_login
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
-    """Serve the web app (for production, run gunicorn 'web:create_app()' instead)."""
-    from werkzeug.serving import run_simple
-
-    from web import create_app
-
-    run_simple(host, port, create_app(), threaded=True, use_reloader=False)
 
 
 @click.group("instructor")
@@ -37,6 +22,9 @@ def instructor() -> None:
 )
 def instructor_add(email: str, name: str | None, password: str) -> None:
     """Create a sign-in for EMAIL; the password is stored hashed."""
+    from scheduler.core.db import session_scope
+    from scheduler.studio.accounts import AccountError, add_instructor_login
+
     try:
         with session_scope() as session:
             account = add_instructor_login(

@@ -38,7 +38,7 @@ from sqlmodel import Session
 
 from scheduler.clients.mail import SmtpSettings, changes_between, tell_clients
 from scheduler.core import models
-from scheduler.core.config import Settings, get_settings
+from scheduler.core.config import NIGHTLY_TIME_LIMIT, Settings, get_settings
 from scheduler.core.db import get_engine
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.solving import previous_week, solve_week
@@ -60,7 +60,6 @@ JOB_ID = "nightly-resolve"
 #: How late a missed night may still run when the scheduler starts (a machine off at 02:00).
 MISFIRE_GRACE = timedelta(hours=6)
 #: The solver's time limit for a night, in seconds.
-DEFAULT_TIME_LIMIT = 120.0
 RUNS = models.SolveRun.__table__
 
 
@@ -137,7 +136,7 @@ def run_night(
     *,
     settings: Settings,
     night: date | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float = NIGHTLY_TIME_LIMIT,
     retry: bool = False,
     now: datetime | None = None,
 ) -> NightOutcome:
@@ -374,14 +373,14 @@ def run_record(run: models.SolveRun) -> dict[str, Any]:
 # --- The scheduler process -------------------------------------------------------------------
 
 
-def scheduled_night(time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+def scheduled_night(time_limit: float = NIGHTLY_TIME_LIMIT) -> None:
     """The job APScheduler runs each night (referenced by name from the job store)."""
     outcome = run_night(settings=get_settings(), time_limit=time_limit)
     log.info("%s", outcome.message)
 
 
 def start_scheduler(
-    settings: Settings, *, time_limit: float = DEFAULT_TIME_LIMIT, grace: timedelta = MISFIRE_GRACE
+    settings: Settings, *, time_limit: float = NIGHTLY_TIME_LIMIT, grace: timedelta = MISFIRE_GRACE
 ) -> BackgroundScheduler:
     """Start a scheduler whose nightly job lives in the database job store.
 
@@ -410,7 +409,7 @@ def start_scheduler(
     if job is None:
         with suppress(ConflictingIdError):  # another scheduler stored it a moment ago
             scheduler.add_job(
-                "scheduler.runs.nightly:scheduled_night",
+                "scheduler.jobs.nightly:scheduled_night",
                 trigger=trigger,
                 id=JOB_ID,
                 name="re-solve the coming week",
@@ -433,7 +432,7 @@ def _log_missed(event: JobExecutionEvent) -> None:
     )
 
 
-def run_scheduler(settings: Settings, *, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+def run_scheduler(settings: Settings, *, time_limit: float = NIGHTLY_TIME_LIMIT) -> None:
     """Run the scheduler in this process until SIGTERM or SIGINT (`reformer scheduler`)."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

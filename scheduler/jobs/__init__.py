@@ -1,0 +1,1 @@
+"""Scheduled jobs: the nightly re-solve of the coming week."""
