@@ -1,0 +1,86 @@
+"""The tree keeps its architecture: one name one meaning, and a CLI that starts light."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("solver", "scheduler", "web", "cli")
+#: The table models are the stored form of the domain classes of the same name: one meaning.
+TABLE_MODELS = ROOT / "scheduler" / "core" / "models.py"
+#: Heavy libraries the `reformer` command must not import before a command runs.
+HEAVY = ("ortools", "flask", "sqlalchemy", "sqlmodel", "highspy", "matplotlib", "numpy")
+
+
+def _is_view_or_command(node: ast.AST) -> bool:
+    """A Flask view or a click command: found by its URL or command name, never imported."""
+    for decorator in getattr(node, "decorator_list", ()):
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = ast.unparse(target)
+        if name.startswith("bp.") or name.startswith("click.") or name.endswith(".command"):
+            return True
+        if name.endswith(".group"):
+            return True
+    return False
+
+
+def public_names() -> dict[str, list[str]]:
+    """Every public top-level function and class, by name, with the modules defining it."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts or path == TABLE_MODELS:
+                continue
+            for node in ast.parse(path.read_text()).body:
+                if not isinstance(node, ast.FunctionDef | ast.ClassDef):
+                    continue
+                if node.name.startswith("_") or _is_view_or_command(node):
+                    continue
+                found[node.name].append(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_no_two_public_functions_or_classes_share_a_name():
+    shared = {name: where for name, where in public_names().items() if len(where) > 1}
+    assert shared == {}
+
+
+def test_the_name_check_finds_a_name_defined_twice(tmp_path, monkeypatch):
+    for package in PACKAGES:
+        (tmp_path / package).mkdir()
+    (tmp_path / "solver" / "a.py").write_text("def load_week():\n    pass\n")
+    (tmp_path / "scheduler" / "b.py").write_text("def load_week():\n    pass\n")
+    (tmp_path / "web" / "c.py").write_text("@bp.get('/')\ndef load_week():\n    pass\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert public_names() == {"load_week": ["solver/a.py", "scheduler/b.py"]}
+
+
+def test_the_reformer_command_imports_no_heavy_library_to_show_its_help():
+    probe = (
+        "import sys, json\n"
+        "from click.testing import CliRunner\n"
+        "from cli import cli\n"
+        "result = CliRunner().invoke(cli, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == []
+
+
+def test_each_command_group_lives_in_the_cli_module_named_after_it():
+    import click
+
+    from cli.commands import COMMANDS
+
+    groups = {c.name: c.callback.__module__ for c in COMMANDS if isinstance(c, click.Group)}
+    assert groups, "the CLI has command groups"
+    for name, module in groups.items():
+        assert module.removeprefix("cli.").startswith(name), (name, module)
