@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from solver.domain import MINUTES_PER_DAY, ClassType, Client, Room, Venue, Week, Window
 
 
-def inside(windows: Iterable[Window], start: int, end: int) -> bool:
+def _inside(windows: Iterable[Window], start: int, end: int) -> bool:
     """One of the windows wholly contains [start, end)."""
     return any(w.contains(start, end) for w in windows)
 
@@ -22,7 +22,7 @@ def rule_1_on_grid_inside_open_window(week: Week, venue: Venue, start: int, end:
     """Rule 1, for a session in a room of `venue`: it starts on the grid and lies wholly
     inside one of the venue's open windows for its day."""
     on_grid = (start % MINUTES_PER_DAY) % week.grid_minutes == 0
-    return on_grid and inside(venue.open, start, end)
+    return on_grid and _inside(venue.open, start, end)
 
 
 def rule_2_instructors_for(
@@ -58,7 +58,7 @@ def rule_7_client_may_take(client: Client, class_type: ClassType, venue: str) ->
 
 def rule_7_within_client_hours(client: Client, start: int, end: int) -> bool:
     """Rule 7, the part of time: inside one of the client's availability windows."""
-    return inside(client.availability, start, end)
+    return _inside(client.availability, start, end)
 
 
 def rule_7_client_placed_only_where_they_can_go(

@@ -100,8 +100,9 @@ DEFAULT_OPTIONS = SolveOptions()
 
 @dataclass(frozen=True)
 class TimeBudget:
-    """A stage's time: `seconds` from `started` on `clock`. Each later stage takes a share
-    of what is left when it starts, so time one stage does not use passes to the next."""
+    """A stage's time: `seconds` from `started` on `clock`. It hands out the time of the
+    stages within it, each a share of what is left when it starts (so time one stage
+    does not use passes to the next) or of the whole."""
 
     seconds: float
     started: float
@@ -356,29 +357,41 @@ def _solve_levels(
 ) -> _PartResult:
     """The spec's levels in turn on the part's model (a coarse timetable as fallback)."""
     exprs = wm.levels()
-    first, *later = LEVELS
+    first = LEVELS[0]
     found = _solve_level_one(
         week, wm, exprs[first.name], fallback, search, budget.share_of_left(first.share_of(week))
     )
     if found.solution is None:
         return found
-    best = found.solution
-    first.keep(wm.model, exprs[first.name], getattr(best.objective, first.name))
-    later_proven = True
-    for level in later:
+    first.keep(wm.model, exprs[first.name], getattr(found.solution.objective, first.name))
+    best, later_proven = _solve_later_levels(week, wm, exprs, found.solution, search, budget)
+    level_one = found.optimal or best.objective.priority_places >= found.bound
+    return _PartResult(best, found.bound, level_one and later_proven, later_proven)
+
+
+def _solve_later_levels(
+    week: Week,
+    wm: WeekModel,
+    exprs: dict[str, cp_model.LinearExpr],
+    best: Solution,
+    search: _Search,
+    budget: TimeBudget,
+) -> tuple[Solution, bool]:
+    """The levels after the first, each keeping what those before reached: the best
+    solution, and whether every level was proven."""
+    proven = True
+    for level in LEVELS[1:]:
         wm.hint(best)
         level.optimise(wm.model, exprs[level.name])
         solver, status = search.run(wm, level.name, budget.left() * level.share_of(week))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            later_proven = False
-            break
+            return best, False
         best = wm.read(solver)
-        later_proven = later_proven and status == cp_model.OPTIMAL
-        # The model's value, which a plan not proven best may fall short of (a preferred
-        # teacher's point left unclaimed).
+        proven = proven and status == cp_model.OPTIMAL
+        # The model's value, which a plan not proven best may exceed (a preferred
+        # teacher's point the solver left unclaimed).
         level.keep(wm.model, exprs[level.name], int(round(solver.objective_value)))
-    level_one = found.optimal or best.objective.priority_places >= found.bound
-    return _PartResult(best, found.bound, level_one and later_proven, later_proven)
+    return best, proven
 
 
 def _solve_level_one(
@@ -395,10 +408,9 @@ def _solve_level_one(
     """
     level = LEVELS[0]
     level.optimise(wm.model, expr)
-    options = search.options
-    whole = (
-        budget if week.only_pinned_sessions else budget.share_of_whole(options.whole_model_share)
-    )
+    whole = budget
+    if not week.only_pinned_sessions:
+        whole = budget.share_of_whole(search.options.whole_model_share)
     solver, status = search.run(wm, level.name, whole.seconds, search.level_one_bound)
     if status == cp_model.UNKNOWN and fallback is None and whole.seconds < budget.seconds:
         # Nothing to improve yet: the whole model keeps the rest of level 1's time.
