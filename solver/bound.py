@@ -195,8 +195,7 @@ def _bounds_of_parts(parts: list[Week], deadline: float, connection: Connection)
         if orphaned():
             break
         wm = build_model(part, candidate_slots(part, step=part.grid_minutes))
-        priority, _, _ = wm.levels()
-        wm.model.maximize(priority)
+        wm.model.maximize(wm.levels()["priority_places"])
         share = (deadline - time.monotonic()) * sizes[n] / sum(sizes[n:])
         mip_bound(wm.model, share, lambda value, n=n: tell(n, value), orphaned)
     connection.close()

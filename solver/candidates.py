@@ -1,11 +1,11 @@
 """Candidate sessions: the (class type, room, start) slots the model may run.
 
-A slot obeys rules 1 and 2 by construction: it is in a room of its venue, starts
-on the grid, lies wholly inside an open window of the venue, and lists every
-instructor who teaches its type and whose availability that day names the venue
-and contains it. Each slot also lists the clients rule 7 lets in (venue, hours,
-wants, level, clearance) who can have a reformer carrying their needs there
-(rule 10), so the model only creates places that could be valid.
+A slot obeys rules 1 and 2 by construction (the tests of `solver.rules`): it is in
+a room of its venue, starts on the grid, lies wholly inside an open window of the
+venue, and lists every instructor who teaches its type and whose availability
+that day names the venue and contains it. Each slot also lists the clients rule 7
+lets in (venue, hours, wants, level, clearance) who can have a reformer carrying
+their needs there (rule 10), so the model only creates places that could be valid.
 
 Starts are offered every `step` minutes from each opening: the week's own grid
 keeps every session the spec allows (so the model's bound holds for the whole
@@ -26,8 +26,15 @@ from solver.domain import (
     PinnedSession,
     Room,
     Week,
-    Window,
     day_of,
+)
+from solver.rules import (
+    rule_1_on_grid_inside_open_window,
+    rule_2_instructors_for,
+    rule_5_capacity,
+    rule_7_client_may_take,
+    rule_7_within_client_hours,
+    rule_10_reformer_for,
 )
 
 
@@ -67,55 +74,9 @@ def session_id(class_type: str, room: str, start: int) -> str:
     return f"{DAYS[day]}-{minute // 60:02d}{minute % 60:02d}-{room}-{class_type}"
 
 
-def capacity(week: Week, class_type: ClassType, room: Room) -> int:
-    """Rule 5: how many clients a session of this type holds in this room."""
-    held = week.capacity(class_type, room)
-    return min(held, 1) if class_type.one_to_one else held
-
-
-def can_take(client: Client, class_type: ClassType) -> bool:
-    """Rule 7, the parts that do not depend on place or time: wants, level, clearance."""
-    return (
-        any(class_type.id in w.class_types for w in client.wants)
-        and client.level in class_type.levels
-        and (client.cleared or not class_type.requires_clearance)
-    )
-
-
-def has_reformer_for(client: Client, room: Room) -> bool:
-    """Rule 10: some reformer of the room in service carries every feature the client needs."""
-    return any(client.needs <= r.features for r in room.reformers_in_service)
-
-
-def fits_room(client: Client, class_type: ClassType, room: Room) -> bool:
-    return room.venue in client.venues and (
-        not class_type.uses_reformers or has_reformer_for(client, room)
-    )
-
-
 def room_suits(week: Week, class_type: ClassType, room: Room) -> bool:
     """A room can hold the type at all (it has a reformer in service or a mat space)."""
-    return capacity(week, class_type, room) > 0
-
-
-def instructors_for(
-    week: Week, class_type: ClassType, venue: str, start: int, end: int
-) -> tuple[str, ...]:
-    """Rule 2: who teaches the type and is available at the venue for the whole session."""
-    return tuple(
-        i.id
-        for i in week.instructors
-        if class_type.id in i.teaches
-        and any(venue in w.venues and w.contains(start, end) for w in i.availability)
-    )
-
-
-def _inside(windows: Iterable[Window], start: int, end: int) -> bool:
-    return any(w.contains(start, end) for w in windows)
-
-
-def on_grid(week: Week, start: int) -> bool:
-    return (start % MINUTES_PER_DAY) % week.grid_minutes == 0
+    return rule_5_capacity(week, class_type, room) > 0
 
 
 class ClientIndex:
@@ -131,7 +92,8 @@ class ClientIndex:
             self._by_type_room[key] = [
                 c
                 for c in self.week.clients
-                if can_take(c, class_type) and fits_room(c, class_type, room)
+                if rule_7_client_may_take(c, class_type, room.venue)
+                and (not class_type.uses_reformers or rule_10_reformer_for(c, room))
             ]
         return self._by_type_room[key]
 
@@ -139,7 +101,9 @@ class ClientIndex:
         """Rule 7 (and rule 10's needs) for a session at `start`: who could be placed in it."""
         end = start + class_type.minutes
         return tuple(
-            c.id for c in self.possible(class_type, room) if _inside(c.availability, start, end)
+            c.id
+            for c in self.possible(class_type, room)
+            if rule_7_within_client_hours(c, start, end)
         )
 
 
@@ -190,11 +154,11 @@ def candidate_slots(
         venue = week.venue_by_id[room.venue]
         for start in sorted(starts):
             end = start + class_type.minutes
-            if (type_id, room_id, start) in taken or not on_grid(week, start):
+            if (type_id, room_id, start) in taken:
                 continue
-            if not _inside(venue.open, start, end):
+            if not rule_1_on_grid_inside_open_window(week, venue, start, end):
                 continue
-            teachers = instructors_for(week, class_type, room.venue, start, end)
+            teachers = rule_2_instructors_for(week, class_type, room.venue, start, end)
             if not teachers:
                 continue
             clients = index.eligible(class_type, room, start)
@@ -208,7 +172,7 @@ def candidate_slots(
                     start=start,
                     instructors=teachers,
                     clients=clients,
-                    capacity=capacity(week, class_type, room),
+                    capacity=rule_5_capacity(week, class_type, room),
                 )
             )
             taken.add((type_id, room_id, start))
@@ -227,7 +191,7 @@ def _pinned_slot(week: Week, index: ClientIndex, pinned: PinnedSession) -> Slot:
         start=pinned.start,
         instructors=(pinned.instructor,),
         clients=clients,
-        capacity=capacity(week, class_type, room),
+        capacity=rule_5_capacity(week, class_type, room),
         pinned=pinned,
     )
 

@@ -503,6 +503,11 @@ class HardRule:
     text: str
     check: Callable[[PlanIndex], Iterable[Violation]]
 
+    @property
+    def name(self) -> str:
+        """The rule's name, as the model's `HARD_RULES` names it too."""
+        return self.check.__name__.removeprefix(f"rule_{self.number}_")
+
 
 HARD_RULES: tuple[HardRule, ...] = tuple(
     HardRule(number, " ".join((check.__doc__ or "").split()), check)

@@ -37,23 +37,11 @@ from solver.domain import (
     day_of,
 )
 from solver.reformers import assign_reformers
+from solver.rules import rule_7_client_placed_only_where_they_can_go, rule_10_reformer_for
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NAMED_AT_MOST = 3
 """How many classes one reason names before it counts the rest."""
-
-
-def fits_client(client: Client, session: Session, class_type: ClassType) -> bool:
-    """Rule 7 for one client and session: venue, hours, level and GP clearance.
-
-    (Whether the class type is in one of their wants is the caller's concern.)
-    """
-    return (
-        session.venue in client.venues
-        and any(w.contains(session.start, session.end) for w in client.availability)
-        and client.level in class_type.levels
-        and (client.cleared or not class_type.requires_clearance)
-    )
 
 
 def explain_unplaced(week: Week, plan: Plan) -> tuple[Unplaced, ...]:
@@ -135,7 +123,10 @@ def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[str]
         s
         for t in open_types
         for s in facts.by_type[t]
-        if s.id not in theirs and fits_client(client, s, facts.class_types[t])
+        if s.id not in theirs
+        and rule_7_client_placed_only_where_they_can_go(
+            client, facts.class_types[t], s.venue, s.start, s.end
+        )
     ]
     if not fitting:
         other = "other " if given else ""
@@ -168,10 +159,7 @@ def _type_reasons(facts: _Facts, client: Client, want: Want) -> tuple[list[str],
 
 def _reformer_at_venues(facts: _Facts, client: Client) -> bool:
     return any(
-        client.needs <= r.features
-        for v in client.venues
-        for room in facts.venues[v].rooms
-        for r in room.reformers_in_service
+        rule_10_reformer_for(client, room) for v in client.venues for room in facts.venues[v].rooms
     )
 
 
@@ -268,7 +256,7 @@ def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) 
         for room in facts.venues[v].rooms
         for t in type_ids
         if week.capacity(facts.class_types[t], room) > 0
-        and (not facts.class_types[t].uses_reformers or _room_fits_needs(room, client))
+        and (not facts.class_types[t].uses_reformers or rule_10_reformer_for(client, room))
     ]
     if not rooms:
         return [f"no room at your venues can hold {facts.type_names(type_ids)} classes"]
@@ -308,10 +296,6 @@ def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) 
     if blocked_by_instructor:
         return ["the instructors available in your hours are teaching other classes then"]
     return ["the rooms at your venues are taken by other classes in your hours"]
-
-
-def _room_fits_needs(room: Room, client: Client) -> bool:
-    return any(client.needs <= r.features for r in room.reformers_in_service)
 
 
 def _starts(week: Week, client: Client, venue: Venue, class_type: ClassType) -> Iterable[int]:

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from solver.candidates import Slot
 from solver.domain import Objective, Week
+from solver.rules import rule_7_client_placed_only_where_they_can_go
 
 # Above this many distinct need-sets in one session, Hall's condition has too many
 # families to list and the model gives each needy client a reformer explicitly.
@@ -53,11 +54,9 @@ class WeekModel:
             for c in s.clients:
                 self.slots_of_client[c].append(s)
 
-    def levels(self) -> tuple[cp_model.LinearExpr, cp_model.LinearExpr, cp_model.LinearExpr]:
-        """The spec's "best", level by level: priority places, preference points, teaching minutes.
-
-        Levels 1 and 2 are maximised, level 3 minimised.
-        """
+    def levels(self) -> dict[str, cp_model.LinearExpr]:
+        """The spec's "best", level by level, keyed by the figures of `Objective`: priority
+        places, preference points, teaching minutes."""
         priority_places = sum(self.clients[c].priority * var for (c, _), var in self.placed.items())
         preference_points = []
         for (c, sid), var in self.placed.items():
@@ -70,11 +69,11 @@ class WeekModel:
             elif liked:
                 preference_points.append(self._placed_with_liked_teacher(c, slot, liked))
         teaching_minutes = sum(s.class_type.minutes * self.runs[s.id] for s in self.slots)
-        return (
-            cp_model.LinearExpr.sum([priority_places]),
-            cp_model.LinearExpr.sum(preference_points),
-            cp_model.LinearExpr.sum([teaching_minutes]),
-        )
+        return {
+            "priority_places": cp_model.LinearExpr.sum([priority_places]),
+            "preference_points": cp_model.LinearExpr.sum(preference_points),
+            "teaching_minutes": cp_model.LinearExpr.sum([teaching_minutes]),
+        }
 
     def _placed_with_liked_teacher(
         self, client: str, slot: Slot, liked: list[str]
@@ -87,7 +86,7 @@ class WeekModel:
         return var
 
     def read(self, solver: cp_model.CpSolver) -> Solution:
-        """The running slots, each one's instructor, and each slot's clients."""
+        """The running slots, each one's instructor, each slot's clients, and every level."""
         running = [s for s in self.slots if solver.boolean_value(self.runs[s.id])]
         teacher = {
             s.id: next(i for i in s.instructors if solver.boolean_value(self.teaches[s.id, i]))
@@ -97,11 +96,21 @@ class WeekModel:
             s.id: [c for c in s.clients if solver.boolean_value(self.placed[c, s.id])]
             for s in running
         }
-        objective = Objective(
-            sum(self.clients[c].priority for cs in clients.values() for c in cs),
-            0,
-            sum(s.class_type.minutes for s in running),
-        )
+        return self.solution(running, teacher, clients)
+
+    def solution(
+        self, running: list[Slot], teacher: dict[str, str], clients: dict[str, list[str]]
+    ) -> Solution:
+        """A solution of these slots, with its objective measured as the plan will be."""
+        priority_places = preference_points = 0
+        for s in running:
+            for c in clients.get(s.id, ()):
+                client = self.clients[c]
+                priority_places += client.priority
+                preference_points += s.venue in client.prefers_venues
+                preference_points += teacher[s.id] in client.prefers_instructors
+        teaching_minutes = sum(s.class_type.minutes for s in running)
+        objective = Objective(priority_places, preference_points, teaching_minutes)
         return Solution(running, teacher, clients, objective)
 
     def hint(self, solution: Solution) -> None:
@@ -155,22 +164,6 @@ def _cliques(slots: list[Slot]) -> Iterable[list[Slot]]:
             yield covering
 
 
-def add_rule_1_session_in_venue_room_on_grid_inside_open_window(wm: WeekModel) -> None:
-    """Every session is held in a room of its venue; it starts on the grid and lies wholly
-    inside one of the venue's open windows for its day.
-
-    Candidates are made only there; a pinned session runs as given (rule 11).
-    """
-    week = wm.week
-    for s in wm.slots:
-        if s.pinned is not None:
-            continue
-        venue = week.venue_by_id[s.venue]
-        on_grid = (s.start % 1440) % week.grid_minutes == 0
-        if not on_grid or not any(w.contains(s.start, s.end) for w in venue.open):
-            wm.model.add(wm.runs[s.id] == 0)
-
-
 def add_rule_2_instructor_teaches_type_and_is_available_there(wm: WeekModel) -> None:
     """Its instructor teaches its class type, and one of the instructor's availability
     windows for that day lists the venue and wholly contains it.
@@ -181,7 +174,7 @@ def add_rule_2_instructor_teaches_type_and_is_available_there(wm: WeekModel) -> 
         wm.model.add(sum(wm.teaches[s.id, i] for i in s.instructors) == wm.runs[s.id])
 
 
-def add_rule_3_rooms_never_overlap(wm: WeekModel) -> None:
+def add_rule_3_sessions_in_one_room_never_overlap(wm: WeekModel) -> None:
     """Sessions in one room never overlap."""
     by_room: dict[str, list[Slot]] = defaultdict(list)
     for s in wm.slots:
@@ -286,7 +279,7 @@ def add_rule_5_capacity(wm: WeekModel) -> None:
             m.add_implication(var, wm.runs[s.id])
 
 
-def add_rule_6_min_size_unless_pinned(wm: WeekModel) -> None:
+def add_rule_6_session_that_runs_has_min_size_unless_pinned(wm: WeekModel) -> None:
     """A session that runs has at least `min_size` clients, unless it is pinned."""
     m = wm.model
     for s in wm.slots:
@@ -301,20 +294,15 @@ def add_rule_7_client_placed_only_where_they_can_go(wm: WeekModel) -> None:
     availability windows, of a class type in one of their wants, of a level the class type
     lists, and, where the class type requires it, only when `cleared`.
 
-    `placed` exists only for such pairs; a pinned place that is not one is refused.
+    `placed` exists only where candidate generation found the pair to keep the rule, but a
+    pinned place is listed whatever it breaks: here it is refused.
     """
     for s in wm.slots:
         for c in s.clients:
             client = wm.clients[c]
-            t = s.class_type
-            fits = (
-                s.venue in client.venues
-                and any(w.contains(s.start, s.end) for w in client.availability)
-                and any(t.id in w.class_types for w in client.wants)
-                and client.level in t.levels
-                and (client.cleared or not t.requires_clearance)
-            )
-            if not fits:
+            if not rule_7_client_placed_only_where_they_can_go(
+                client, s.class_type, s.venue, s.start, s.end
+            ):
                 wm.model.add(wm.placed[c, s.id] == 0)
 
 
@@ -370,7 +358,7 @@ def add_rule_9_intro_before_group(wm: WeekModel) -> None:
             previous, since = done, t
 
 
-def add_rule_10_own_reformer_with_needed_features(wm: WeekModel) -> None:
+def add_rule_10_own_reformer_in_service_with_needed_features(wm: WeekModel) -> None:
     """In a reformer session each client has their own reformer of that room, in service,
     carrying every feature the client `needs`. Mat sessions give no reformer (`null`).
 
@@ -446,25 +434,50 @@ def add_rule_11_pinned_sessions_and_allocations_kept(wm: WeekModel) -> None:
         m.add(wm.placed[a.client, a.session] == 1)
 
 
-HARD_RULES: tuple[Callable[[WeekModel], None], ...] = (
-    add_rule_1_session_in_venue_room_on_grid_inside_open_window,
-    add_rule_2_instructor_teaches_type_and_is_available_there,
-    add_rule_3_rooms_never_overlap,
-    add_rule_4_instructor_never_overlaps_travels_and_keeps_hours,
-    add_rule_5_capacity,
-    add_rule_6_min_size_unless_pinned,
-    add_rule_7_client_placed_only_where_they_can_go,
-    add_rule_8_client_sessions_never_overlap_and_keep_limits,
-    add_rule_9_intro_before_group,
-    add_rule_10_own_reformer_with_needed_features,
-    add_rule_11_pinned_sessions_and_allocations_kept,
+@dataclass(frozen=True)
+class HardRule:
+    """A hard rule of the spec in the model: its number, its name (the checker's too), and
+    the function adding its constraints, or None where candidate generation alone keeps it."""
+
+    number: int
+    name: str
+    add: Callable[[WeekModel], None] | None = None
+
+
+def _added_by(add: Callable[[WeekModel], None]) -> HardRule:
+    """The rule that an `add_rule_<number>_<name>` function adds."""
+    _, _, number, name = add.__name__.split("_", 3)
+    return HardRule(int(number), name, add)
+
+
+HARD_RULES: tuple[HardRule, ...] = (
+    # Candidates start only on the grid inside an open window, in a room of their venue
+    # (`rules.rule_1_on_grid_inside_open_window`), and pinned sessions run as given
+    # (rule 11), so no constraint could add to rule 1.
+    HardRule(1, "session_in_venue_room_on_grid_inside_open_window"),
+    *map(
+        _added_by,
+        (
+            add_rule_2_instructor_teaches_type_and_is_available_there,
+            add_rule_3_sessions_in_one_room_never_overlap,
+            add_rule_4_instructor_never_overlaps_travels_and_keeps_hours,
+            add_rule_5_capacity,
+            add_rule_6_session_that_runs_has_min_size_unless_pinned,
+            add_rule_7_client_placed_only_where_they_can_go,
+            add_rule_8_client_sessions_never_overlap_and_keep_limits,
+            add_rule_9_intro_before_group,
+            add_rule_10_own_reformer_in_service_with_needed_features,
+            add_rule_11_pinned_sessions_and_allocations_kept,
+        ),
+    ),
 )
-"""The table of contents: the model's hard rules, in the spec's order (rule n is at n - 1)."""
+"""The table of contents: every hard rule, in the spec's order (rule n is at n - 1)."""
 
 
 def build_model(week: Week, slots: list[Slot]) -> WeekModel:
     """The week's model over these slots, with every hard rule added."""
     wm = WeekModel(week, slots)
-    for add_rule in HARD_RULES:
-        add_rule(wm)
+    for rule in HARD_RULES:
+        if rule.add is not None:
+            rule.add(wm)
     return wm

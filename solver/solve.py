@@ -2,13 +2,14 @@
 
 `solve(week)` is the optimiser's one entry point. The week is split into parts
 that share no venue, instructor or client (each solved on its own, the time
-shared by size), and each part is solved in stages exactly as the spec's "best":
-most priority places, then (keeping that many) most preference points, then
-(keeping both) fewest teaching minutes. An open timetable starts from a quick
-timetable on a coarse hourly grid: most of the search happens there, where
-neighbourhoods are under a third of the size and solve that much faster; its best plan
-is handed to the full-grid model, which refines it. A previous plan given as
-`hint` is used the same way.
+shared by size), and each part is solved in stages exactly as the spec's "best"
+(`LEVELS`): most priority places, then (keeping that many) most preference
+points, then (keeping both) fewest teaching minutes. An open timetable starts
+from a quick timetable on a coarse hourly grid: most of the search happens there,
+where neighbourhoods are under a third of the size and solve that much faster; its
+best plan is handed to the full-grid model, which refines it. A previous plan
+given as `hint` is used the same way. Each stage's time is a share of what is left
+when it starts (`TimeBudget`); the shares are `SolveOptions`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -32,23 +34,102 @@ from solver.reformers import assign_reformers
 
 log = logging.getLogger("solver")
 
-STAGES = ("priority_places", "preference_points", "teaching_minutes")
-COARSE_GRID_MINUTES = 60
-# Of a part's time on an open timetable, the share for the hourly timetable, and of
-# that the share for its first whole-week solve (the rest is neighbourhood search).
-# Measured on studio.json (60 s, seeds 0-2, without the MIP bound beside it): 85% on
-# the hourly grid gave 671 places on average, 70% gave 663, and 15% with no search 633.
-COARSE_SHARE = 0.85
-COARSE_FIRST_SHARE = 0.12
-# Of level 1's time on the full grid, the share for the whole-week model (which
-# proves CP-SAT's bound); the rest goes to neighbourhood search, which finds better plans.
-FULL_MODEL_SHARE = 0.15
-# Below this many seconds for a week, the MIP bound is left out. HiGHS needs about 20 s
-# beside the search for the root LP of studio.json; a single 30 s solve there proved
-# 716-736 with it (CP-SAT's bound 1229) and kept its places (654 on average, 655
-# without), but the what-if sweep runs its 30 s solves two at a time, where the extra
-# process cost places (the seven points' mean fell from 709 to 690).
-MIP_BOUND_MIN_SECONDS = 35.0
+
+@dataclass(frozen=True)
+class Level:
+    """A level of the spec's "best": the `Objective` figure, which way is better, and the
+    level's share of the part's time left when it starts (on an open timetable and on a
+    fixed one)."""
+
+    name: str
+    sense: Literal["max", "min"]
+    share: float
+    fixed_share: float
+
+    def share_of(self, week: Week) -> float:
+        return self.fixed_share if week.only_pinned_sessions else self.share
+
+    def optimise(self, model: cp_model.CpModel, expr: cp_model.LinearExpr) -> None:
+        """Make this level the model's objective."""
+        if self.sense == "max":
+            model.maximize(expr)
+        else:
+            model.minimize(expr)
+
+    def keep(self, model: cp_model.CpModel, expr: cp_model.LinearExpr, value: int) -> None:
+        """Keep what this level reached while the next ones are optimised."""
+        model.add(expr >= value if self.sense == "max" else expr <= value)
+
+
+LEVELS: tuple[Level, ...] = (
+    Level("priority_places", "max", share=0.9, fixed_share=0.7),
+    Level("preference_points", "max", share=0.5, fixed_share=0.5),
+    # The last level takes all the time that is left.
+    Level("teaching_minutes", "min", share=1.0, fixed_share=1.0),
+)
+"""The spec's "What best means", in order; level 1 is also bounded and searched by LNS."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How a solve spends its time. The defaults are the measured ones; tests pick others."""
+
+    coarse_timetable: bool = True
+    """Start an open timetable from a quick one on a coarse grid."""
+    coarse_grid_minutes: int = 60
+    # Of a part's time on an open timetable, the share for the hourly timetable, and of
+    # that the share for its first whole-week solve (the rest is neighbourhood search).
+    # Measured on studio.json (60 s, seeds 0-2, without the MIP bound beside it): 85% on
+    # the hourly grid gave 671 places on average, 70% gave 663, and 15% with no search 633.
+    coarse_share: float = 0.85
+    coarse_first_share: float = 0.12
+    # Of level 1's time on the full grid of an open timetable, the share for the whole-week
+    # model (which proves CP-SAT's bound); the rest goes to neighbourhood search, which
+    # finds better plans.
+    whole_model_share: float = 0.15
+    # Below this many seconds for a week, the MIP bound is left out. HiGHS needs about 20 s
+    # beside the search for the root LP of studio.json; a single 30 s solve there proved
+    # 716-736 with it (CP-SAT's bound 1229) and kept its places (654 on average, 655
+    # without), but the what-if sweep runs its 30 s solves two at a time, where the extra
+    # process cost places (the seven points' mean fell from 709 to 690).
+    mip_bound_min_seconds: float = 35.0
+
+
+DEFAULT_OPTIONS = SolveOptions()
+
+
+@dataclass(frozen=True)
+class TimeBudget:
+    """A stage's time: `seconds` from `started` on `clock`. It hands out the time of the
+    stages within it, each a share of what is left when it starts (so time one stage
+    does not use passes to the next) or of the whole."""
+
+    seconds: float
+    started: float
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False)
+
+    @classmethod
+    def starting_now(
+        cls, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> TimeBudget:
+        return cls(seconds, clock(), clock)
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.seconds
+
+    def left(self) -> float:
+        """Seconds left (negative once overrun)."""
+        return self.seconds - (self.clock() - self.started)
+
+    def share_of_left(self, share: float) -> TimeBudget:
+        """A stage starting now with `share` of the seconds left."""
+        return TimeBudget.starting_now(self.left() * share, self.clock)
+
+    def share_of_whole(self, share: float) -> TimeBudget:
+        """A stage starting now with `share` of all this budget's seconds (what is spent
+        already comes out of the stages after it)."""
+        return TimeBudget.starting_now(self.seconds * share, self.clock)
 
 
 class NoPlanError(RuntimeError):
@@ -66,6 +147,10 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+
+
+def _unchanged(bound: float) -> float:
+    return bound
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -102,11 +187,14 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 @dataclass
-class _Settings:
+class _Search:
+    """What every CP-SAT solve of one `solve()` shares: its parameters, options and reports."""
+
     workers: int
     seed: int
     started: float
     on_progress: ProgressCallback | None
+    options: SolveOptions
     # The best bound on the current part's priority places proven beside the search.
     proven: Callable[[], int | None] = lambda: None
 
@@ -125,33 +213,23 @@ class _Settings:
         # optimum with it), and the model is already small.
         p.cp_model_presolve = False
 
-    def solver(self, seconds: float) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        self.configure(solver)
-        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-        return solver
-
     def run(
         self,
         wm: WeekModel,
         stage: str,
         seconds: float,
-        bound_of: Callable[[float], float] | None = None,
+        bound_of: Callable[[float], float] = _unchanged,
     ) -> tuple[cp_model.CpSolver, int]:
-        """Solve the model as it stands; the progress of level 1 shows the best proven bound."""
-        if bound_of is None:
-            bound_of = self.level_one_bound if stage == STAGES[0] else (lambda bound: bound)
-        solver = self.solver(seconds)
+        """Solve the model as it stands, each improving solution reported with `bound_of`
+        its bound."""
+        solver = cp_model.CpSolver()
+        self.configure(solver)
+        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
         status = solver.solve(wm.model, _Reporter(stage, self.started, self.on_progress, bound_of))
         return solver, status
 
     def improve(
-        self,
-        wm: WeekModel,
-        best: Solution,
-        bound: int,
-        seconds: float,
-        stage: str = STAGES[0],
+        self, wm: WeekModel, best: Solution, bound: int, seconds: float, stage: str
     ) -> Solution:
         """Level 1 improved by neighbourhood search, each improvement reported."""
 
@@ -178,7 +256,7 @@ class _PartResult:
     solution: Solution | None
     bound: int
     optimal: bool
-    later: bool = False  # levels 2 and 3 proven, given level 1's value
+    later_proven: bool = False  # the levels after the first proven, given level 1's value
 
 
 def solve(
@@ -189,6 +267,7 @@ def solve(
     seed: int = 0,
     on_progress: ProgressCallback | None = None,
     hint: Plan | None = None,
+    options: SolveOptions = DEFAULT_OPTIONS,
 ) -> Plan:
     """The best plan found for `week` within `time_limit` seconds (see the module docstring).
 
@@ -196,28 +275,26 @@ def solve(
     when no plan was found in time and an empty plan would break rule 11.
     """
     started = time.monotonic()
-    settings = _Settings(workers, seed, started, on_progress)
-    # Room to assign reformers and explain what is unplaced before the limit.
-    search_limit = time_limit - min(0.05 * time_limit, 0.5 + len(week.clients) / 1000)
+    search = _Search(workers, seed, started, on_progress, options)
+    budget = TimeBudget(_search_seconds(week, time_limit), started)
     parts = split_week(week)
-    mip = _mip_bounds_in_background(week, parts, time_limit, started + search_limit)
+    mip = _mip_bounds_in_background(week, parts, time_limit, budget.deadline, options)
     sizes = [max(1, len(p.clients)) for p in parts]
     results: list[_PartResult] = []
     try:
         for n, part in enumerate(parts):
-            left = search_limit - (time.monotonic() - started)
-            share = left * sizes[n] / sum(sizes[n:])
+            part_budget = budget.share_of_left(sizes[n] / sum(sizes[n:]))
             if len(parts) > 1:
                 log.info(
                     "part %d of %d: %d venue(s), %s seconds",
                     n + 1,
                     len(parts),
                     len(part.venues),
-                    f"{share:.1f}",
+                    f"{part_budget.seconds:.1f}",
                 )
             if mip is not None:
-                settings.proven = lambda n=n: mip.latest(n)
-            results.append(_solve_part(part, share, settings, hint))
+                search.proven = lambda n=n: mip.latest(n)
+            results.append(_solve_part(part, part_budget, search, hint))
     finally:
         proven = mip.results() if mip is not None else [None] * len(parts)
     results = [_with_mip_bound(r, p) for r, p in zip(results, proven, strict=True)]
@@ -231,9 +308,13 @@ def solve(
     return replace(plan, unplaced=explain_unplaced(week, plan))
 
 
-def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | None) -> _PartResult:
+def _search_seconds(week: Week, time_limit: float) -> float:
+    """The time limit less room to assign reformers and explain what is unplaced."""
+    return time_limit - min(0.05 * time_limit, 0.5 + len(week.clients) / 1000)
+
+
+def _solve_part(week: Week, budget: TimeBudget, search: _Search, hint: Plan | None) -> _PartResult:
     """One independent part of the week, staged level by level."""
-    started = time.monotonic()
     extra = _keys_of(hint) if hint is not None else ()
     slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
     wm = build_model(week, slots)
@@ -241,89 +322,118 @@ def _solve_part(week: Week, seconds: float, settings: _Settings, hint: Plan | No
     first = None
     if hint is not None:
         first = _solution_from_plan(wm, hint)
-    elif not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions):
-        first = _coarse_solution(week, wm, seconds * COARSE_SHARE, settings)
+    elif _has_open_timetable(week, slots) and search.options.coarse_timetable:
+        first = _coarse_solution(
+            week, wm, budget.share_of_whole(search.options.coarse_share), search
+        )
     if first is not None:
         wm.hint(first)
-    return _solve_levels(week, wm, first if hint is None else None, settings, started, seconds)
+    # A coarse timetable is a solution of this model; a previous plan is only a hint.
+    fallback = first if hint is None else None
+    return _solve_levels(week, wm, fallback, search, budget)
+
+
+def _has_open_timetable(week: Week, slots: list[Slot]) -> bool:
+    return not week.only_pinned_sessions and len(slots) > len(week.pinned_sessions)
 
 
 def _with_mip_bound(result: _PartResult, proven: int | None) -> _PartResult:
     """A part's result with the bound HiGHS proved, where that is tighter."""
     if proven is None or proven >= result.bound:
         return result
-    log.info("%s: bound %d proven by HiGHS", STAGES[0], proven)
+    log.info("%s: bound %d proven by HiGHS", LEVELS[0].name, proven)
     places = result.solution.objective.priority_places if result.solution else -1
-    # Levels 2 and 3 were proven given level 1's value, so a proven level 1 makes them best.
-    optimal = result.optimal or (places >= proven and result.later)
-    return _PartResult(result.solution, proven, optimal, result.later)
+    # The later levels were proven given level 1's value, so a proven level 1 makes them best.
+    optimal = result.optimal or (places >= proven and result.later_proven)
+    return _PartResult(result.solution, proven, optimal, result.later_proven)
 
 
 def _solve_levels(
     week: Week,
     wm: WeekModel,
     fallback: Solution | None,
-    settings: _Settings,
-    started: float,
-    seconds: float,
+    search: _Search,
+    budget: TimeBudget,
 ) -> _PartResult:
-    """The spec's three levels in turn on the part's model (a coarse timetable as fallback)."""
-    priority, points, minutes = wm.levels()
+    """The spec's levels in turn on the part's model (a coarse timetable as fallback)."""
+    exprs = wm.levels()
+    first = LEVELS[0]
+    found = _solve_level_one(
+        week, wm, exprs[first.name], fallback, search, budget.share_of_left(first.share_of(week))
+    )
+    if found.solution is None:
+        return found
+    first.keep(wm.model, exprs[first.name], getattr(found.solution.objective, first.name))
+    best, later_proven = _solve_later_levels(week, wm, exprs, found.solution, search, budget)
+    level_one = found.optimal or best.objective.priority_places >= found.bound
+    return _PartResult(best, found.bound, level_one and later_proven, later_proven)
 
-    def left() -> float:
-        return seconds - (time.monotonic() - started)
 
-    wm.model.maximize(priority)
-    stage_one = left() * (0.7 if week.only_pinned_sessions else 0.9)
-    whole = stage_one if week.only_pinned_sessions else stage_one * FULL_MODEL_SHARE
-    stage_one_started = time.monotonic()
-    solver, status = settings.run(wm, STAGES[0], whole)
-    if status == cp_model.UNKNOWN and fallback is None and whole < stage_one:
+def _solve_later_levels(
+    week: Week,
+    wm: WeekModel,
+    exprs: dict[str, cp_model.LinearExpr],
+    best: Solution,
+    search: _Search,
+    budget: TimeBudget,
+) -> tuple[Solution, bool]:
+    """The levels after the first, each keeping what those before reached: the best
+    solution, and whether every level was proven."""
+    proven = True
+    for level in LEVELS[1:]:
+        wm.hint(best)
+        level.optimise(wm.model, exprs[level.name])
+        solver, status = search.run(wm, level.name, budget.left() * level.share_of(week))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return best, False
+        best = wm.read(solver)
+        proven = proven and status == cp_model.OPTIMAL
+        # The model's value, which a plan not proven best may exceed (a preferred
+        # teacher's point the solver left unclaimed).
+        level.keep(wm.model, exprs[level.name], int(round(solver.objective_value)))
+    return best, proven
+
+
+def _solve_level_one(
+    week: Week,
+    wm: WeekModel,
+    expr: cp_model.LinearExpr,
+    fallback: Solution | None,
+    search: _Search,
+    budget: TimeBudget,
+) -> _PartResult:
+    """Level 1: the whole-week model for its bound, then (unless proven) neighbourhood search.
+
+    Raises `NoPlanError` when no plan keeps the pinned sessions and places.
+    """
+    level = LEVELS[0]
+    level.optimise(wm.model, expr)
+    whole = budget
+    if not week.only_pinned_sessions:
+        whole = budget.share_of_whole(search.options.whole_model_share)
+    solver, status = search.run(wm, level.name, whole.seconds, search.level_one_bound)
+    if status == cp_model.UNKNOWN and fallback is None and whole.seconds < budget.seconds:
         # Nothing to improve yet: the whole model keeps the rest of level 1's time.
-        spent = time.monotonic() - stage_one_started
-        solver, status = settings.run(wm, STAGES[0], stage_one - spent)
+        solver, status = search.run(wm, level.name, budget.left(), search.level_one_bound)
     if status == cp_model.INFEASIBLE:
         raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
     optimal = status == cp_model.OPTIMAL
-    # A coarse timetable is a solution of this model; a previous plan is only a hint.
     best = wm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else fallback
+    bound = upper_bound(status, solver.best_objective_bound, wm)
     if best is None:
         if week.pinned_sessions or week.pinned_allocations:
             raise NoPlanError("no plan keeping the pinned sessions was found in the time given")
-        return _PartResult(None, upper_bound(status, solver.best_objective_bound, wm), False)
-    bound = upper_bound(status, solver.best_objective_bound, wm)
+        return _PartResult(None, bound, False)
     if not optimal:
-        spent = time.monotonic() - stage_one_started
-        best = settings.improve(wm, best, bound, stage_one - spent)
-    wm.model.add(priority >= best.objective.priority_places)
-    later_levels_proven = True
-    for stage, expr, sense, share in (
-        (STAGES[1], points, "max", 0.5),
-        (STAGES[2], minutes, "min", 1.0),
-    ):
-        wm.hint(best)
-        if sense == "max":
-            wm.model.maximize(expr)
-        else:
-            wm.model.minimize(expr)
-        solver, status = settings.run(wm, stage, left() * share)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            later_levels_proven = False
-            break
-        best = wm.read(solver)
-        later_levels_proven = later_levels_proven and status == cp_model.OPTIMAL
-        value = int(round(solver.objective_value))
-        # Keep what this level reached while the next one is optimised.
-        wm.model.add(expr >= value if sense == "max" else expr <= value)
-    level_one = optimal or best.objective.priority_places >= bound
-    return _PartResult(best, bound, level_one and later_levels_proven, later_levels_proven)
+        best = search.improve(wm, best, bound, budget.left(), level.name)
+    return _PartResult(best, bound, optimal)
 
 
 def _mip_bounds_in_background(
-    week: Week, parts: list[Week], seconds: float, deadline: float
+    week: Week, parts: list[Week], seconds: float, deadline: float, options: SolveOptions
 ) -> BoundsInBackground | None:
     """Start the MIP bounds of an open week worth the spare core, where processes can."""
-    if week.only_pinned_sessions or seconds < MIP_BOUND_MIN_SECONDS:
+    if week.only_pinned_sessions or seconds < options.mip_bound_min_seconds:
         return None
     try:
         return BoundsInBackground(parts, deadline)
@@ -363,37 +473,38 @@ def demand_bound(wm: WeekModel) -> int:
 
 
 def _coarse_solution(
-    week: Week, wm: WeekModel, seconds: float, settings: _Settings
+    week: Week, wm: WeekModel, budget: TimeBudget, search: _Search
 ) -> Solution | None:
     """Level 1 on starts every hour, solved and then improved by neighbourhood search:
     a good timetable, quickly, for the full model to refine."""
-    started = time.monotonic()
-    step = week.grid_minutes * max(1, round(COARSE_GRID_MINUTES / week.grid_minutes))
+    grid = week.grid_minutes
+    step = grid * max(1, round(search.options.coarse_grid_minutes / grid))
     coarse = build_model(week, candidate_slots(week, step=step))
-    priority, _, _ = coarse.levels()
-    coarse.model.maximize(priority)
-    stage = "coarse " + STAGES[0]
+    level = LEVELS[0]
+    level.optimise(coarse.model, coarse.levels()[level.name])
+    stage = "coarse " + level.name
     # The hourly model's own bound says nothing of the week's.
     most = demand_bound(wm)
-    solver, status = settings.run(
-        coarse, stage, seconds * COARSE_FIRST_SHARE, lambda _: settings.level_one_bound(most)
+    solver, status = search.run(
+        coarse,
+        stage,
+        budget.share_of_whole(search.options.coarse_first_share).seconds,
+        lambda _: search.level_one_bound(most),
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     found = coarse.read(solver)
     if status != cp_model.OPTIMAL:
-        left = seconds - (time.monotonic() - started)
-        found = settings.improve(coarse, found, most, left, stage)
+        found = search.improve(coarse, found, most, budget.left(), stage)
     by_key = {s.key: s for s in wm.slots}
     running = [by_key[s.key] for s in found.running if s.key in by_key]
     if len(running) != len(found.running):
         return None
     ids = {s.id: by_key[s.key].id for s in found.running}
-    return Solution(
+    return wm.solution(
         running,
         {ids[sid]: i for sid, i in found.teacher.items()},
         {ids[sid]: cs for sid, cs in found.clients.items()},
-        found.objective,
     )
 
 
@@ -421,7 +532,7 @@ def _solution_from_plan(wm: WeekModel, plan: Plan) -> Solution:
         slot = slot_of.get(a.session)
         if slot is not None and (a.client, slot.id) in wm.placed:
             clients[slot.id].append(a.client)
-    return Solution(running, teacher, dict(clients), Objective())
+    return wm.solution(running, teacher, dict(clients))
 
 
 def _plan_of(week: Week, solutions: list[Solution]) -> Plan:

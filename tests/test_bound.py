@@ -17,14 +17,16 @@ from solver.candidates import candidate_slots
 from solver.checker import check_plan
 from solver.domain import Week
 from solver.model import build_model
-from solver.solve import demand_bound, solve, upper_bound
+from solver.solve import SolveOptions, demand_bound, solve, upper_bound
 from tests.builders import client, example_files, want, week
+
+# The MIP bound beside the search however short the solve.
+ALWAYS_MIP_BOUND = SolveOptions(mip_bound_min_seconds=0.0)
 
 
 def _maximising_places(w: Week) -> cp_model.CpModel:
     wm = build_model(w, candidate_slots(w, step=w.grid_minutes))
-    priority, _, _ = wm.levels()
-    wm.model.maximize(priority)
+    wm.model.maximize(wm.levels()["priority_places"])
     return wm.model
 
 
@@ -94,12 +96,9 @@ def test_a_short_solve_still_bounds_by_what_clients_could_take():
     assert plan.objective.priority_places <= plan.bound <= demand
 
 
-def test_the_solver_reports_the_mip_bound_when_it_is_ready(monkeypatch):
-    import solver.solve
-
+def test_the_solver_reports_the_mip_bound_when_it_is_ready():
     small = _studio_small()
-    monkeypatch.setattr(solver.solve, "MIP_BOUND_MIN_SECONDS", 0.0)
-    plan = solve(small, time_limit=10)
+    plan = solve(small, time_limit=10, options=ALWAYS_MIP_BOUND)
     assert check_plan(small, plan) == []
     assert plan.objective.priority_places <= plan.bound <= _proven(small)
 
@@ -123,13 +122,10 @@ def test_the_latest_bound_of_a_part_is_heard_while_the_process_runs():
     assert _proven(small) == final <= latest
 
 
-def test_every_bound_shown_while_solving_holds_for_the_plan(monkeypatch):
-    import solver.solve
-
+def test_every_bound_shown_while_solving_holds_for_the_plan():
     small = _studio_small()
-    monkeypatch.setattr(solver.solve, "MIP_BOUND_MIN_SECONDS", 0.0)
     seen = []
-    plan = solve(small, time_limit=10, on_progress=seen.append)
+    plan = solve(small, time_limit=10, on_progress=seen.append, options=ALWAYS_MIP_BOUND)
     assert check_plan(small, plan) == []
     level_one = [p for p in seen if p.stage.endswith("priority_places")]
     assert level_one

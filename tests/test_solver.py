@@ -11,7 +11,7 @@ from scheduler.formats.week import read_week_file
 from solver.baselines.flow import min_cost_flow_optimum
 from solver.checker import check_claims, check_plan
 from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
-from solver.solve import NoPlanError, Progress, solve
+from solver.solve import NoPlanError, Progress, SolveOptions, solve
 from tests.builders import client, instructor, pinned_allocation, pinned_session, venue, want, week
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
@@ -170,12 +170,9 @@ def test_places_on_the_timetable_found_are_the_best_that_timetable_allows():
     assert plan.objective.priority_places == exact.objective.priority_places
 
 
-def test_a_whole_model_solve_that_finds_nothing_keeps_searching(monkeypatch):
-    import solver.solve
-
+def test_a_whole_model_solve_that_finds_nothing_keeps_searching():
     # No hourly timetable, and a first whole-model solve far too short to find a plan.
-    monkeypatch.setattr(solver.solve, "_coarse_solution", lambda *args: None)
-    monkeypatch.setattr(solver.solve, "FULL_MODEL_SHARE", 1e-6)
+    options = SolveOptions(coarse_timetable=False, whole_model_share=1e-6)
     w = example("studio.json")
-    plan = valid(w, solve(w, time_limit=20))
+    plan = valid(w, solve(w, time_limit=20, options=options))
     assert plan.objective.priority_places > 0

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from solver import checker
+from solver.candidates import candidate_slots
 from solver.checker import check_claims, check_plan
 from solver.domain import Client, Plan, Week
 from solver.model import HARD_RULES
@@ -41,9 +43,17 @@ def placed(plan: Plan) -> set[str]:
 
 def test_every_hard_rule_of_the_model_has_a_test():
     tests = [name for name in dir(sys.modules[__name__]) if name.startswith("test_rule_")]
-    for number, add_rule in enumerate(HARD_RULES, start=1):
-        assert f"_rule_{number}_" in add_rule.__name__
-        assert any(name.startswith(f"test_rule_{number}_") for name in tests), number
+    assert [rule.number for rule in HARD_RULES] == list(range(1, 12))
+    for rule in HARD_RULES:
+        assert any(name.startswith(f"test_rule_{rule.number}_") for name in tests), rule.number
+
+
+def test_the_model_names_every_hard_rule_as_the_checker_does():
+    assert [rule.name for rule in HARD_RULES] == [rule.name for rule in checker.HARD_RULES]
+
+
+def test_only_rule_1_is_left_to_candidate_generation_alone():
+    assert [rule.number for rule in HARD_RULES if rule.add is None] == [1]
 
 
 def test_rule_1_session_stays_inside_opening_hours_and_on_the_grid():
@@ -59,6 +69,17 @@ def test_rule_1_session_stays_inside_opening_hours_and_on_the_grid():
     plan = solved(w)
     assert plan.sessions == ()
     assert placed(plan) == set()
+
+
+def test_rule_1_candidates_start_only_on_the_grid_inside_opening_hours():
+    w = week(venues=[venue(open=[("mon", "09:00", "12:00")])], clients=[client()])
+    before_opening = ("reformer", "hitchin-studio", at("mon", "08:45"))
+    off_grid = ("reformer", "hitchin-studio", at("mon", "09:05"))
+    past_closing = ("reformer", "hitchin-studio", at("mon", "11:30"))
+    slots = candidate_slots(w, step=5, extra=[before_opening, off_grid, past_closing])
+    starts = {s.start for s in slots}
+    assert starts == {at("mon", "09:00") + 15 * n for n in range(9)}
+    assert all(s.room in w.venue_by_id[s.venue].rooms for s in slots)
 
 
 def test_rule_2_instructor_teaches_only_their_types_where_and_when_available():
@@ -380,4 +401,7 @@ def test_rule_11_fixed_timetable_runs_no_other_session():
 
 @pytest.mark.parametrize("number", range(1, len(HARD_RULES) + 1))
 def test_hard_rules_are_listed_in_spec_order(number):
-    assert HARD_RULES[number - 1].__name__.startswith(f"add_rule_{number}_")
+    rule = HARD_RULES[number - 1]
+    assert rule.number == number
+    if rule.add is not None:
+        assert rule.add.__name__ == f"add_rule_{number}_{rule.name}"

@@ -33,8 +33,9 @@ from solver.domain import (
     Week,
     day_of,
 )
-from solver.explain import explain_unplaced, fits_client
+from solver.explain import explain_unplaced
 from solver.reformers import assign_reformers
+from solver.rules import rule_7_client_placed_only_where_they_can_go
 
 
 def pinned_timetable(week: Week) -> tuple[Session, ...]:
@@ -147,7 +148,9 @@ def fcfs_plan(week: Week, timetable: Sequence[Session] | None = None) -> Plan:
                 class_type = booking.class_types[session.class_type]
                 if (
                     session.class_type in want.class_types
-                    and fits_client(client, session, class_type)
+                    and rule_7_client_placed_only_where_they_can_go(
+                        client, class_type, session.venue, session.start, session.end
+                    )
                     and booking.can_book(client, session)
                 ):
                     booking.book(client, session)
