@@ -31,7 +31,7 @@ from solver.domain import (
 from solver.rules import (
     rule_1_on_grid_inside_open_window,
     rule_2_instructors_for,
-    rule_5_capacity,
+    rule_5_places_in,
     rule_7_client_may_take,
     rule_7_within_client_hours,
     rule_10_reformer_for,
@@ -76,7 +76,7 @@ def session_id(class_type: str, room: str, start: int) -> str:
 
 def room_suits(week: Week, class_type: ClassType, room: Room) -> bool:
     """A room can hold the type at all (it has a reformer in service or a mat space)."""
-    return rule_5_capacity(week, class_type, room) > 0
+    return rule_5_places_in(week, class_type, room) > 0
 
 
 class ClientIndex:
@@ -172,7 +172,7 @@ def candidate_slots(
                     start=start,
                     instructors=teachers,
                     clients=clients,
-                    capacity=rule_5_capacity(week, class_type, room),
+                    capacity=rule_5_places_in(week, class_type, room),
                 )
             )
             taken.add((type_id, room_id, start))
@@ -191,7 +191,7 @@ def _pinned_slot(week: Week, index: ClientIndex, pinned: PinnedSession) -> Slot:
         start=pinned.start,
         instructors=(pinned.instructor,),
         clients=clients,
-        capacity=rule_5_capacity(week, class_type, room),
+        capacity=rule_5_places_in(week, class_type, room),
         pinned=pinned,
     )
 

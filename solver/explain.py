@@ -37,7 +37,7 @@ from solver.domain import (
     day_of,
 )
 from solver.reformers import assign_reformers
-from solver.rules import rule_7_client_placed_only_where_they_can_go, rule_10_reformer_for
+from solver.rules import rule_7_client_can_go, rule_10_reformer_for
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NAMED_AT_MOST = 3
@@ -124,9 +124,7 @@ def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[str]
         for t in open_types
         for s in facts.by_type[t]
         if s.id not in theirs
-        and rule_7_client_placed_only_where_they_can_go(
-            client, facts.class_types[t], s.venue, s.start, s.end
-        )
+        and rule_7_client_can_go(client, facts.class_types[t], s.venue, s.start, s.end)
     ]
     if not fitting:
         other = "other " if given else ""

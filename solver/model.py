@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from solver.candidates import Slot
 from solver.domain import Objective, Week
-from solver.rules import rule_7_client_placed_only_where_they_can_go
+from solver.rules import rule_7_client_can_go
 
 # Above this many distinct need-sets in one session, Hall's condition has too many
 # families to list and the model gives each needy client a reformer explicitly.
@@ -300,9 +300,7 @@ def add_rule_7_client_placed_only_where_they_can_go(wm: WeekModel) -> None:
     for s in wm.slots:
         for c in s.clients:
             client = wm.clients[c]
-            if not rule_7_client_placed_only_where_they_can_go(
-                client, s.class_type, s.venue, s.start, s.end
-            ):
+            if not rule_7_client_can_go(client, s.class_type, s.venue, s.start, s.end):
                 wm.model.add(wm.placed[c, s.id] == 0)
 
 
@@ -435,7 +433,7 @@ def add_rule_11_pinned_sessions_and_allocations_kept(wm: WeekModel) -> None:
 
 
 @dataclass(frozen=True)
-class HardRule:
+class ModelRule:
     """A hard rule of the spec in the model: its number, its name (the checker's too), and
     the function adding its constraints, or None where candidate generation alone keeps it."""
 
@@ -444,17 +442,17 @@ class HardRule:
     add: Callable[[WeekModel], None] | None = None
 
 
-def _added_by(add: Callable[[WeekModel], None]) -> HardRule:
+def _added_by(add: Callable[[WeekModel], None]) -> ModelRule:
     """The rule that an `add_rule_<number>_<name>` function adds."""
     _, _, number, name = add.__name__.split("_", 3)
-    return HardRule(int(number), name, add)
+    return ModelRule(int(number), name, add)
 
 
-HARD_RULES: tuple[HardRule, ...] = (
+HARD_RULES: tuple[ModelRule, ...] = (
     # Candidates start only on the grid inside an open window, in a room of their venue
     # (`rules.rule_1_on_grid_inside_open_window`), and pinned sessions run as given
     # (rule 11), so no constraint could add to rule 1.
-    HardRule(1, "session_in_venue_room_on_grid_inside_open_window"),
+    ModelRule(1, "session_in_venue_room_on_grid_inside_open_window"),
     *map(
         _added_by,
         (

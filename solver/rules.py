@@ -38,7 +38,7 @@ def rule_2_instructors_for(
     )
 
 
-def rule_5_capacity(week: Week, class_type: ClassType, room: Room) -> int:
+def rule_5_places_in(week: Week, class_type: ClassType, room: Room) -> int:
     """Rule 5: how many clients a session of this type holds in this room."""
     held = week.capacity(class_type, room)
     return min(held, 1) if class_type.one_to_one else held
@@ -61,7 +61,7 @@ def rule_7_within_client_hours(client: Client, start: int, end: int) -> bool:
     return _inside(client.availability, start, end)
 
 
-def rule_7_client_placed_only_where_they_can_go(
+def rule_7_client_can_go(
     client: Client, class_type: ClassType, venue: str, start: int, end: int
 ) -> bool:
     """Rule 7: a client is placed only in a session at one of their venues, inside one of

@@ -35,7 +35,7 @@ from solver.domain import (
 )
 from solver.explain import explain_unplaced
 from solver.reformers import assign_reformers
-from solver.rules import rule_7_client_placed_only_where_they_can_go
+from solver.rules import rule_7_client_can_go
 
 
 def pinned_timetable(week: Week) -> tuple[Session, ...]:
@@ -148,7 +148,7 @@ def fcfs_plan(week: Week, timetable: Sequence[Session] | None = None) -> Plan:
                 class_type = booking.class_types[session.class_type]
                 if (
                     session.class_type in want.class_types
-                    and rule_7_client_placed_only_where_they_can_go(
+                    and rule_7_client_can_go(
                         client, class_type, session.venue, session.start, session.end
                     )
                     and booking.can_book(client, session)

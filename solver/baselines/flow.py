@@ -32,7 +32,7 @@ from solver.checker import measure_objective
 from solver.domain import Allocation, Client, Plan, Session, Week, day_of
 from solver.explain import explain_unplaced
 from solver.reformers import assign_reformers
-from solver.rules import rule_7_client_placed_only_where_they_can_go
+from solver.rules import rule_7_client_can_go
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,7 @@ def solve_by_min_cost_flow(week: Week) -> FlowOptimum:
         for type_id in want.class_types:
             class_type = class_types[type_id]
             for s in by_type[type_id]:
-                if not rule_7_client_placed_only_where_they_can_go(
-                    c, class_type, s.venue, s.start, s.end
-                ):
+                if not rule_7_client_can_go(c, class_type, s.venue, s.start, s.end):
                     continue
                 target = _place_node(c, s, class_type.uses_reformers, nodes)
                 if target is None:
