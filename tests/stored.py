@@ -1,13 +1,34 @@
-"""A week stored with its published plan, and that plan read back: for the nightly tests."""
+"""Stored data in tests: a week published with its plan, read back, and compared whole."""
 
 from __future__ import annotations
 
+from sqlalchemy import MetaData, select
 from sqlmodel import Session
 
+from scheduler.formats.week import normalise_week_json, week_to_json
 from scheduler.store.plans import load_stored_plan, published_plan, save_plan
 from scheduler.store.weeks import save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Week
+from tests.builders import example_files
+
+EXAMPLE_NAMES = [p.name for p in example_files()]
+
+
+def same_week(a: Week, b: Week) -> bool:
+    """Two weeks are the same when their documents are, up to list order."""
+    return normalise_week_json(week_to_json(a)) == normalise_week_json(week_to_json(b))
+
+
+def database_content(engine) -> dict[str, list]:
+    """Every row of every table (sorted), to compare a database before and after."""
+    metadata = MetaData()
+    metadata.reflect(bind=engine)
+    with Session(engine) as session:
+        return {
+            name: sorted(map(repr, session.execute(select(table)).all()))
+            for name, table in metadata.tables.items()
+        }
 
 
 def publish(db: Session, the_week: Week, the_plan: Plan) -> int:

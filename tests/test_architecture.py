@@ -7,9 +7,10 @@ import json
 import subprocess
 import sys
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.builders import REPO_ROOT
+
+ROOT = REPO_ROOT
 PACKAGES = ("solver", "scheduler", "web", "cli")
 #: The table models are the stored form of the domain classes of the same name: one meaning.
 TABLE_MODELS = ROOT / "scheduler" / "core" / "models.py"

@@ -26,7 +26,7 @@ from scheduler.store.weeks import (
     week_starts,
 )
 from tests.builders import allocation, client, plan, session, want, week
-from tests.test_import_export import EXAMPLE_NAMES, same_week
+from tests.stored import EXAMPLE_NAMES, same_week
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

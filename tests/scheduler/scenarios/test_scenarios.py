@@ -6,7 +6,6 @@ import json
 import random
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -43,6 +42,7 @@ from solver.checker import check_plan
 from solver.domain import DAYS, Unplaced
 from solver.solve import solve
 from tests.builders import (
+    REPO_ROOT,
     allocation,
     at,
     client,
@@ -57,7 +57,7 @@ from tests.builders import (
     week,
 )
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
+EXAMPLES = REPO_ROOT / "examples" / "scenarios"
 
 
 def two_venue_week(**kwargs):

@@ -16,7 +16,6 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -30,11 +29,12 @@ from scheduler.store.plans import load_stored_plan, published_plan
 from scheduler.store.weeks import coming_monday, load_stored_week, save_week
 from scheduler.studio.accounts import add_instructor_login
 from solver.checker import check_plan
+from tests.builders import REPO_ROOT
 from tests.studio_seed import ANN, BEA, SECRET_KEY, make_app, studio_week
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from ortools.sat.python import cp_model
 
@@ -18,7 +17,7 @@ from solver.checker import check_plan
 from solver.domain import Week
 from solver.model import build_model
 from solver.solve import SolveOptions, demand_bound, solve, upper_bound
-from tests.builders import client, example_files, want, week
+from tests.builders import REPO_ROOT, client, example_files, want, week
 
 # The MIP bound beside the search however short the solve.
 ALWAYS_MIP_BOUND = SolveOptions(mip_bound_min_seconds=0.0)
@@ -165,7 +164,7 @@ def test_the_bound_process_stops_itself_when_the_solve_is_killed(examples_dir, t
         [sys.executable, str(script), str(examples_dir / "studio.json")],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )
     helper = int(solving.stdout.readline())
     time.sleep(3)  # into the MIP

@@ -11,7 +11,7 @@ from scheduler.formats.clients_csv import CsvError, format_availability, parse_a
 from scheduler.store.weeks import load_stored_week, save_week
 from scheduler.studio.clients import import_clients_csv
 from tests.builders import class_type, client, default_class_types, venue, want, week, window
-from tests.test_import_export import database_content
+from tests.stored import database_content
 
 HEADER = "name,email,phone,level,venues,availability,wants\n"
 

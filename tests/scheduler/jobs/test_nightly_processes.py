@@ -27,7 +27,7 @@ from solver.baselines.fcfs import fcfs_plan, pinned_timetable
 from solver.checker import check_plan
 from solver.domain import Plan
 from tests import stored
-from tests.builders import allocation, client, plan, session, week
+from tests.builders import REPO_ROOT, allocation, client, plan, session, week
 
 NIGHT = "2026-11-26"  # its coming week is the week of 30 November, the builders' and examples'
 WEEK_START = "2026-11-30"
@@ -55,7 +55,7 @@ def _reformer(database_url: str, *args: str, start_at: float = 0.0) -> subproces
     return subprocess.Popen(
         [sys.executable, "-c", _STARTER, str(start_at), *args],
         env=env,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

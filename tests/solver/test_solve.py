@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,18 @@ from solver.baselines.flow import min_cost_flow_optimum
 from solver.checker import check_claims, check_plan
 from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
 from solver.solve import NoPlanError, Progress, SolveOptions, solve
-from tests.builders import client, instructor, pinned_allocation, pinned_session, venue, want, week
+from tests.builders import (
+    REPO_ROOT,
+    client,
+    instructor,
+    pinned_allocation,
+    pinned_session,
+    venue,
+    want,
+    week,
+)
 
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+EXAMPLES = REPO_ROOT.parent / "shared" / "examples"
 
 
 def example(name: str) -> Week:

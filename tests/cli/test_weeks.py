@@ -6,31 +6,11 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import MetaData, select
-from sqlmodel import Session
 
 from cli import cli
-from scheduler.formats.week import normalise_week_json, week_to_json
-from solver.domain import Week
+from scheduler.formats.week import normalise_week_json
 from tests.builders import base_week_document, broken_week_documents, example_files
-
-EXAMPLE_NAMES = [p.name for p in example_files()]
-
-
-def same_week(a: Week, b: Week) -> bool:
-    """Two weeks are the same when their documents are, up to list order."""
-    return normalise_week_json(week_to_json(a)) == normalise_week_json(week_to_json(b))
-
-
-def database_content(engine) -> dict[str, list]:
-    """Every row of every table (sorted), to compare a database before and after."""
-    metadata = MetaData()
-    metadata.reflect(bind=engine)
-    with Session(engine) as session:
-        return {
-            name: sorted(map(repr, session.execute(select(table)).all()))
-            for name, table in metadata.tables.items()
-        }
+from tests.stored import EXAMPLE_NAMES, database_content
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
