@@ -5,17 +5,13 @@ Every builder has readable defaults so a test states only what matters:
 07:00-21:00, with one studio (3 reformers, 10 mat spaces), the class types
 "reformer", "mat" and "121-reformer", and one instructor, Jo, who teaches them
 all at every venue of the week, all week. Times are written as the studio says
-them (`at("tue", "09:30")`) and become minutes of the week.
-"""
+them (`at("tue", "09:30")`) and become minutes of the week."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-
-from hypothesis import strategies as st
 
 from scheduler.formats.week import week_to_json
 from solver.domain import (
@@ -39,8 +35,14 @@ from solver.domain import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
 ALL_WEEK = tuple((day, "07:00", "21:00") for day in DAYS)
+
+
 LEVELS = ("beginner", "improver", "advanced")
+
+
 DEFAULT_MINUTES = 50
 
 
@@ -418,188 +420,4 @@ def base_week_document() -> dict:
     )
 
 
-# Each breaker spoils a fresh base document in one way and returns the JSON path
-# at which parse_week must report it.
-
 BAD_TIMES = ("25:00", "9:30", "09:60", "24:15", "noon", "0930", "")
-
-
-def _some(draw, items: list) -> int:
-    return draw(st.integers(0, len(items) - 1))
-
-
-def _windows_in(doc: dict) -> list[tuple[str, dict]]:
-    where = [
-        (f"$.venues[{i}].open[{j}]", w)
-        for i, v in enumerate(doc["venues"])
-        for j, w in enumerate(v["open"])
-    ]
-    where += [
-        (f"$.instructors[{i}].availability[{j}]", w)
-        for i, t in enumerate(doc["instructors"])
-        for j, w in enumerate(t["availability"])
-    ]
-    where += [
-        (f"$.clients[{i}].availability[{j}]", w)
-        for i, c in enumerate(doc["clients"])
-        for j, w in enumerate(c["availability"])
-    ]
-    return where
-
-
-def _unknown_venue_for_a_client(draw, doc: dict) -> str:
-    i = _some(draw, doc["clients"])
-    j = _some(draw, doc["clients"][i]["venues"])
-    doc["clients"][i]["venues"][j] = "atlantis"
-    return f"$.clients[{i}].venues[{j}]"
-
-
-def _unknown_class_type_in_a_want(draw, doc: dict) -> str:
-    i = _some(draw, doc["clients"])
-    k = _some(draw, doc["clients"][i]["wants"])
-    types = doc["clients"][i]["wants"][k]["class_types"]
-    m = _some(draw, types)
-    types[m] = "aerial-yoga"
-    return f"$.clients[{i}].wants[{k}].class_types[{m}]"
-
-
-def _unknown_reference_elsewhere(draw, doc: dict) -> str:
-    where = draw(st.sampled_from(["teaches", "travel", "pinned room", "pinned client", "prefers"]))
-    if where == "teaches":
-        doc["instructors"][0]["teaches"][0] = "aerial-yoga"
-        return "$.instructors[0].teaches[0]"
-    if where == "travel":
-        doc["travel_minutes"][0]["between"][1] = "atlantis"
-        return "$.travel_minutes[0].between[1]"
-    if where == "pinned room":
-        doc["pinned_sessions"][0]["room"] = "atlantis-pool"
-        return "$.pinned_sessions[0].room"
-    if where == "pinned client":
-        doc["pinned_allocations"][0]["client"] = "c999"
-        return "$.pinned_allocations[0].client"
-    doc["clients"][1]["prefers"]["instructors"] = ["nobody"]
-    return "$.clients[1].prefers.instructors[0]"
-
-
-def _bad_time(draw, doc: dict) -> str:
-    windows = _windows_in(doc)
-    path, w = windows[_some(draw, windows)]
-    end = draw(st.sampled_from(["from", "to"]))
-    w[end] = draw(st.sampled_from(BAD_TIMES))
-    return f"{path}.{end}"
-
-
-def _window_ending_before_it_starts(draw, doc: dict) -> str:
-    windows = _windows_in(doc)
-    path, w = windows[_some(draw, windows)]
-    start = draw(st.sampled_from(["09:00", "12:30", "20:45"]))
-    w["from"], w["to"] = start, draw(st.sampled_from([start, "06:00", "08:45"]))
-    return f"{path}.to"
-
-
-def _duplicate_id(draw, doc: dict) -> str:
-    where = draw(
-        st.sampled_from(
-            [
-                "venues",
-                "rooms",
-                "reformers",
-                "clients",
-                "instructors",
-                "class_types",
-                "pinned_sessions",
-            ]
-        )
-    )
-    if where == "rooms":
-        # Room ids are unique across all venues, not only within one.
-        doc["venues"][1]["rooms"][0]["id"] = doc["venues"][0]["rooms"][0]["id"]
-        return "$.venues[1].rooms[0].id"
-    if where == "reformers":
-        reformers = doc["venues"][0]["rooms"][0]["reformers"]
-        reformers[2]["id"] = reformers[0]["id"]
-        return "$.venues[0].rooms[0].reformers[2].id"
-    items = doc[where]
-    if len(items) < 2:
-        items.append(copy.deepcopy(items[0]))
-    else:
-        items[-1]["id"] = items[0]["id"]
-    return f"$.{where}[{len(items) - 1}].id"
-
-
-def _overlapping_wants(draw, doc: dict) -> str:
-    wants = doc["clients"][0]["wants"]  # [reformer x2], [mat x1]
-    shared = draw(st.sampled_from(wants[0]["class_types"]))
-    wants[1]["class_types"].append(shared)
-    return "$.clients[0].wants[1].class_types"
-
-
-def _intro_client_without_a_one_to_one_want(draw, doc: dict) -> str:
-    if draw(st.booleans()):
-        doc["clients"][0]["needs_intro"] = True
-        return "$.clients[0].wants"
-    intro = doc["clients"][2]
-    intro["wants"] = [w for w in intro["wants"] if "121-reformer" not in w["class_types"]]
-    return "$.clients[2].wants"
-
-
-def _wrong_type(draw, doc: dict) -> str:
-    fields = [
-        ("$.grid_minutes", doc, "grid_minutes", "15"),
-        ("$.clients[1].priority", doc["clients"][1], "priority", "3"),
-        ("$.clients[0].max_per_day", doc["clients"][0], "max_per_day", 1.5),
-        ("$.clients[0].wants[0].per_week", doc["clients"][0]["wants"][0], "per_week", "2"),
-        ("$.class_types[0].minutes", doc["class_types"][0], "minutes", "50"),
-        ("$.instructors[0].max_day_minutes", doc["instructors"][0], "max_day_minutes", None),
-        ("$.venues[0].rooms[0].mat_spaces", doc["venues"][0]["rooms"][0], "mat_spaces", True),
-        ("$.clients[2].needs_intro", doc["clients"][2], "needs_intro", 1),
-        ("$.clients[3].cleared", doc["clients"][3], "cleared", "yes"),
-        ("$.class_types[3].requires_clearance", doc["class_types"][3], "requires_clearance", 0),
-        (
-            "$.venues[0].rooms[0].reformers[0].in_service",
-            doc["venues"][0]["rooms"][0]["reformers"][0],
-            "in_service",
-            1,
-        ),
-        ("$.only_pinned_sessions", doc, "only_pinned_sessions", "false"),
-        ("$.clients[0].venues", doc["clients"][0], "venues", "hitchin"),
-        ("$.venues[0].name", doc["venues"][0], "name", 7),
-    ]
-    path, obj, key, value = draw(st.sampled_from(fields))
-    obj[key] = value
-    return path
-
-
-Breaker = Callable[[Callable, dict], str]
-
-BREAKERS: tuple[Breaker, ...] = (
-    _unknown_venue_for_a_client,
-    _unknown_class_type_in_a_want,
-    _unknown_reference_elsewhere,
-    _bad_time,
-    _window_ending_before_it_starts,
-    _duplicate_id,
-    _overlapping_wants,
-    _intro_client_without_a_one_to_one_want,
-    _wrong_type,
-)
-
-
-@st.composite
-def _broken_week_document(draw, breakers: Sequence[Breaker]) -> tuple[dict, str]:
-    doc = base_week_document()
-    breaker = draw(st.sampled_from(breakers))
-    return doc, breaker(draw, doc)
-
-
-def broken_week_documents(
-    breakers: Sequence[Breaker] = BREAKERS,
-) -> st.SearchStrategy[tuple[dict, str]]:
-    """A hypothesis strategy of (week document broken in one way, JSON path of the error).
-
-    The document is the valid `base_week_document()` with one mistake the spec calls
-    an input error: an unknown reference, a bad time, a window that ends before it
-    starts, a duplicate id, overlapping wants, an intro client without a one-to-one
-    want, or a value of the wrong type. `breakers` narrows it to some of `BREAKERS`.
-    """
-    return _broken_week_document(breakers)

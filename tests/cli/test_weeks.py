@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 
 from cli import cli
 from scheduler.formats.week import normalise_week_json
-from tests.builders import base_week_document, broken_week_documents, example_files
+from tests.builders import base_week_document, example_files
 from tests.stored import EXAMPLE_NAMES, database_content
+from tests.strategies import broken_week_documents
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

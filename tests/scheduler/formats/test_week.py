@@ -18,15 +18,14 @@ from scheduler.formats.times import parse_time
 from scheduler.formats.week import WeekError, normalise_week_json, parse_week, week_to_json
 from solver.domain import MINUTES_PER_DAY
 from tests.builders import (
-    BREAKERS,
     allocation,
     at,
     base_week_document,
-    broken_week_documents,
     example_files,
     plan,
     session,
 )
+from tests.strategies import BREAKERS, broken_week_documents
 
 
 @cache

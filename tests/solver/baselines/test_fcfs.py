@@ -1,7 +1,6 @@
 """First come, first served: the booking-system baseline keeps every rule and books in order."""
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from solver.baselines.fcfs import fcfs_plan
 from solver.checker import check_plan
@@ -17,6 +16,7 @@ from tests.builders import (
     want,
     week,
 )
+from tests.strategies import small_weeks
 
 
 def places(plan, client_id):
@@ -187,49 +187,6 @@ def test_fcfs_plan_explains_every_want_it_leaves_unmet():
 
     assert [(u.client, u.missing) for u in plan.unplaced] == [("second", 1)]
     assert plan.unplaced[0].reasons == ("Monday 09:30 121-reformer at Hitchin is full",)
-
-
-SLOTS = (("mon", "09:00"), ("mon", "10:00"), ("mon", "18:00"), ("tue", "09:00"), ("wed", "09:00"))
-
-
-@st.composite
-def small_weeks(draw):
-    """Small open weeks with a timetable: intros, several wants, features, minimum sizes."""
-    machines = [
-        reformer(f"R{i}", draw(st.sampled_from([(), ("raised",)])), draw(st.booleans()))
-        for i in range(1, draw(st.integers(1, 3)) + 1)
-    ]
-    types = [
-        class_type("reformer", max_size=3, min_size=draw(st.integers(1, 2))),
-        class_type("mat", max_size=2, min_size=draw(st.integers(1, 2))),
-        class_type("121-reformer"),
-    ]
-    slots = draw(st.lists(st.sampled_from(SLOTS), min_size=1, max_size=5, unique=True))
-    timetable = [
-        session(draw(st.sampled_from(["reformer", "mat", "121-reformer"])), d, t) for d, t in slots
-    ]
-    clients = []
-    for i in range(draw(st.integers(1, 5))):
-        intro = draw(st.booleans())
-        wants = [want(["reformer", "mat"], draw(st.integers(1, 3)))]
-        if intro or draw(st.booleans()):
-            wants.append(want("121-reformer"))
-        clients.append(
-            client(
-                f"c{i}",
-                wants=draw(st.permutations(wants)),
-                needs_intro=intro,
-                needs=draw(st.sampled_from([(), ("raised",)])),
-                max_per_day=draw(st.integers(1, 2)),
-                priority=draw(st.integers(1, 3)),
-            )
-        )
-    w = week(
-        venues=[venue(rooms=[room(reformers=machines, mat_spaces=2)])],
-        class_types=types,
-        clients=clients,
-    )
-    return w, timetable
 
 
 @settings(max_examples=80, deadline=None)

@@ -4,7 +4,6 @@ from itertools import combinations, product
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from solver.baselines.fcfs import pinned_timetable
 from solver.baselines.flow import min_cost_flow_optimum, solve_by_min_cost_flow
@@ -12,7 +11,6 @@ from solver.checker import check_plan, measure_objective
 from solver.domain import Allocation, Plan
 from solver.reformers import assign_reformers
 from tests.builders import (
-    class_type,
     client,
     pinned_session,
     reformer,
@@ -21,9 +19,7 @@ from tests.builders import (
     want,
     week,
 )
-
-SLOTS = (("mon", "09:00"), ("mon", "18:00"), ("tue", "09:00"), ("tue", "18:00"))
-FEATURES = ((), ("raised",), ("tower",))
+from tests.strategies import one_want_fixed_weeks
 
 
 def brute_force_optimum(w) -> int:
@@ -62,52 +58,8 @@ def brute_force_optimum(w) -> int:
     return best
 
 
-@st.composite
-def fixed_weeks(draw):
-    machines = [
-        reformer(
-            f"R{i}",
-            draw(st.sampled_from(FEATURES)),
-            in_service=draw(st.sampled_from([True, True, False])),
-        )
-        for i in range(1, draw(st.integers(1, 3)) + 1)
-    ]
-    studio = room(reformers=machines, mat_spaces=draw(st.integers(1, 2)))
-    types = [class_type("reformer", max_size=2), class_type("mat", max_size=2)]
-    slots = draw(st.lists(st.sampled_from(SLOTS), min_size=2, max_size=3, unique=True))
-    sessions = [
-        pinned_session(draw(st.sampled_from(["reformer", "mat"])), day, start)
-        for day, start in slots
-    ]
-    clients = [
-        client(
-            f"c{i}",
-            wants=[want(draw(st.sampled_from(["reformer", "mat"])), draw(st.integers(1, 2)))],
-            priority=draw(st.integers(1, 3)),
-            needs=draw(st.sampled_from(FEATURES + (("raised",),))),
-            availability=draw(
-                st.sampled_from(
-                    [
-                        [("mon", "07:00", "21:00"), ("tue", "07:00", "21:00")],
-                        [("mon", "07:00", "12:00")],
-                        [("tue", "17:00", "21:00")],
-                    ]
-                )
-            ),
-        )
-        for i in range(1, draw(st.integers(2, 4)) + 1)
-    ]
-    return week(
-        venues=[venue(rooms=[studio])],
-        class_types=types,
-        clients=clients,
-        pinned_sessions=sessions,
-        only_pinned_sessions=True,
-    )
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(fixed_weeks())
+@given(one_want_fixed_weeks())
 def test_flow_optimum_equals_the_brute_force_optimum_of_small_fixed_weeks(w):
     result = solve_by_min_cost_flow(w)
 
