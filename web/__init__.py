@@ -5,20 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, redirect, render_template, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-csrf = CSRFProtect()
-login_manager = LoginManager()
-# Limits are set per route (the sign-in POSTs); nothing else is throttled by default.
-# A moving window: a fixed one resets on the minute, letting a burst straddle it.
-# The counts' storage is the app's RATELIMIT_STORAGE_URI (the environment's setting).
-limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window")
-
+from web.extensions import csrf, limiter, login_manager
 
 # In production the site is served over HTTPS (TLS ends at the proxy): the sign-in
 # cookies travel only over it, out of reach of scripts, and not on other sites' posts.

@@ -17,8 +17,8 @@ from flask_login.mixins import UserMixin
 from sqlmodel import Session
 
 from scheduler.studio.accounts import authenticate, find_account
-from web import limiter, login_manager
 from web.db import get_session
+from web.extensions import limiter, login_manager
 from web.forms import SignInForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

@@ -55,9 +55,9 @@ from scheduler.clients.week import client_week, default_week, place_of_client
 from scheduler.core.models import utcnow
 from scheduler.formats.times import parse_time
 from solver.domain import DAYS
-from web import limiter
 from web.auth import SignedIn, register_kind
 from web.db import get_session
+from web.extensions import limiter
 from web.forms import EMAIL
 
 log = logging.getLogger(__name__)
