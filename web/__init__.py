@@ -55,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from web import api, auth, client, owner, public, runs, scenarios
+    from web import api, auth, client, owner, public, scenarios
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."
@@ -66,7 +66,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(scenarios.bp)
-    app.register_blueprint(runs.bp)
     # The API authenticates with the sign-in cookie and answers JSON; its writes are
     # guarded by the same-site cookie, not a form token.
     csrf.exempt(api.bp)
