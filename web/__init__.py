@@ -5,20 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, redirect, render_template, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-csrf = CSRFProtect()
-login_manager = LoginManager()
-# Limits are set per route (the sign-in POSTs); nothing else is throttled by default.
-# A moving window: a fixed one resets on the minute, letting a burst straddle it.
-# The counts' storage is the app's RATELIMIT_STORAGE_URI (the environment's setting).
-limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window")
-
+from web.extensions import csrf, limiter, login_manager
 
 # In production the site is served over HTTPS (TLS ends at the proxy): the sign-in
 # cookies travel only over it, out of reach of scripts, and not on other sites' posts.
@@ -65,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from web import api, auth, client, owner, public, runs, scenarios
+    from web import api, auth, client, owner, public, scenarios
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."
@@ -76,7 +66,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(scenarios.bp)
-    app.register_blueprint(runs.bp)
     # The API authenticates with the sign-in cookie and answers JSON; its writes are
     # guarded by the same-site cookie, not a form token.
     csrf.exempt(api.bp)

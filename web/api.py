@@ -15,15 +15,15 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
-from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
+from scheduler.clients.access import latest_client
 from scheduler.clients.timetable import TimetableSession, week_timetable
 from scheduler.clients.week import Place, client_week, default_week, published_weeks
 from scheduler.core import models
 from scheduler.core.models import utcnow
 from scheduler.formats.plan import plan_to_json
-from scheduler.store.plans import find_plan, load_stored_plan
+from scheduler.store.plans import find_plan, load_stored_plan, weeks_with_published_plan
 from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
 from web.db import get_session
@@ -85,19 +85,15 @@ def _monday(text: str) -> date:
 @bp.get("/weeks")
 def weeks() -> Any:
     """Every stored week, with its current published plan version (null if none)."""
-    session = get_session()
-    rows = session.exec(select(models.Week).order_by(models.Week.week_start)).all()
-    listed = []
-    for week in rows:
-        plan = find_plan(session=session, week_start=week.week_start, status="published")
-        listed.append(
-            {
-                "week_start": week.week_start.isoformat(),
-                "timezone": week.timezone,
-                "published_version": plan.version if plan else None,
-                "published_at": plan.published_at.isoformat() if plan else None,
-            }
-        )
+    listed = [
+        {
+            "week_start": week.week_start.isoformat(),
+            "timezone": week.timezone,
+            "published_version": plan.version if plan else None,
+            "published_at": plan.published_at.isoformat() if plan else None,
+        }
+        for week, plan in weeks_with_published_plan(session=get_session())
+    ]
     return jsonify(weeks=listed)
 
 
@@ -189,8 +185,7 @@ def client_allocations(client_id: str) -> Any:
         getattr(current_user, "is_client", False) and current_user.key == client_id
     ):
         raise _not_found(f"No client {client_id}.")
-    exists = get_session().exec(select(models.Client).where(models.Client.key == client_id)).first()
-    if exists is None:
+    if latest_client(session=get_session(), client_key=client_id) is None:
         raise _not_found(f"No client {client_id}.")
     return _allocations_of(client_id)
 

@@ -1,4 +1,4 @@
-"""The owner's edits of a plan (pins, moves, reformers out of service, instructor hours).
+"""The owner's edits of a plan (pins, moves, reformers out of service, an instructor's edit).
 
 Each edit is one transaction, checked against every hard rule: one that would
 break a rule the plan kept is refused with `RuleBroken` and nothing is saved.
@@ -15,7 +15,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from scheduler.core import models
-from scheduler.planning.errors import PlanningError, RuleBroken
+from scheduler.planning.errors import FieldRefused, PlanningError, RuleBroken
 from scheduler.planning.rows import (
     allocation_row,
     latest_plan,
@@ -25,7 +25,7 @@ from scheduler.planning.rows import (
     week_row_or_refuse,
 )
 from scheduler.store.plans import load_stored_plan, save_plan
-from scheduler.store.weeks import as_date, load_stored_week
+from scheduler.store.weeks import as_date, column_by_key, load_stored_week
 from solver.checker import check_plan, measure_objective
 from solver.domain import Allocation, Plan, Session, Week
 
@@ -271,24 +271,76 @@ def set_instructor_availability(
     windows = [(start, end, list(venues)) for start, end, venues in windows]
 
     def change(week_row: models.Week) -> None:
-        person = session.exec(
-            select(models.Instructor).where(
-                models.Instructor.week_id == week_row.id, models.Instructor.key == instructor
-            )
-        ).first()
-        if person is None:
-            raise PlanningError(f"the week has no instructor {instructor}")
-        session.exec(
-            delete(models.InstructorWindow).where(
-                models.InstructorWindow.instructor_id == person.id
-            )
-        )
-        session.add_all(
-            models.InstructorWindow(instructor_id=person.id, start=start, end=end, venues=venues)
-            for start, end, venues in windows
-        )
+        _replace_windows(session, _instructor_row(session, week_row, instructor), windows)
 
     _edit(session, week_start, change)
+
+
+def update_instructor(
+    *,
+    session: DbSession,
+    week_start: date | str,
+    instructor: str,
+    name: str,
+    email: str | None,
+    teaches: Iterable[str],
+    max_day_minutes: int,
+    max_week_minutes: int,
+    windows: Iterable[tuple[int, int, Iterable[str]]],
+) -> None:
+    """Change an instructor's details, what they teach, their limits and availability, together.
+
+    All or nothing, one transaction: a class type or venue the week does not have is
+    refused (`FieldRefused`) and so is an edit that makes the latest plan break a hard
+    rule it kept (`RuleBroken`); either way nothing is saved.
+    """
+    teaches = list(teaches)
+    windows = [(start, end, list(venues)) for start, end, venues in windows]
+
+    def change(week_row: models.Week) -> None:
+        person = _instructor_row(session, week_row, instructor)
+        class_types = column_by_key(
+            session=session, week_id=week_row.id, column=models.ClassType.name
+        )
+        unknown = sorted(set(teaches) - set(class_types))
+        if unknown:
+            raise FieldRefused("teaches", f"Unknown class type: {', '.join(unknown)}")
+        venues = column_by_key(session=session, week_id=week_row.id, column=models.Venue.name)
+        unknown = sorted({v for *_, where in windows for v in where} - set(venues))
+        if unknown:
+            raise FieldRefused("availability", f"Unknown venue: {', '.join(unknown)}")
+        person.name = name
+        person.email = email
+        person.teaches = teaches
+        person.max_day_minutes = max_day_minutes
+        person.max_week_minutes = max_week_minutes
+        session.add(person)
+        _replace_windows(session, person, windows)
+
+    _edit(session, week_start, change)
+
+
+def _instructor_row(session: DbSession, week_row: models.Week, key: str) -> models.Instructor:
+    person = session.exec(
+        select(models.Instructor).where(
+            models.Instructor.week_id == week_row.id, models.Instructor.key == key
+        )
+    ).first()
+    if person is None:
+        raise PlanningError(f"the week has no instructor {key}")
+    return person
+
+
+def _replace_windows(
+    session: DbSession, person: models.Instructor, windows: list[tuple[int, int, list[str]]]
+) -> None:
+    session.exec(
+        delete(models.InstructorWindow).where(models.InstructorWindow.instructor_id == person.id)
+    )
+    session.add_all(
+        models.InstructorWindow(instructor_id=person.id, start=start, end=end, venues=venues)
+        for start, end, venues in windows
+    )
 
 
 def _pinned_session_row(

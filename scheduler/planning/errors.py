@@ -11,6 +11,14 @@ class PlanningError(ValueError):
     """A planning request that cannot be done as asked (no such week, plan, client or session)."""
 
 
+class FieldRefused(PlanningError):
+    """A request refused for one value it gives; `field` names which (e.g. `teaches`)."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
 class RuleBroken(PlanningError):
     """An edit refused because the plan would break a hard rule; `violations` say how."""
 

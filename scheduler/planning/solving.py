@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from sqlmodel import Session as DbSession
+from sqlmodel import select
 
 from scheduler.core import models
 from scheduler.core.changes import diff_plans
@@ -315,3 +316,13 @@ def solve_run_state(*, session: DbSession, run_id: int) -> dict[str, Any] | None
         "plan_id": run.plan_id,
         "done": run.status in ("succeeded", "failed"),
     }
+
+
+def solve_run_week(*, session: DbSession, run_id: int) -> models.Week | None:
+    """The week a solve run solves, or None (no such run, or a run of no stored week)."""
+    query = (
+        select(models.Week)
+        .join(models.SolveRun, models.SolveRun.week_id == models.Week.id)
+        .where(models.SolveRun.id == run_id)
+    )
+    return session.exec(query).first()

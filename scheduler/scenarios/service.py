@@ -295,3 +295,14 @@ def delete_scenario(*, session: Session, scenario_id: int) -> None:
             session.delete(run)
         session.delete(row)
         session.commit()
+
+
+def scenario_row(*, session: Session, scenario_id: int) -> db.Scenario | None:
+    """The stored scenario `scenario_id`, or None."""
+    return session.get(db.Scenario, scenario_id)
+
+
+def scenario_run(*, session: Session, run_id: int) -> db.SolveRun | None:
+    """The scenario run or sweep `run_id`, or None (also for a run that is not a scenario's)."""
+    run = session.get(db.SolveRun, run_id)
+    return run if run is not None and run.scenario_id is not None else None

@@ -164,3 +164,54 @@ def mark_published(*, session: Session, plan_id: int) -> models.Plan:
     session.add(row)
     session.flush()
     return row
+
+
+def plan_versions(*, session: Session, week_id: int) -> list[models.Plan]:
+    """Every plan version of the week `week_id`, newest first."""
+    query = (
+        select(models.Plan)
+        .where(models.Plan.week_id == week_id)
+        .order_by(models.Plan.version.desc())
+    )
+    return list(session.exec(query).scalars())
+
+
+def plan_with_week(*, session: Session, plan_id: int) -> tuple[models.Plan, models.Week] | None:
+    """The plan `plan_id` and the week it plans, in one query; None if there is no such plan."""
+    query = (
+        select(models.Plan, models.Week)
+        .join(models.Week, models.Week.id == models.Plan.week_id)
+        .where(models.Plan.id == plan_id)
+    )
+    found = session.exec(query).first()
+    return (found[0], found[1]) if found else None
+
+
+def plan_session_keys(*, session: Session, plan_id: int) -> list[str]:
+    """The keys of the plan's sessions, in the order they were stored."""
+    query = (
+        select(models.PlanSession.key)
+        .where(models.PlanSession.plan_id == plan_id)
+        .order_by(models.PlanSession.id)
+    )
+    return list(session.exec(query).scalars())
+
+
+def weeks_with_published_plan(*, session: Session) -> list[tuple[models.Week, models.Plan | None]]:
+    """Every stored week, earliest first, with its current published plan (or None); one query."""
+    latest = (
+        select(models.Plan.week_id, func.max(models.Plan.version).label("version"))
+        .where(models.Plan.status == "published")
+        .group_by(models.Plan.week_id)
+        .subquery()
+    )
+    query = (
+        select(models.Week, models.Plan)
+        .outerjoin(latest, latest.c.week_id == models.Week.id)
+        .outerjoin(
+            models.Plan,
+            (models.Plan.week_id == models.Week.id) & (models.Plan.version == latest.c.version),
+        )
+        .order_by(models.Week.week_start)
+    )
+    return [(week, plan) for week, plan in session.exec(query).all()]

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -55,6 +56,19 @@ def week_starts(*, session: Session) -> list[date]:
     """Every stored week's Monday, earliest first."""
     query = select(models.Week.week_start).order_by(models.Week.week_start)
     return list(session.exec(query).scalars())
+
+
+def week_data_row(*, session: Session, week_start: date | str, model: type, key: str) -> Any:
+    """The week's row of `model` (a venue, room, class type, instructor or client) by its key.
+
+    None when the week or the row is not stored.
+    """
+    query = (
+        select(model)
+        .join(models.Week, models.Week.id == model.week_id)
+        .where(models.Week.week_start == as_date(week_start), model.key == key)
+    )
+    return session.exec(query).scalar_one_or_none()
 
 
 def column_by_key(*, session: Session, week_id: int, column: InstrumentedAttribute) -> dict:

@@ -1,8 +1,13 @@
-"""Edits of the studio's data in a stored week: venues, rooms, class types, instructors, clients."""
+"""The studio's data in a stored week: venues, rooms, class types and clients, read and edited.
+
+Each edit is one transaction: it checks what it is given, writes, and commits once.
+An instructor's edit is checked against the plan too: `scheduler.planning.edits`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete
@@ -10,7 +15,10 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from scheduler.core import models
+from scheduler.formats.clients_csv import CsvError
 from scheduler.planning.errors import PlanningError
+from scheduler.store.weeks import as_date
+from scheduler.studio.clients import ClientsImported, import_clients_csv
 
 
 def update_venue(
@@ -53,11 +61,6 @@ def update_class_type(*, session: DbSession, class_type_id: int, **values: Any) 
     _update(session, session.get(models.ClassType, class_type_id), values)
 
 
-def update_instructor(*, session: DbSession, instructor_id: int, **values: Any) -> None:
-    """Change an instructor's name, e-mail, what they teach and their limits."""
-    _update(session, session.get(models.Instructor, instructor_id), values)
-
-
 def update_client(
     *,
     session: DbSession,
@@ -82,3 +85,62 @@ def _update(session: DbSession, row: Any, values: dict[str, Any]) -> None:
         setattr(row, name, value)
     session.add(row)
     session.commit()
+
+
+def opening_windows(*, session: DbSession, venue_id: int) -> list[models.OpeningWindow]:
+    """The venue's opening windows, earliest first."""
+    query = (
+        select(models.OpeningWindow)
+        .where(models.OpeningWindow.venue_id == venue_id)
+        .order_by(models.OpeningWindow.start)
+    )
+    return list(session.exec(query).all())
+
+
+def room_reformers(*, session: DbSession, room_id: int) -> list[models.Reformer]:
+    """The room's reformers, in the order they were stored."""
+    query = (
+        select(models.Reformer)
+        .where(models.Reformer.room_id == room_id)
+        .order_by(models.Reformer.id)
+    )
+    return list(session.exec(query).all())
+
+
+def client_wants(*, session: DbSession, client_id: int) -> list[models.Want]:
+    """The client's wishes, in the order they were stored."""
+    query = select(models.Want).where(models.Want.client_id == client_id).order_by(models.Want.id)
+    return list(session.exec(query).all())
+
+
+def search_clients(
+    *, session: DbSession, week_start: date | str, text: str = ""
+) -> list[models.Client]:
+    """The week's clients by name whose name, id or e-mail holds `text` (any case); all if blank."""
+    query = (
+        select(models.Client)
+        .join(models.Week, models.Week.id == models.Client.week_id)
+        .where(models.Week.week_start == as_date(week_start))
+    )
+    if text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(
+            models.Client.name.ilike(like)
+            | models.Client.key.ilike(like)
+            | models.Client.email.ilike(like)
+        )
+    return list(session.exec(query.order_by(models.Client.name)).all())
+
+
+def import_clients(*, session: DbSession, week_start: date | str, text: str) -> ClientsImported:
+    """Add or update the week's clients from CSV `text`: every row in one transaction, or none.
+
+    Raises `CsvError` (every problem, by line) with nothing written.
+    """
+    try:
+        done = import_clients_csv(session=session, week_start=week_start, text=text)
+    except CsvError:
+        session.rollback()
+        raise
+    session.commit()
+    return done

@@ -363,6 +363,67 @@ def test_narrowing_an_instructors_hours_under_their_classes_is_refused_with_rule
     assert len(jo.availability) == 7
 
 
+def test_an_instructor_edit_the_rules_refuse_leaves_their_details_as_they_were(
+    client, owner_login, published, db_session
+):
+    response = client.post(
+        f"/owner/instructors/jo?start={WEEK}",
+        data={
+            "name": "Joanna",
+            "email": "joanna@example.com",
+            "teaches": "reformer, mat",
+            "max_day_minutes": "300",
+            "max_week_minutes": "1200",
+            "availability": "Wed 09:00-12:00 hitchin",
+        },
+    )
+    assert response.status_code == 400
+    assert "Rule 2: Its instructor teaches its class type" in response.text
+    db_session.expire_all()
+    jo = db_session.exec(select(models.Instructor).where(models.Instructor.key == "jo")).one()
+    assert (jo.name, jo.email, jo.max_day_minutes, jo.max_week_minutes) == ("Jo", None, 600, 3000)
+    assert jo.teaches == ["reformer", "mat", "121-reformer"]
+
+
+def test_an_instructor_teaching_a_class_type_the_week_lacks_is_told_so_by_the_field(
+    client, owner_login, published, db_session
+):
+    response = client.post(
+        f"/owner/instructors/jo?start={WEEK}",
+        data={
+            "name": "Joanna",
+            "teaches": "reformer, yoga",
+            "max_day_minutes": "600",
+            "max_week_minutes": "3000",
+            "availability": "Mon 07:00-21:00 hitchin\nTue 07:00-21:00 hitchin",
+        },
+    )
+    assert response.status_code == 400
+    assert "Unknown class type: yoga" in response.text
+    db_session.expire_all()
+    jo = db_session.exec(select(models.Instructor).where(models.Instructor.key == "jo")).one()
+    assert jo.name == "Jo"
+
+
+def test_an_instructor_edit_the_plan_allows_saves_it_all(
+    client, owner_login, published, db_session
+):
+    response = client.post(
+        f"/owner/instructors/jo?start={WEEK}",
+        data={
+            "name": "Joanna",
+            "teaches": "reformer, mat, 121-reformer",
+            "max_day_minutes": "500",
+            "max_week_minutes": "3000",
+            "availability": "Mon 08:00-13:00 hitchin\nTue 08:00-13:00 hitchin",
+        },
+    )
+    assert response.status_code == 302
+    db_session.expire_all()
+    jo = load_stored_week(session=db_session, week_start=WEEK).instructors[0]
+    assert (jo.name, jo.max_day_minutes, len(jo.availability)) == ("Joanna", 500, 2)
+
+
 # --- Data pages: per-field errors, nothing written ---------------------------------------------
 
 

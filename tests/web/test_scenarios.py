@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from scheduler.core import models
 from scheduler.scenarios.document import SCENARIO_FORMAT
+from scheduler.scenarios.service import scenario_row, scenario_run
 from scheduler.store.weeks import save_week
 from scheduler.studio.accounts import add_instructor_login
 from tests.builders import oversubscribed_week
@@ -210,3 +211,12 @@ def test_unknown_scenarios_and_runs_are_not_found(owner):
     assert owner.get(f"{PREFIX}/999").status_code == 404
     assert owner.get(f"{PREFIX}/runs/999").status_code == 404
     assert owner.get(f"{PREFIX}/runs/999.json").status_code == 404
+
+
+def test_a_solve_run_of_the_week_is_no_scenario_run(owner, db_session):
+    solve = models.SolveRun(kind="manual", status="succeeded")
+    db_session.add(solve)
+    db_session.commit()
+    assert scenario_run(session=db_session, run_id=solve.id) is None
+    assert owner.get(f"{PREFIX}/runs/{solve.id}").status_code == 404
+    assert scenario_row(session=db_session, scenario_id=999) is None

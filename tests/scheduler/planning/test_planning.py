@@ -19,12 +19,14 @@ from scheduler.planning.edits import (
     set_instructor_availability,
     set_reformer_in_service,
     unpin_session,
+    update_instructor,
 )
-from scheduler.planning.errors import PlanningError, RuleBroken
+from scheduler.planning.errors import FieldRefused, PlanningError, RuleBroken
 from scheduler.planning.pins import standing_pins
 from scheduler.planning.publish import preview_publish, publish_plan
 from scheduler.planning.solving import (
     solve_run_state,
+    solve_run_week,
     solve_week,
     start_background_solve,
     start_week,
@@ -517,6 +519,102 @@ def test_an_instructor_cannot_be_made_unavailable_when_teaching(db_session, solv
     assert any(w.start < at("tue", "00:00") for w in jo.availability)
 
 
+def jo_as_stored(db_session):
+    """Jo's row and availability as the database has them now."""
+    db_session.expire_all()
+    row = db_session.exec(select(models.Instructor).where(models.Instructor.key == "jo")).one()
+    return row, load_stored_week(session=db_session, week_start=WEEK).instructors[0].availability
+
+
+def jo_edit(**changes):
+    """Every value of an instructor edit of Jo, as stored by the builders, with `changes`."""
+    values = {
+        "name": "Jo",
+        "email": None,
+        "teaches": ["reformer", "mat", "121-reformer"],
+        "max_day_minutes": 600,
+        "max_week_minutes": 3000,
+        "windows": [(at("mon", "07:00"), at("mon", "21:00"), ["hitchin"])],
+    }
+    return values | changes
+
+
+def test_an_instructor_edit_saves_details_teaching_limits_and_hours_together(db_session, solved):
+    monday_and_tuesday = [
+        (at("mon", "08:00"), at("mon", "13:00"), ["hitchin"]),
+        (at("tue", "08:00"), at("tue", "13:00"), ["hitchin"]),
+    ]
+    update_instructor(
+        session=db_session,
+        week_start=WEEK,
+        instructor="jo",
+        **jo_edit(name="Joanna", email="jo@example.com", windows=monday_and_tuesday),
+    )
+    row, availability = jo_as_stored(db_session)
+    assert (row.name, row.email) == ("Joanna", "jo@example.com")
+    assert [(w.start, w.end) for w in availability] == [(s, e) for s, e, _ in monday_and_tuesday]
+    checked_plan(db_session, solved.id)
+
+
+def test_an_instructor_edit_refused_by_a_rule_saves_nothing_of_it(db_session, solved):
+    _, before = jo_as_stored(db_session)
+    tuesday_only = [(at("tue", "09:00"), at("tue", "12:00"), ["hitchin"])]
+    with pytest.raises(RuleBroken, match="Rule 2: Its instructor teaches its class type"):
+        update_instructor(
+            session=db_session,
+            week_start=WEEK,
+            instructor="jo",
+            **jo_edit(name="Joanna", max_week_minutes=2000, windows=tuesday_only),
+        )
+    row, availability = jo_as_stored(db_session)
+    assert (row.name, row.max_week_minutes) == ("Jo", 3000)
+    assert availability == before
+
+
+def test_an_instructor_edit_that_drops_a_class_they_teach_is_refused(db_session, solved):
+    with pytest.raises(RuleBroken, match="Rule 2"):
+        update_instructor(
+            session=db_session,
+            week_start=WEEK,
+            instructor="jo",
+            **jo_edit(
+                teaches=["mat"],
+                windows=[
+                    (at("mon", "07:00"), at("mon", "21:00"), ["hitchin"]),
+                    (at("tue", "07:00"), at("tue", "21:00"), ["hitchin"]),
+                ],
+            ),
+        )
+    row, _ = jo_as_stored(db_session)
+    assert "reformer" in row.teaches
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"teaches": ["reformer", "yoga"]}, "teaches", "Unknown class type: yoga"),
+        (
+            {"windows": [(at("mon", "07:00"), at("mon", "21:00"), ["luton"])]},
+            "availability",
+            "Unknown venue: luton",
+        ),
+    ],
+)
+def test_an_instructor_edit_naming_what_the_week_lacks_is_refused_before_writing(
+    db_session, solved, changes, field, words
+):
+    with pytest.raises(FieldRefused, match=words) as refused:
+        update_instructor(
+            session=db_session,
+            week_start=WEEK,
+            instructor="jo",
+            **jo_edit(name="Joanna", **changes),
+        )
+    assert refused.value.field == field
+    row, _ = jo_as_stored(db_session)
+    assert row.name == "Jo"
+
+
 def test_a_pinned_place_cannot_be_moved_with_rule_11(db_session, solved):
     c5 = place_of(db_session, solved, "c5")
     pin_place(session=db_session, plan_id=solved.id, client="c5", session_key=c5.session)
@@ -570,6 +668,8 @@ def test_background_solve_reports_progress_and_finishes_with_a_checked_plan(
     assert state["progress"]["objective"] >= 1
     assert state["result"]["priority_places"] == 5
     checked_plan(db_session, state["plan_id"])
+    assert solve_run_week(session=db_session, run_id=run_id).week_start.isoformat() == WEEK
+    assert solve_run_week(session=db_session, run_id=run_id + 1) is None
 
 
 def test_reformer_solve_week_saves_and_publishes_a_checked_plan(db_session, runner):

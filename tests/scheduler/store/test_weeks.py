@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from scheduler.core import models
 from scheduler.formats.week import normalise_week_json, week_to_json
@@ -15,14 +15,19 @@ from scheduler.store.plans import (
     find_plan,
     load_stored_plan,
     mark_published,
+    plan_session_keys,
+    plan_versions,
+    plan_with_week,
     published_plan,
     save_plan,
+    weeks_with_published_plan,
 )
 from scheduler.store.weeks import (
     WeekNotFound,
     copy_week_forward,
     load_stored_week,
     save_week,
+    week_data_row,
     week_starts,
 )
 from tests.builders import allocation, client, plan, session, want, week
@@ -191,3 +196,75 @@ def test_a_week_document_survives_the_database(db_session):
     db_session.commit()
     loaded = load_stored_week(session=db_session, week_start=w.week_start)
     assert normalise_week_json(week_to_json(loaded)) == normalise_week_json(week_to_json(w))
+
+
+def statements_run(db_session, call):
+    """What `call()` returns, and how many SQL statements it ran."""
+    ran = []
+
+    def count(*_args):
+        ran.append(1)
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return result, len(ran)
+
+
+def test_a_weeks_plan_versions_come_newest_first_each_with_its_week(db_session):
+    w = week(clients=[client("c1", wants=[want("reformer")])])
+    week_row = save_week(session=db_session, week=w)
+    p = _plan_for(w)
+    rows = [save_plan(session=db_session, week_start=w.week_start, plan=p) for _ in range(3)]
+    db_session.commit()
+    versions = plan_versions(session=db_session, week_id=week_row.id)
+    assert [v.version for v in versions] == [3, 2, 1]
+    plan_row, its_week = plan_with_week(session=db_session, plan_id=rows[1].id)
+    assert (plan_row.version, its_week.week_start.isoformat()) == (2, w.week_start)
+    assert plan_with_week(session=db_session, plan_id=rows[-1].id + 1) is None
+    assert plan_session_keys(session=db_session, plan_id=rows[0].id) == [s.id for s in p.sessions]
+
+
+def test_every_week_is_listed_with_its_current_published_plan_in_one_query(db_session):
+    first = week(clients=[client("c1", wants=[want("reformer")])])
+    second = replace(first, week_start="2026-12-07")
+    third = replace(first, week_start="2026-12-14")
+    for w in (third, first, second):
+        save_week(session=db_session, week=w)
+    p = _plan_for(first)
+    for status in ("published", "published", "draft"):
+        save_plan(session=db_session, week_start=first.week_start, plan=p, status=status)
+    save_plan(session=db_session, week_start=second.week_start, plan=p)
+    db_session.commit()
+    listed, statements = statements_run(
+        db_session, lambda: weeks_with_published_plan(session=db_session)
+    )
+    assert statements == 1
+    assert [(w.week_start.isoformat(), plan.version if plan else None) for w, plan in listed] == [
+        ("2026-11-30", 2),
+        ("2026-12-07", None),
+        ("2026-12-14", None),
+    ]
+
+
+def test_a_weeks_row_is_found_by_its_key_in_that_week_only(db_session):
+    first = week(clients=[client("c1"), client("c2")])
+    save_week(session=db_session, week=first)
+    save_week(session=db_session, week=replace(first, week_start="2026-12-07"))
+    db_session.commit()
+    row = week_data_row(
+        session=db_session, week_start=first.week_start, model=models.Client, key="c2"
+    )
+    assert row.key == "c2"
+    assert db_session.get(models.Week, row.week_id).week_start.isoformat() == first.week_start
+    assert (
+        week_data_row(session=db_session, week_start="2026-11-30", model=models.Venue, key="x")
+        is None
+    )
+    assert (
+        week_data_row(session=db_session, week_start="2027-01-04", model=models.Client, key="c1")
+        is None
+    )

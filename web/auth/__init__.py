@@ -1,8 +1,9 @@
-"""Signing in and out: the instructor-owner with e-mail and password, throttled against guessing.
+"""/auth/...: the instructor-owner signs in with e-mail and password (`sign_in.py`).
 
 Everyone signed in is a `SignedIn` whose id says what kind of person they are
 (`owner:3`, `client:c0001`); each kind registers how to load itself, so the
-owner's pages and the clients' pages share one Flask-Login session.
+owner's pages and the clients' pages share one Flask-Login session. The guard
+`owner_required` keeps a view for a signed-in instructor.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app
+from flask_login import current_user
 from flask_login.mixins import UserMixin
 from sqlmodel import Session
 
-from scheduler.studio.accounts import authenticate, find_account
-from web import limiter, login_manager
+from scheduler.studio.accounts import find_account
 from web.db import get_session
-from web.forms import SignInForm
+from web.extensions import login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -84,38 +84,7 @@ def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
+# The sign-in views add themselves to `bp` as their module is imported.
+from web.auth import sign_in  # noqa: E402
 
-
-@bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-def sign_in() -> Any:
-    """The instructor's sign-in page."""
-    form = SignInForm()
-    if form.validate_on_submit():
-        account = authenticate(
-            session=get_session(), email=form.email.data, password=form.password.data
-        )
-        if account is not None:
-            login_user(SignedIn("owner", str(account.id), account.name or account.email))
-            return redirect(_safe_next() or url_for("owner.week"))
-        form.password.errors.append("That e-mail and password do not match an instructor.")
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/sign_in.html", form=form), status
-
-
-@bp.post("/sign-out")
-def sign_out() -> Any:
-    """Forget who is signed in."""
-    logout_user()
-    flash("You are signed out.", "info")
-    return redirect(url_for("auth.sign_in"))
-
-
-def _safe_next() -> str | None:
-    """The page to return to after sign-in, only if it is a path on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+__all__ = ["SignedIn", "bp", "owner_required", "register_kind", "sign_in"]

@@ -1,4 +1,4 @@
-"""The app's forms, each field with its own validation and error words.
+"""The owner's forms, each field with its own validation and error words.
 
 Fields that take text the studio writes (`Mon 07:00-21:00`, `reformer x2`)
 parse it while validating and keep the result on the field as `parsed`.
@@ -15,7 +15,6 @@ from wtforms import (
     BooleanField,
     FloatField,
     IntegerField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -28,28 +27,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
 from scheduler.formats.clients_csv import parse_availability
 from solver.domain import Week, Window
+from web.form_parts import EMAIL
 
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address.")
 LEVELS = ("beginner", "improver", "advanced")
-
-
-class SignInForm(FlaskForm):
-    """An instructor's e-mail and password."""
-
-    email = StringField("E-mail", validators=[DataRequired("Enter your e-mail."), EMAIL])
-    password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=200)]
-    )
-
-
-class ConfirmForm(FlaskForm):
-    """A button that only needs the CSRF token."""
 
 
 class SolveForm(FlaskForm):

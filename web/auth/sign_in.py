@@ -1,0 +1,51 @@
+"""/auth/sign-in, /auth/sign-out: the instructor signs in (throttled against guessing) and out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from scheduler.studio.accounts import authenticate
+from web.auth import SignedIn, bp
+from web.auth.forms import SignInForm
+from web.db import get_session
+from web.extensions import limiter
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def sign_in() -> Any:
+    """The instructor's sign-in page."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        account = authenticate(
+            session=get_session(), email=form.email.data, password=form.password.data
+        )
+        if account is not None:
+            login_user(SignedIn("owner", str(account.id), account.name or account.email))
+            return redirect(_safe_next() or url_for("owner.week"))
+        form.password.errors.append("That e-mail and password do not match an instructor.")
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> Any:
+    """Forget who is signed in."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+def _safe_next() -> str | None:
+    """The page to return to after sign-in, only if it is a path on this site."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

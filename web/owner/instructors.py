@@ -1,0 +1,68 @@
+"""/owner/instructors...: the instructors, and one's details and availability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+
+from scheduler.core import models
+from scheduler.planning.edits import update_instructor
+from scheduler.planning.errors import FieldRefused, RuleBroken
+from scheduler.store.weeks import load_stored_week
+from web.db import get_session
+from web.owner import bp
+from web.owner.common import (
+    data_form,
+    data_row_or_404,
+    data_week,
+    edit_page,
+    format_instructor_windows,
+    refused,
+    saved,
+)
+from web.owner.forms import InstructorForm
+
+
+@bp.get("/instructors")
+def instructors() -> Any:
+    """The instructors, what they teach and when they are available."""
+    week_start = data_week()
+    week = load_stored_week(session=get_session(), week_start=week_start)
+    return render_template(
+        "owner/instructors.html",
+        week=week,
+        week_start=week_start,
+        windows=format_instructor_windows,
+    )
+
+
+@bp.route("/instructors/<key>", methods=["GET", "POST"])
+def instructor_edit(key: str) -> Any:
+    """An instructor's details and availability, saved together only if the plan allows them."""
+    week_start = data_week()
+    session = get_session()
+    row = data_row_or_404(models.Instructor, week_start, key)
+    week = load_stored_week(session=session, week_start=week_start)
+    form = data_form(InstructorForm, row)
+    form.venue_keys = {v.id for v in week.venues}
+    if request.method == "GET":
+        form.teaches.data = ", ".join(row.teaches)
+        form.availability.data = format_instructor_windows(week.instructor_by_id[key].availability)
+    if form.validate_on_submit():
+        try:
+            update_instructor(
+                session=session,
+                week_start=week_start,
+                instructor=key,
+                windows=form.availability.parsed,
+                **form.values(),
+            )
+        except FieldRefused as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        except RuleBroken as exc:
+            form.availability.errors.extend(exc.rule_words)
+            refused(exc)
+        else:
+            return saved(form.name.data, "owner.instructors", week_start)
+    return edit_page(form, f"Instructor {row.name}", week_start, "owner.instructors")

@@ -1,0 +1,49 @@
+"""/owner/scenarios/runs/<id>...: a run's live progress and results, and a sweep's chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, jsonify, render_template
+
+from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT, SWEEP_FORMAT
+from scheduler.scenarios.service import scenario_run_state
+from web.db import get_session
+from web.scenarios import bp, run_or_404, scenario_or_404
+
+
+@bp.get("/runs/<int:run_id>")
+def run_page(run_id: int) -> Any:
+    """A run: live progress while it solves, then base and scenario side by side."""
+    run = run_or_404(run_id)
+    result = run.result or {}
+    return render_template(
+        "scenarios/run.html",
+        run=run,
+        scenario=scenario_or_404(run.scenario_id),
+        state=scenario_run_state(session=get_session(), run_id=run.id),
+        result=result if result.get("format") == RESULT_FORMAT else None,
+        sweep=result if result.get("format") == SWEEP_FORMAT else None,
+        labels=KPI_LABELS,
+    )
+
+
+@bp.get("/runs/<int:run_id>.json")
+def run_json(run_id: int) -> Any:
+    """A run's status and progress, for the page to poll."""
+    state = scenario_run_state(session=get_session(), run_id=run_id)
+    if state is None:
+        abort(404)
+    return jsonify(state)
+
+
+@bp.get("/runs/<int:run_id>/chart.<any(svg, png):image_format>")
+def chart(run_id: int, image_format: str) -> Any:
+    """A finished sweep's chart: each figure against the value swept."""
+    from scheduler.scenarios.charts import sweep_chart
+
+    run = run_or_404(run_id)
+    if not run.result or run.result.get("format") != SWEEP_FORMAT:
+        abort(404)
+    mimetype = "image/svg+xml" if image_format == "svg" else "image/png"
+    return Response(sweep_chart(run.result, image_format), mimetype=mimetype)
