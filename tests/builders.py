@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from scheduler.formats.week import week_to_json
 from solver.domain import (
     DAYS,
@@ -365,6 +367,14 @@ def example_files() -> list[Path]:
     if not files:
         raise FileNotFoundError(f"no example weeks in {shared_dir() / 'examples'}")
     return files
+
+
+def example_names() -> list:
+    """Every example week's file name as a test parameter; the franchise weeks are slow to read."""
+    return [
+        pytest.param(p.name, marks=pytest.mark.slow) if p.stat().st_size > 1_000_000 else p.name
+        for p in example_files()
+    ]
 
 
 def base_week_document() -> dict:

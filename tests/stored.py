@@ -10,9 +10,6 @@ from scheduler.store.plans import load_stored_plan, published_plan, save_plan
 from scheduler.store.weeks import save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Week
-from tests.builders import example_files
-
-EXAMPLE_NAMES = [p.name for p in example_files()]
 
 
 def same_week(a: Week, b: Week) -> bool:

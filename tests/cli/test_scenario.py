@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
@@ -96,6 +97,7 @@ def test_run_refuses_a_broken_scenario_with_its_json_paths(runner, tmp_path):
     assert "$.changes[0].kind: is required" in result.output
 
 
+@pytest.mark.slow
 def test_sweep_writes_its_chart_and_figures(runner, tmp_path):
     scenario = with_week_file(tmp_path)
     for chart in ("sweep.svg", "sweep.png"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from cli import cli
@@ -15,6 +16,7 @@ from solver.checker import check_plan, measure_objective
 from tests.builders import client, want, week
 
 
+@pytest.mark.slow
 def test_solve_writes_a_plan_keeping_every_rule_and_shows_its_progress(tmp_path, examples_dir):
     out = tmp_path / "plan.json"
     source = examples_dir / "studio-small.json"

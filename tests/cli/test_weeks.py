@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 
 from cli import cli
 from scheduler.formats.week import normalise_week_json
-from tests.builders import base_week_document, example_files
-from tests.stored import EXAMPLE_NAMES, database_content
+from tests.builders import base_week_document, example_files, example_names
+from tests.stored import database_content
 from tests.strategies import broken_week_documents
 
 
-@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("name", example_names())
 def test_every_example_exports_as_it_was_imported(name, engine, runner, tmp_path):
     source = next(p for p in example_files() if p.name == name)
     original = json.loads(source.read_text())
@@ -82,6 +82,7 @@ def test_a_broken_week_is_refused_with_every_error_and_nothing_written(engine, r
     assert database_content(engine) == before
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.formats.week import read_week_file
@@ -54,6 +55,7 @@ def test_enforced_linear_rows_are_dropped_so_the_bound_only_loosens():
     assert mip_bound(model) == 2
 
 
+@pytest.mark.slow
 def test_the_mip_bound_bounds_every_plan_the_solver_finds():
     w = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(5)])
     bound = _proven(w)
@@ -75,6 +77,7 @@ def test_a_bound_stopped_early_is_never_below_the_proven_optimum():
     assert early is None or early >= mip_bound(model)
 
 
+@pytest.mark.slow
 def test_the_background_bounds_equal_the_bounds_in_process_part_by_part():
     small = _studio_small()
     tiny = week(clients=[client(f"c{n}", wants=[want("reformer", 2)]) for n in range(3)])
@@ -95,6 +98,7 @@ def test_a_short_solve_still_bounds_by_what_clients_could_take():
     assert plan.objective.priority_places <= plan.bound <= demand
 
 
+@pytest.mark.slow
 def test_the_solver_reports_the_mip_bound_when_it_is_ready():
     small = _studio_small()
     plan = solve(small, time_limit=10, options=ALWAYS_MIP_BOUND)
@@ -110,6 +114,7 @@ def test_a_solve_stopped_before_any_solution_proves_no_bound():
     assert upper_bound(cp_model.FEASIBLE, 4.0, wm) == 4
 
 
+@pytest.mark.slow
 def test_the_latest_bound_of_a_part_is_heard_while_the_process_runs():
     small = _studio_small()
     background = BoundsInBackground([small], deadline=time.monotonic() + 60)
@@ -121,6 +126,7 @@ def test_the_latest_bound_of_a_part_is_heard_while_the_process_runs():
     assert _proven(small) == final <= latest
 
 
+@pytest.mark.slow
 def test_every_bound_shown_while_solving_holds_for_the_plan():
     small = _studio_small()
     seen = []
@@ -131,6 +137,7 @@ def test_every_bound_shown_while_solving_holds_for_the_plan():
     assert all(plan.objective.priority_places <= p.bound for p in level_one)
 
 
+@pytest.mark.slow
 def test_a_stopped_mip_gives_up_before_proving_anything(examples_dir):
     studio = read_week_file(examples_dir / "studio.json")
     assert mip_bound(_maximising_places(studio), seconds=60, stop=lambda: True) is None
@@ -157,6 +164,7 @@ def _running(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_the_bound_process_stops_itself_when_the_solve_is_killed(examples_dir, tmp_path):
     script = tmp_path / "holder.py"
     script.write_text(HOLDER)

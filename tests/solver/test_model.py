@@ -245,6 +245,7 @@ def test_rule_7_client_placed_only_where_they_can_go():
     assert placed(plan) == {"fits"}
 
 
+@pytest.mark.slow
 def test_rule_8_client_sessions_never_overlap_and_keep_daily_and_weekly_limits():
     two_rooms = venue(rooms=[room("hitchin-studio"), room("hitchin-hall")])
     w = week(

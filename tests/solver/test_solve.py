@@ -45,6 +45,7 @@ def test_fixed_studio_week_reaches_the_min_cost_flow_optimum_proven():
     assert plan.bound == plan.objective.priority_places
 
 
+@pytest.mark.slow
 def test_small_studio_week_solves_to_a_valid_plan_within_its_bound():
     w = example("studio-small.json")
     seen: list[Progress] = []
@@ -55,6 +56,7 @@ def test_small_studio_week_solves_to_a_valid_plan_within_its_bound():
     assert plan.solve_seconds < 8 + 5
 
 
+@pytest.mark.slow
 def test_every_want_short_of_its_places_is_explained():
     w = example("studio-small.json")
     plan = valid(w, solve(w, time_limit=5, workers=2))
@@ -67,6 +69,7 @@ def test_every_want_short_of_its_places_is_explained():
         assert (short > 0) == (c.id in missing)
 
 
+@pytest.mark.slow
 def test_resolve_keeps_every_pinned_place_to_the_reformer():
     w = example("studio-small.json")
     first = valid(w, solve(w, time_limit=5, workers=2))
@@ -81,6 +84,7 @@ def test_resolve_keeps_every_pinned_place_to_the_reformer():
     assert second.objective.priority_places >= first.objective.priority_places
 
 
+@pytest.mark.slow
 def test_hint_of_a_previous_plan_is_used_and_the_plan_stays_valid():
     w = example("studio-small.json")
     first = valid(w, solve(w, time_limit=5, workers=2))
@@ -163,6 +167,7 @@ def test_pinned_places_that_cannot_all_be_kept_are_refused():
         solve(w, time_limit=5, workers=2)
 
 
+@pytest.mark.slow
 def test_places_on_the_timetable_found_are_the_best_that_timetable_allows():
     w = example("studio-small.json")
     plan = valid(w, solve(w, time_limit=8, workers=2))
@@ -178,6 +183,7 @@ def test_places_on_the_timetable_found_are_the_best_that_timetable_allows():
     assert plan.objective.priority_places == exact.objective.priority_places
 
 
+@pytest.mark.slow
 def test_a_whole_model_solve_that_finds_nothing_keeps_searching():
     # No hourly timetable, and a first whole-model solve far too short to find a plan.
     options = SolveOptions(coarse_timetable=False, whole_model_share=1e-6)

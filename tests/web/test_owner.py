@@ -333,6 +333,7 @@ def test_unpinning_a_session_below_its_minimum_is_refused_with_rule_6(
     assert len(load_stored_week(session=db_session, week_start=WEEK).pinned_sessions) == 1
 
 
+@pytest.mark.slow
 def test_pinning_a_session_keeps_it_for_later_solves(client, owner_login, published, db_session):
     c1 = place_of(db_session, published.id, "c1")
     response = client.post(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from icalendar import Calendar
 
 from scheduler.clients.access import account_for
@@ -94,6 +95,7 @@ def test_the_feed_is_not_kept_by_shared_caches(web, studio, db_session):
     assert "private" in answer.headers["Cache-Control"]
 
 
+@pytest.mark.slow
 def test_one_to_one_sessions_are_private_and_left_off_the_timetable(
     database_url, engine, db_session, studio_app
 ):

@@ -172,6 +172,7 @@ def test_a_run_solves_in_the_background_and_leaves_live_data_alone(owner, engine
     assert "One more reformer" in compare and "Base, week of 2026-11-30" in compare
 
 
+@pytest.mark.slow
 def test_a_sweep_draws_its_chart_on_the_page(owner):
     sid = scenario_id(create(owner))
     detail = owner.get(f"{PREFIX}/{sid}").data

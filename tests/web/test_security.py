@@ -55,6 +55,7 @@ def _wrong_sign_in(http, forwarded_for: str):
     )
 
 
+@pytest.mark.slow
 def test_behind_a_trusted_proxy_each_visitor_is_throttled_on_their_own(
     monkeypatch, database_url, db_session
 ):

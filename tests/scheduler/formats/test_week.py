@@ -22,6 +22,7 @@ from tests.builders import (
     at,
     base_week_document,
     example_files,
+    example_names,
     plan,
     session,
 )
@@ -80,7 +81,7 @@ def with_spec_defaults(doc: dict) -> dict:
     return sorted_deep(doc)
 
 
-@pytest.mark.parametrize("name", [p.name for p in example_files()])
+@pytest.mark.parametrize("name", example_names())
 def test_every_example_round_trips_losslessly(name):
     original = example_document(name)
 

@@ -73,6 +73,7 @@ def _plan_ids(db_session: Session) -> list[int]:
     return sorted(db_session.exec(select(models.Plan.id)).scalars())
 
 
+@pytest.mark.slow
 def test_processes_started_at_once_make_one_run(database_url, engine, db_session):
     mon = session("reformer", "mon", "09:30")
     clients = [client(id, availability=[("mon", "09:00", "12:00")]) for id in ("ann", "bob", "cat")]
@@ -106,6 +107,7 @@ def studio_with_published_plan(examples_dir: Path, db_session: Session) -> tuple
     return stored.publish(db_session, the_week, published), published
 
 
+@pytest.mark.slow
 def test_a_process_killed_mid_solve_leaves_the_published_plan_and_is_marked_failed(
     database_url, engine, db_session, studio_with_published_plan
 ):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlmodel import Session
 
 from scheduler.core import models
@@ -115,6 +116,7 @@ def test_a_run_queued_and_never_started_is_failed_once_stale(engine, db_session)
     )
 
 
+@pytest.mark.slow
 def test_an_app_started_beside_a_live_background_solve_leaves_it_to_finish(
     database_url, engine, db_session
 ):

@@ -476,6 +476,7 @@ def test_closing_a_venue_moves_its_clients_elsewhere_or_says_why_they_are_unplac
         assert any("closed" in reason for reason in unplaced[c.id].reasons)
 
 
+@pytest.mark.slow
 def test_a_run_reports_base_and_scenario_with_fcfs_on_the_same_timetable():
     base = two_venue_week(
         clients=[client(f"c{i}", venues=["hitchin", "baldock"]) for i in range(6)]
@@ -499,6 +500,7 @@ def test_a_run_reports_base_and_scenario_with_fcfs_on_the_same_timetable():
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
 
 
+@pytest.mark.slow
 def test_a_sweep_solves_each_value_in_order_on_separate_cores():
     base = fixed_week(7)
     doc = document({"kind": "add_reformers", "room": "hitchin-studio", "count": 0})

@@ -30,11 +30,11 @@ from scheduler.store.weeks import (
     week_data_row,
     week_starts,
 )
-from tests.builders import allocation, client, plan, session, want, week
-from tests.stored import EXAMPLE_NAMES, same_week
+from tests.builders import allocation, client, example_names, plan, session, want, week
+from tests.stored import same_week
 
 
-@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("name", example_names())
 def test_every_example_week_loads_back_as_it_was_saved(name, examples_dir, db_session):
     original = read_week_file(examples_dir / name)
     save_week(session=db_session, week=original)
