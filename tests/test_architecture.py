@@ -1,9 +1,11 @@
-"""The tree keeps its architecture: one name one meaning, and a CLI that starts light."""
+"""The tree keeps its architecture: one name one meaning, a CLI that starts light, a README
+layout table that matches the tree."""
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -85,3 +87,41 @@ def test_each_command_group_lives_in_the_cli_module_named_after_it():
     assert groups, "the CLI has command groups"
     for name, module in groups.items():
         assert module.removeprefix("cli.").startswith(name), (name, module)
+
+
+def layout_table() -> dict[str, str]:
+    """The README's layout table: each folder with the text of its modules column."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Layout of the code", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("/`"):
+            rows[cells[0].strip("`")] = cells[2]
+    return rows
+
+
+def test_the_readme_layout_table_names_every_package_of_the_tree():
+    packages = {
+        f"{path.parent.relative_to(ROOT)}/"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("__init__.py")
+        if "migrations" not in path.parts
+    }
+    packages -= {"scheduler/"}  # only a namespace for its sub-packages
+    assert packages - set(layout_table()) == set()
+
+
+def test_the_readme_layout_table_names_every_module_where_it_is():
+    for folder, modules in layout_table().items():
+        named = set(_modules_named(modules))
+        for name in named:
+            assert (ROOT / folder / name).exists(), f"README names {folder}{name}, not in the tree"
+        if folder.split("/")[0] in PACKAGES:
+            present = {p.name for p in (ROOT / folder).glob("*.py")} - {"__init__.py"}
+            assert present - named == set(), f"README's {folder} row leaves modules out"
+
+
+def _modules_named(text: str) -> list[str]:
+    """The file and folder names in backticks in a row's modules column: `x.py`, `dir/`."""
+    return re.findall(r"`([a-z_]+\.py|[a-z_]+/)`", text)
