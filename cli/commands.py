@@ -9,6 +9,7 @@ from cli.clients import client
 from cli.data import clients, db, demo, export_week, import_week
 from cli.nightly import nightly, runs, scheduler_command
 from cli.scenario import scenario
+from cli.schema import schema
 from cli.solve import solve_command
 from cli.web import instructor, serve
 from cli.weeks import week
@@ -19,3 +20,4 @@ COMMANDS += [solve_command]
 COMMANDS += [client]
 COMMANDS += [serve, instructor]
 COMMANDS += [week]
+COMMANDS += [schema]
