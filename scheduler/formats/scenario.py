@@ -15,10 +15,10 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from scheduler.formats.validation import (
+    BASE_PATTERN,
     PATTERN_MESSAGES,
     Day,
     Document,
-    Time,
     error_line,
     fail,
     json_path,
@@ -27,9 +27,6 @@ from scheduler.formats.validation import (
 from scheduler.formats.week import InstructorDocument, InstructorWindowDocument, WindowDocument
 
 SCENARIO_FORMAT = "reformer-scenario/1"
-
-BASE_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|latest|next)$"
-PATTERN_MESSAGES[BASE_PATTERN] = "'{value}' is not a date YYYY-MM-DD, 'latest' or 'next'"
 
 
 def _base_week(text: str) -> str:
@@ -142,9 +139,6 @@ class OpenDay(Change, WindowDocument):
     """Open a day from `from` to `to` at a venue, or everywhere."""
 
     kind: Literal["open_day"]
-    day: Day
-    from_: Time = Field(alias="from")
-    to: Time
     venue: str = optional()
 
 

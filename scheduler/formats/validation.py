@@ -23,11 +23,13 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 TIME_PATTERN = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+BASE_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|latest|next)$"  # a scenario's base week
 
 # What a string that does not match a pattern is told, by pattern.
 PATTERN_MESSAGES: dict[str, str] = {
     TIME_PATTERN: "'{value}' is not a time HH:MM between 00:00 and 24:00",
     DATE_PATTERN: "'{value}' is not a date YYYY-MM-DD",
+    BASE_PATTERN: "'{value}' is not a date YYYY-MM-DD, 'latest' or 'next'",
 }
 
 
