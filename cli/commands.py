@@ -11,6 +11,7 @@ from cli.demo import demo
 from cli.instructors import instructor
 from cli.nightly import nightly, runs, scheduler_command
 from cli.scenario import scenario
+from cli.schema import schema
 from cli.serve import serve
 from cli.solve import solve_command
 from cli.weeks import export_week, import_week, week
@@ -21,3 +22,4 @@ COMMANDS += [solve_command]
 COMMANDS += [client]
 COMMANDS += [serve, instructor]
 COMMANDS += [week]
+COMMANDS += [schema]

@@ -1,14 +1,29 @@
-"""The plan format, `reformer-plan/1`, in and out; refused with every problem by JSON path."""
+"""The plan format, `reformer-plan/1`, in and out; refused with every problem by JSON path.
+
+`PlanDocument` and the models under it define the format: its JSON Schema
+(`reformer schema plan`) and its validation come from them. Only the plan's
+shape is checked here; whether it keeps the rules is the checker's business.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from scheduler.formats.times import day_and_time, format_time
-from scheduler.formats.week import Reader, WeekError, json_type
+from pydantic import Field, ValidationError, field_validator
+
+from scheduler.formats.times import day_and_time, format_time, parse_time
+from scheduler.formats.validation import (
+    Day,
+    Document,
+    Time,
+    WeekError,
+    error_line,
+    fail,
+    read_json_file,
+)
 from solver.domain import (
+    DAYS,
     MINUTES_PER_DAY,
     Allocation,
     Objective,
@@ -18,6 +33,77 @@ from solver.domain import (
 )
 
 PLAN_FORMAT = "reformer-plan/1"
+
+
+class SessionDocument(Document):
+    """A class that runs: its type, room, day, time and instructor."""
+
+    id: str
+    class_type: str
+    venue: str
+    room: str
+    day: Day
+    start: Time
+    end: Time
+    instructor: str
+
+
+class AllocationDocument(Document):
+    """A client's place in a session, on a reformer for a reformer class."""
+
+    client: str
+    session: str
+    reformer: str | None = None
+
+
+class UnplacedDocument(Document):
+    """A want not (fully) met, and why."""
+
+    client: str
+    class_types: list[str] = []
+    missing: int = Field(0, ge=0)
+    reasons: list[str] = []
+
+
+class ObjectiveDocument(Document):
+    """The plan's figures, level by level as the spec's "What best means"."""
+
+    priority_places: int = 0
+    preference_points: int = 0
+    teaching_minutes: int = 0
+
+
+class BoundDocument(Document):
+    """The solver's proven bound on priority places (null if none was proven)."""
+
+    priority_places: int | None = None
+
+
+class PlanDocument(Document):
+    """A week's plan (`reformer-plan/1`): sessions, allocations, unplaced wants, figures."""
+
+    format: Literal[PLAN_FORMAT]
+    sessions: list[SessionDocument]
+    allocations: list[AllocationDocument]
+    unplaced: list[UnplacedDocument] = []
+    objective: ObjectiveDocument = ObjectiveDocument()
+    bound: BoundDocument = BoundDocument()
+    status: str = "FEASIBLE"
+    solve_seconds: float = Field(0.0, ge=0)
+
+    @field_validator("sessions")
+    @classmethod
+    def _ids_are_unique(cls, sessions: list[SessionDocument]) -> list[SessionDocument]:
+        seen: dict[str, int] = {}
+        errors = []
+        for i, s in enumerate(sessions):
+            if s.id in seen:
+                message = f"duplicate session id '{s.id}' (first at $.sessions[{seen[s.id]}])"
+                errors.append(((i, "id"), message, s.id))
+            seen.setdefault(s.id, i)
+        if errors:
+            fail(*errors)
+        return sessions
 
 
 def plan_to_json(plan: Plan) -> dict:
@@ -62,72 +148,40 @@ def plan_to_json(plan: Plan) -> dict:
 
 
 def read_plan_file(path: str | Path) -> Plan:
-    try:
-        data = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as exc:
-        raise WeekError(
-            [f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]
-        ) from exc
-    return parse_plan(data)
+    """Read and validate a `reformer-plan/1` file."""
+    return parse_plan(read_json_file(path, WeekError))
 
 
 def parse_plan(data: Any) -> Plan:
     """Read a `reformer-plan/1` document's shape (its rules are the checker's business)."""
-    r = Reader()
-    if not isinstance(data, dict):
-        raise WeekError([f"$: must be an object, not {json_type(data)}"])
-    if data.get("format") != PLAN_FORMAT:
-        r.error("$.format", f"must be '{PLAN_FORMAT}', not {json.dumps(data.get('format'))}")
-    sessions = []
-    for (path, item), session_id in _with_ids(r, r.objects(data, "sessions", "$"), "session"):
-        day = r.day(item, path)
-        start = r.time(item, "start", path)
-        end = r.time(item, "end", path)
-        fields = [
-            r.field(item, k, path, str) for k in ("class_type", "venue", "room", "instructor")
-        ]
-        if day is not None and start is not None and end is not None and None not in fields:
-            base = day * MINUTES_PER_DAY
-            sessions.append(
-                Session(
-                    session_id, fields[0], fields[1], fields[2], base + start, base + end, fields[3]
-                )
-            )
-    allocations = []
-    for path, item in r.objects(data, "allocations", "$"):
-        client = r.field(item, "client", path, str)
-        session = r.field(item, "session", path, str)
-        reformer = r.field(item, "reformer", path, (str, type(None)), None)
-        if client is not None and session is not None:
-            allocations.append(Allocation(client, session, reformer))
-    unplaced = []
-    for path, item in r.objects(data, "unplaced", "$", []):
-        unplaced.append(
-            Unplaced(
-                client=r.field(item, "client", path, str),
-                class_types=tuple(r.strings(item, "class_types", path, [])),
-                missing=r.number(item, "missing", path, 0, 0) or 0,
-                reasons=tuple(r.strings(item, "reasons", path, [])),
-            )
-        )
-    objective = r.field(data, "objective", "$", dict, {}) or {}
-    bound = r.field(data, "bound", "$", dict, {}) or {}
-    if r.errors:
-        raise WeekError(r.errors)
+    try:
+        doc = PlanDocument.model_validate(data)
+    except ValidationError as exc:
+        raise WeekError([error_line(e) for e in exc.errors()]) from None
     return Plan(
-        sessions=tuple(sessions),
-        allocations=tuple(allocations),
-        unplaced=tuple(unplaced),
-        objective=Objective(
-            objective.get("priority_places", 0),
-            objective.get("preference_points", 0),
-            objective.get("teaching_minutes", 0),
+        sessions=tuple(_session(s) for s in doc.sessions),
+        allocations=tuple(Allocation(a.client, a.session, a.reformer) for a in doc.allocations),
+        unplaced=tuple(
+            Unplaced(
+                client=u.client,
+                class_types=tuple(u.class_types),
+                missing=u.missing,
+                reasons=tuple(u.reasons),
+            )
+            for u in doc.unplaced
         ),
-        bound=bound.get("priority_places"),
-        status=data.get("status", "FEASIBLE"),
-        solve_seconds=float(data.get("solve_seconds", 0.0) or 0.0),
+        objective=Objective(
+            doc.objective.priority_places,
+            doc.objective.preference_points,
+            doc.objective.teaching_minutes,
+        ),
+        bound=doc.bound.priority_places,
+        status=doc.status,
+        solve_seconds=doc.solve_seconds,
     )
 
 
-def _with_ids(r: Reader, items: list[tuple[str, dict]], what: str):
-    return zip(items, r.unique(items, what), strict=True)
+def _session(s: SessionDocument) -> Session:
+    base = DAYS.index(s.day) * MINUTES_PER_DAY
+    start, end = base + parse_time(s.start), base + parse_time(s.end)
+    return Session(s.id, s.class_type, s.venue, s.room, start, end, s.instructor)

@@ -1,483 +1,489 @@
 """The week format, `reformer-week/1`, in and out.
 
-`parse_week` validates the whole document first and raises `WeekError` listing
-every problem with its JSON path (`$.clients[3].venues[1]: unknown venue
-'atlantis'`); only a clean document becomes a `Week`.
+`WeekDocument` and the models under it define the format: its JSON Schema
+(`reformer schema week`) and its validation come from them. `parse_week`
+validates the whole document first and raises `WeekError` listing every problem
+with its JSON path (`$.clients[3].venues[1]: unknown venue 'atlantis'`); only a
+clean document becomes the solver's `Week`.
+
+Ids are checked in two steps: `_catalogue` reads every id the document defines
+(reporting duplicates), and the validation, given it as context, refuses every
+reference to an id not in it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from scheduler.formats.times import day_and_time, format_time, parse_time
-from solver.domain import (
-    DAYS,
-    MINUTES_PER_DAY,
-    ClassType,
-    Client,
-    Instructor,
-    InstructorWindow,
-    PinnedAllocation,
-    PinnedSession,
-    Reformer,
-    Room,
-    Venue,
-    Want,
-    Week,
-    Window,
+from scheduler.formats.validation import (
+    Day,
+    Document,
+    IsoDate,
+    Time,
+    WeekError,
+    error_line,
+    fail,
+    optional,
+    read_json_file,
 )
+from solver import domain
+from solver.domain import DAYS, MINUTES_PER_DAY, Client, Week, Window
+
+__all__ = [
+    "WEEK_FORMAT",
+    "WeekDocument",
+    "WeekError",
+    "normalise_week_json",
+    "parse_week",
+    "read_week_file",
+    "week_to_json",
+]
 
 WEEK_FORMAT = "reformer-week/1"
-
 
 EQUIPMENT = ("reformer", "mat")
 
 
-class WeekError(ValueError):
-    """A document that is not a valid week or plan; `errors` lists each problem with its path."""
+@dataclass
+class Catalogue:
+    """Every id a week document defines: what its references are checked against."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("\n".join(errors))
+    venues: set[str] = field(default_factory=set)
+    rooms: dict[str, frozenset[str]] = field(default_factory=dict)  # room -> its reformers
+    class_types: dict[str, bool] = field(default_factory=dict)  # class type -> one-to-one
+    instructors: set[str] = field(default_factory=set)
+    clients: set[str] = field(default_factory=set)
+    sessions: dict[str, str] = field(default_factory=dict)  # pinned session -> its room
 
 
-class Reader:
-    """Reads a JSON document field by field, collecting every error with its path."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
-
-    def field(
-        self,
-        obj: dict,
-        key: str,
-        path: str,
-        kind: type | tuple[type, ...],
-        default: Any = ...,
-    ) -> Any:
-        """The value of `obj[key]` if it has the right type; `default` if absent (or an error)."""
-        where = f"{path}.{key}"
-        if key not in obj:
-            if default is ...:
-                self.error(where, "is required")
-                return None
-            return default
-        value = obj[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        wrong_bool = isinstance(value, bool) and bool not in kinds
-        if wrong_bool or not isinstance(value, kinds):
-            self.error(where, f"must be {type_name(kinds)}, not {json_type(value)}")
-            return None if default is ... else default
-        return value
-
-    def objects(self, obj: dict, key: str, path: str, default: Any = ...) -> list[tuple[str, dict]]:
-        """The list `obj[key]` as (path, object) pairs, reporting items that are not objects."""
-        items = self.field(obj, key, path, list, default)
-        out = []
-        for i, item in enumerate(items or []):
-            where = f"{path}.{key}[{i}]"
-            if isinstance(item, dict):
-                out.append((where, item))
-            else:
-                self.error(where, f"must be an object, not {json_type(item)}")
-        return out
-
-    def strings(self, obj: dict, key: str, path: str, default: Any = ...) -> list[str]:
-        items = self.field(obj, key, path, list, default)
-        out = []
-        for i, item in enumerate(items or []):
-            if isinstance(item, str):
-                out.append(item)
-            else:
-                self.error(f"{path}.{key}[{i}]", f"must be a string, not {json_type(item)}")
-        return out
-
-    def references(
-        self, obj: dict, key: str, path: str, known: Iterable[str], what: str, default: Any = ...
-    ) -> list[str]:
-        """A list of ids, each of which must be in `known`."""
-        known = set(known)
-        items = self.field(obj, key, path, list, default)
-        out = []
-        for i, item in enumerate(items or []):
-            where = f"{path}.{key}[{i}]"
-            if not isinstance(item, str):
-                self.error(where, f"must be a string, not {json_type(item)}")
-            elif item not in known:
-                self.error(where, f"unknown {what} '{item}'")
-            else:
-                out.append(item)
-        return out
-
-    def reference(self, obj: dict, key: str, path: str, known: Iterable[str], what: str) -> Any:
-        value = self.field(obj, key, path, str)
-        if value is not None and value not in set(known):
-            self.error(f"{path}.{key}", f"unknown {what} '{value}'")
-            return None
-        return value
-
-    def number(self, obj: dict, key: str, path: str, minimum: int, default: Any = ...) -> Any:
-        value = self.field(obj, key, path, int, default)
-        if value is not None and value < minimum:
-            self.error(f"{path}.{key}", f"must be at least {minimum}, not {value}")
-            return None
-        return value
-
-    def day(self, obj: dict, path: str) -> int | None:
-        value = self.field(obj, "day", path, str)
-        if value is None:
-            return None
-        if value not in DAYS:
-            self.error(f"{path}.day", f"must be one of {' '.join(DAYS)}, not '{value}'")
-            return None
-        return DAYS.index(value)
-
-    def time(self, obj: dict, key: str, path: str) -> int | None:
-        value = self.field(obj, key, path, str)
-        if value is None:
-            return None
-        minute = parse_time(value)
-        if minute is None:
-            self.error(f"{path}.{key}", f"'{value}' is not a time HH:MM between 00:00 and 24:00")
-        return minute
-
-    def window(self, obj: dict, path: str) -> Window | None:
-        day = self.day(obj, path)
-        start = self.time(obj, "from", path)
-        end = self.time(obj, "to", path)
-        if day is None or start is None or end is None:
-            return None
-        if end <= start:
-            self.error(
-                f"{path}.to", f"window ends at {obj['to']}, not after it starts at {obj['from']}"
+def _reference(kind: str, what: str) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        known = getattr(info.context, kind, None)
+        if known is not None and value not in known:
+            raise PydanticCustomError(
+                "unknown_id", "unknown {what} '{value}'", {"what": what, "value": value}
             )
-            return None
-        base = day * MINUTES_PER_DAY
-        return Window(base + start, base + end)
+        return value
 
-    def unique(self, items: list[tuple[str, dict]], what: str, seen: dict[str, str] | None = None):
-        """Report ids used twice; returns the id of each item (None where missing)."""
+    return AfterValidator(check)
+
+
+VenueRef = Annotated[str, Field(description="A venue's id."), _reference("venues", "venue")]
+RoomRef = Annotated[str, Field(description="A room's id."), _reference("rooms", "room")]
+ClassTypeRef = Annotated[
+    str, Field(description="A class type's id."), _reference("class_types", "class type")
+]
+InstructorRef = Annotated[
+    str, Field(description="An instructor's id."), _reference("instructors", "instructor")
+]
+ClientRef = Annotated[str, Field(description="A client's id."), _reference("clients", "client")]
+SessionRef = Annotated[
+    str, Field(description="A pinned session's id."), _reference("sessions", "pinned session")
+]
+Minutes = Annotated[int, Field(ge=0)]
+
+
+class WindowDocument(Document):
+    """A stretch of one day, from `from` (inclusive) to `to` (exclusive)."""
+
+    day: Day
+    from_: Time = Field(alias="from")
+    to: Time
+
+    @field_validator("to")
+    @classmethod
+    def _ends_after_it_starts(cls, to: str, info: ValidationInfo) -> str:
+        start = info.data.get("from_")
+        if start is not None and parse_time(to) <= parse_time(start):
+            raise PydanticCustomError(
+                "window",
+                "window ends at {to}, not after it starts at {start}",
+                {"to": to, "start": start},
+            )
+        return to
+
+
+class InstructorWindowDocument(WindowDocument):
+    """A stretch of a day an instructor can teach, at the venues listed."""
+
+    venues: list[VenueRef]
+
+
+class ReformerDocument(Document):
+    """One reformer machine."""
+
+    id: str
+    features: list[str] = []
+    in_service: bool = True
+
+
+class RoomDocument(Document):
+    """A room of a venue; room ids are unique across all venues."""
+
+    id: str
+    mat_spaces: Minutes = 0
+    reformers: list[ReformerDocument] = []
+
+
+class VenueDocument(Document):
+    """A venue, its opening hours and its rooms."""
+
+    id: str
+    name: str = optional(description="Defaults to the id.")
+    open: list[WindowDocument] = []
+    rooms: list[RoomDocument] = []
+
+
+class TravelDocument(Document):
+    """How long an instructor takes between two venues (either way)."""
+
+    between: list[VenueRef] = Field(min_length=2, max_length=2)
+    minutes: Minutes
+
+    @model_validator(mode="after")
+    def _two_venues(self) -> TravelDocument:
+        if self.between[0] == self.between[1]:
+            fail((("between",), f"names venue '{self.between[0]}' twice", self.between))
+        return self
+
+
+class ClassTypeDocument(Document):
+    """A kind of class: its equipment, length, sizes and levels."""
+
+    id: str
+    name: str = optional(description="Defaults to the id.")
+    equipment: Literal[EQUIPMENT]
+    minutes: int = Field(ge=1)
+    max_size: int = Field(ge=1)
+    min_size: Minutes = 0
+    levels: list[str]
+    one_to_one: bool = False
+    requires_clearance: bool = False
+
+    @model_validator(mode="after")
+    def _one_to_one_holds_one(self) -> ClassTypeDocument:
+        if self.one_to_one and self.max_size != 1:
+            message = f"a one-to-one class type has max_size 1, not {self.max_size}"
+            fail((("max_size",), message, self.max_size))
+        return self
+
+
+class InstructorDocument(Document):
+    """An instructor: what they teach, how much, and when and where."""
+
+    id: str
+    name: str = optional(description="Defaults to the id.")
+    teaches: list[ClassTypeRef]
+    max_week_minutes: Minutes
+    max_day_minutes: Minutes
+    availability: list[InstructorWindowDocument] = []
+
+
+class WantDocument(Document):
+    """A client's wish for `per_week` places in any of `class_types`."""
+
+    class_types: list[ClassTypeRef] = Field(min_length=1)
+    per_week: int = Field(ge=1)
+
+
+class PrefersDocument(Document):
+    """Venues and instructors a client would rather have."""
+
+    venues: list[VenueRef] = []
+    instructors: list[InstructorRef] = []
+
+
+class ClientDocument(Document):
+    """A client: who they are, where and when they can come, and what they want."""
+
+    id: str
+    name: str = optional(description="Defaults to the id.")
+    level: str
+    priority: int = Field(1, ge=1)
+    needs_intro: bool = False
+    cleared: bool = False
+    needs: list[str] = []
+    venues: list[VenueRef]
+    max_per_day: int = Field(1, ge=1)
+    availability: list[WindowDocument] = []
+    wants: list[WantDocument]
+    prefers: PrefersDocument = PrefersDocument()
+    email: str | None = None
+    phone: str | None = None
+
+    @model_validator(mode="after")
+    def _wants_are_disjoint_and_intro_is_wanted(self, info: ValidationInfo) -> ClientDocument:
+        errors = []
+        wanted: dict[str, int] = {}
+        for k, want in enumerate(self.wants):
+            for t in want.class_types:
+                if t in wanted:
+                    message = f"class type '{t}' is also wanted at wants[{wanted[t]}]"
+                    errors.append((("wants", k, "class_types"), message, want.class_types))
+                wanted[t] = k
+        one_to_one = getattr(info.context, "class_types", None)
+        if self.needs_intro and one_to_one is not None and not any(map(one_to_one.get, wanted)):
+            message = "a client who needs an intro must want a one-to-one class type"
+            errors.append((("wants",), message, self.wants))
+        if errors:
+            fail(*errors)
+        return self
+
+
+class PinnedSessionDocument(Document):
+    """A session that must run as given."""
+
+    id: str
+    class_type: ClassTypeRef
+    room: RoomRef
+    day: Day
+    start: Time
+    instructor: InstructorRef
+
+
+class PinnedAllocationDocument(Document):
+    """A place that must be kept: a client in a pinned session, on a reformer if given."""
+
+    client: ClientRef
+    session: SessionRef
+    reformer: str | None = None
+
+    @field_validator("reformer")
+    @classmethod
+    def _reformer_of_the_room(cls, reformer: str | None, info: ValidationInfo) -> str | None:
+        known = info.context
+        room = getattr(known, "sessions", {}).get(info.data.get("session"))
+        reformers = getattr(known, "rooms", {}).get(room)
+        if reformer is not None and reformers is not None and reformer not in reformers:
+            raise PydanticCustomError(
+                "unknown_id",
+                "unknown reformer '{reformer}' in room '{room}'",
+                {"reformer": reformer, "room": room},
+            )
+        return reformer
+
+
+class WeekDocument(Document):
+    """A week's problem (`reformer-week/1`): venues, class types, instructors, clients, pins."""
+
+    format: Literal[WEEK_FORMAT]
+    week_start: IsoDate
+    timezone: str = "Europe/London"
+    grid_minutes: int = Field(15, ge=1)
+    venues: list[VenueDocument]
+    travel_minutes: list[TravelDocument] = []
+    class_types: list[ClassTypeDocument]
+    instructors: list[InstructorDocument]
+    clients: list[ClientDocument]
+    pinned_sessions: list[PinnedSessionDocument] = []
+    pinned_allocations: list[PinnedAllocationDocument] = []
+    only_pinned_sessions: bool = False
+
+    @field_validator("travel_minutes")
+    @classmethod
+    def _each_pair_once(cls, travel: list[TravelDocument]) -> list[TravelDocument]:
+        seen: set[frozenset[str]] = set()
+        errors = []
+        for i, item in enumerate(travel):
+            pair = frozenset(item.between)
+            if pair in seen:
+                a, b = item.between
+                errors.append(((i, "between"), f"travel between '{a}' and '{b}' given twice", a))
+            seen.add(pair)
+        if errors:
+            fail(*errors)
+        return travel
+
+    @field_validator("pinned_allocations")
+    @classmethod
+    def _each_place_once(
+        cls, pins: list[PinnedAllocationDocument]
+    ) -> list[PinnedAllocationDocument]:
+        seen: dict[tuple[str, str], int] = {}
+        errors = []
+        for i, pin in enumerate(pins):
+            key = (pin.client, pin.session)
+            if key in seen:
+                first = f"$.pinned_allocations[{seen[key]}]"
+                message = f"client '{pin.client}' pinned to '{pin.session}' twice"
+                message += f" (first at {first})"
+                errors.append(((i,), message, pin.client))
+            seen.setdefault(key, i)
+        if errors:
+            fail(*errors)
+        return pins
+
+
+def _objects(obj: Any, key: str, path: str) -> list[tuple[str, dict]]:
+    """The objects in the list `obj[key]`, with their paths; nothing where that is not a list."""
+    items = obj.get(key) if isinstance(obj, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(f"{path}.{key}[{i}]", x) for i, x in enumerate(items) if isinstance(x, dict)]
+
+
+def _catalogue(data: dict) -> tuple[Catalogue, list[str]]:
+    """Every id the document defines, and an error for each one defined twice."""
+    errors: list[str] = []
+
+    def ids(items: list[tuple[str, dict]], what: str, seen: dict[str, str] | None = None):
         seen = {} if seen is None else seen
-        ids = []
         for path, item in items:
-            value = self.field(item, "id", path, str)
-            if value is not None:
-                if value in seen:
-                    self.error(
-                        f"{path}.id", f"duplicate {what} id '{value}' (first at {seen[value]})"
-                    )
-                else:
-                    seen[value] = path
-            ids.append(value)
-        return ids
+            value = item.get("id")
+            if not isinstance(value, str):
+                continue
+            if value in seen:
+                errors.append(f"{path}.id: duplicate {what} id '{value}' (first at {seen[value]})")
+            else:
+                seen[value] = path
+                yield path, item, value
 
-
-def type_name(kinds: tuple[type, ...]) -> str:
-    names = {
-        str: "a string",
-        int: "an integer",
-        bool: "true or false",
-        list: "a list",
-        dict: "an object",
-    }
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
+    known = Catalogue()
+    rooms_seen: dict[str, str] = {}
+    for path, venue, venue_id in ids(_objects(data, "venues", "$"), "venue"):
+        known.venues.add(venue_id)
+        for room_path, room, room_id in ids(_objects(venue, "rooms", path), "room", rooms_seen):
+            reformers = ids(_objects(room, "reformers", room_path), "reformer")
+            known.rooms[room_id] = frozenset(reformer_id for _, _, reformer_id in reformers)
+    for _, item, type_id in ids(_objects(data, "class_types", "$"), "class type"):
+        known.class_types[type_id] = item.get("one_to_one") is True
+    for _, _, instructor_id in ids(_objects(data, "instructors", "$"), "instructor"):
+        known.instructors.add(instructor_id)
+    for _, _, client_id in ids(_objects(data, "clients", "$"), "client"):
+        known.clients.add(client_id)
+    for _, item, session_id in ids(_objects(data, "pinned_sessions", "$"), "session"):
+        known.sessions[session_id] = item.get("room")
+    return known, errors
 
 
 def read_week_file(path: str | Path) -> Week:
     """Read and validate a `reformer-week/1` file."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as exc:
-        raise WeekError(
-            [f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]
-        ) from exc
-    return parse_week(data)
+    return parse_week(read_json_file(path, WeekError))
 
 
 def parse_week(data: Any) -> Week:
     """Validate a `reformer-week/1` document; raises `WeekError` listing every problem."""
-    r = Reader()
-    if not isinstance(data, dict):
-        raise WeekError([f"$: must be an object, not {json_type(data)}"])
-    if data.get("format") != WEEK_FORMAT:
-        r.error("$.format", f"must be '{WEEK_FORMAT}', not {json.dumps(data.get('format'))}")
-    week_start = r.field(data, "week_start", "$", str)
-    if week_start is not None and not is_iso_date(week_start):
-        r.error("$.week_start", f"'{week_start}' is not a date YYYY-MM-DD")
-    timezone = r.field(data, "timezone", "$", str, "Europe/London")
-    grid = r.number(data, "grid_minutes", "$", 1, 15)
-
-    venues = _parse_venues(r, data)
-    venue_ids = [v.id for v in venues]
-    rooms = {room.id: room for v in venues for room in v.rooms}
-    travel = _parse_travel(r, data, venue_ids)
-    class_types = _parse_class_types(r, data)
-    class_type_ids = {c.id: c for c in class_types}
-    instructors = _parse_instructors(r, data, venue_ids, class_type_ids)
-    instructor_ids = [i.id for i in instructors]
-    clients = _parse_clients(r, data, venue_ids, class_type_ids, instructor_ids)
-    pinned = _parse_pinned_sessions(r, data, rooms, class_type_ids, instructor_ids)
-    pinned_allocations = _parse_pinned_allocations(
-        r, data, {c.id for c in clients}, {p.id: p for p in pinned}, rooms
-    )
-    only_pinned = r.field(data, "only_pinned_sessions", "$", bool, False)
-    if r.errors:
-        raise WeekError(r.errors)
-    return Week(
-        week_start=week_start,
-        timezone=timezone,
-        grid_minutes=grid,
-        venues=tuple(venues),
-        travel_minutes=travel,
-        class_types=tuple(class_types),
-        instructors=tuple(instructors),
-        clients=tuple(clients),
-        pinned_sessions=tuple(pinned),
-        pinned_allocations=tuple(pinned_allocations),
-        only_pinned_sessions=only_pinned,
-    )
-
-
-def is_iso_date(text: str) -> bool:
-    from datetime import date
-
+    known, errors = _catalogue(data) if isinstance(data, dict) else (Catalogue(), [])
     try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
+        document = WeekDocument.model_validate(data, context=known)
+    except ValidationError as exc:
+        raise WeekError([error_line(e) for e in exc.errors()] + errors) from None
+    if errors:
+        raise WeekError(errors)
+    return _week(document)
 
 
-def _parse_venues(r: Reader, data: dict) -> list[Venue]:
-    venues = []
-    items = r.objects(data, "venues", "$")
-    room_seen: dict[str, str] = {}
-    for (path, item), venue_id in zip(items, r.unique(items, "venue"), strict=True):
-        name = r.field(item, "name", path, str, venue_id)
-        windows = [r.window(w, p) for p, w in r.objects(item, "open", path, [])]
-        rooms = []
-        room_items = r.objects(item, "rooms", path, [])
-        for (room_path, room), room_id in zip(
-            room_items, r.unique(room_items, "room", room_seen), strict=True
-        ):
-            mat_spaces = r.number(room, "mat_spaces", room_path, 0, 0)
-            reformers = []
-            reformer_items = r.objects(room, "reformers", room_path, [])
-            for (ref_path, ref), ref_id in zip(
-                reformer_items, r.unique(reformer_items, "reformer"), strict=True
-            ):
-                features = r.strings(ref, "features", ref_path, [])
-                in_service = r.field(ref, "in_service", ref_path, bool, True)
-                reformers.append(Reformer(ref_id, frozenset(features), in_service))
-            rooms.append(Room(room_id, venue_id, mat_spaces or 0, tuple(reformers)))
-        venues.append(Venue(venue_id, name, tuple(w for w in windows if w), tuple(rooms)))
-    return venues
+def _window(w: WindowDocument) -> Window:
+    base = DAYS.index(w.day) * MINUTES_PER_DAY
+    return Window(base + parse_time(w.from_), base + parse_time(w.to))
 
 
-def _parse_travel(r: Reader, data: dict, venue_ids: list[str]) -> dict[frozenset[str], int]:
-    travel: dict[frozenset[str], int] = {}
-    for path, item in r.objects(data, "travel_minutes", "$", []):
-        pair = r.references(item, "between", path, venue_ids, "venue")
-        minutes = r.number(item, "minutes", path, 0)
-        raw = item.get("between")
-        if isinstance(raw, list) and len(raw) != 2:
-            r.error(f"{path}.between", f"must name two venues, not {len(raw)}")
-            continue
-        if len(pair) == 2 and pair[0] == pair[1]:
-            r.error(f"{path}.between", f"names venue '{pair[0]}' twice")
-        elif len(pair) == 2 and minutes is not None:
-            key = frozenset(pair)
-            if key in travel:
-                r.error(
-                    f"{path}.between", f"travel between '{pair[0]}' and '{pair[1]}' given twice"
-                )
-            travel[key] = minutes
-    return travel
-
-
-def _parse_class_types(r: Reader, data: dict) -> list[ClassType]:
-    class_types = []
-    items = r.objects(data, "class_types", "$")
-    for (path, item), type_id in zip(items, r.unique(items, "class type"), strict=True):
-        equipment = r.field(item, "equipment", path, str)
-        if equipment is not None and equipment not in EQUIPMENT:
-            r.error(f"{path}.equipment", f"must be 'reformer' or 'mat', not '{equipment}'")
-        minutes = r.number(item, "minutes", path, 1)
-        max_size = r.number(item, "max_size", path, 1)
-        min_size = r.number(item, "min_size", path, 0, 0)
-        one_to_one = r.field(item, "one_to_one", path, bool, False)
-        if one_to_one and max_size not in (None, 1):
-            r.error(f"{path}.max_size", f"a one-to-one class type has max_size 1, not {max_size}")
-        class_types.append(
-            ClassType(
-                id=type_id,
-                name=r.field(item, "name", path, str, type_id),
-                equipment=equipment,
-                minutes=minutes or 0,
-                max_size=max_size or 0,
-                min_size=min_size or 0,
-                levels=tuple(r.strings(item, "levels", path)),
-                one_to_one=one_to_one,
-                requires_clearance=r.field(item, "requires_clearance", path, bool, False),
-            )
-        )
-    return class_types
-
-
-def _parse_instructors(
-    r: Reader, data: dict, venue_ids: list[str], class_types: dict[str, ClassType]
-) -> list[Instructor]:
-    instructors = []
-    items = r.objects(data, "instructors", "$")
-    for (path, item), instructor_id in zip(items, r.unique(items, "instructor"), strict=True):
-        availability = []
-        for wpath, w in r.objects(item, "availability", path, []):
-            window = r.window(w, wpath)
-            venues = r.references(w, "venues", wpath, venue_ids, "venue")
-            if window:
-                availability.append(InstructorWindow(window.start, window.end, tuple(venues)))
-        instructors.append(
-            Instructor(
-                id=instructor_id,
-                name=r.field(item, "name", path, str, instructor_id),
-                teaches=tuple(r.references(item, "teaches", path, class_types, "class type")),
-                max_week_minutes=r.number(item, "max_week_minutes", path, 0) or 0,
-                max_day_minutes=r.number(item, "max_day_minutes", path, 0) or 0,
-                availability=tuple(availability),
-            )
-        )
-    return instructors
-
-
-def _parse_clients(
-    r: Reader,
-    data: dict,
-    venue_ids: list[str],
-    class_types: dict[str, ClassType],
-    instructor_ids: list[str],
-) -> list[Client]:
-    clients = []
-    items = r.objects(data, "clients", "$")
-    for (path, item), client_id in zip(items, r.unique(items, "client"), strict=True):
-        wants = []
-        wanted: dict[str, str] = {}
-        for wpath, w in r.objects(item, "wants", path):
-            types = r.references(w, "class_types", wpath, class_types, "class type")
-            if isinstance(w.get("class_types"), list) and not w["class_types"]:
-                r.error(f"{wpath}.class_types", "must name at least one class type")
-            for t in types:
-                if t in wanted:
-                    r.error(
-                        f"{wpath}.class_types", f"class type '{t}' is also wanted at {wanted[t]}"
+def _week(doc: WeekDocument) -> Week:
+    """The solver's `Week` of a valid document."""
+    return Week(
+        week_start=doc.week_start,
+        timezone=doc.timezone,
+        grid_minutes=doc.grid_minutes,
+        venues=tuple(
+            domain.Venue(
+                v.id,
+                v.name or v.id,
+                tuple(_window(w) for w in v.open),
+                tuple(
+                    domain.Room(
+                        room.id,
+                        v.id,
+                        room.mat_spaces,
+                        tuple(
+                            domain.Reformer(x.id, frozenset(x.features), x.in_service)
+                            for x in room.reformers
+                        ),
                     )
-                wanted[t] = wpath
-            per_week = r.number(w, "per_week", wpath, 1)
-            wants.append(Want(tuple(types), per_week or 0))
-        needs_intro = r.field(item, "needs_intro", path, bool, False)
-        if needs_intro and not any(class_types[t].one_to_one for t in wanted):
-            r.error(
-                f"{path}.wants", "a client who needs an intro must want a one-to-one class type"
-            )
-        prefers = r.field(item, "prefers", path, dict, {}) or {}
-        availability = [r.window(w, p) for p, w in r.objects(item, "availability", path, [])]
-        email = r.field(item, "email", path, str, None)
-        phone = r.field(item, "phone", path, str, None)
-        clients.append(
-            Client(
-                id=client_id,
-                name=r.field(item, "name", path, str, client_id),
-                level=r.field(item, "level", path, str),
-                priority=r.number(item, "priority", path, 1, 1) or 1,
-                needs_intro=needs_intro,
-                cleared=r.field(item, "cleared", path, bool, False),
-                needs=frozenset(r.strings(item, "needs", path, [])),
-                venues=tuple(r.references(item, "venues", path, venue_ids, "venue")),
-                max_per_day=r.number(item, "max_per_day", path, 1, 1) or 1,
-                availability=tuple(w for w in availability if w),
-                wants=tuple(wants),
-                prefers_venues=tuple(
-                    r.references(prefers, "venues", f"{path}.prefers", venue_ids, "venue", [])
+                    for room in v.rooms
                 ),
-                prefers_instructors=tuple(
-                    r.references(
-                        prefers, "instructors", f"{path}.prefers", instructor_ids, "instructor", []
-                    )
-                ),
-                email=email,
-                phone=phone,
             )
-        )
-    return clients
-
-
-def _parse_pinned_sessions(
-    r: Reader,
-    data: dict,
-    rooms: dict[str, Room],
-    class_types: dict[str, ClassType],
-    instructor_ids: list[str],
-) -> list[PinnedSession]:
-    pinned = []
-    items = r.objects(data, "pinned_sessions", "$", [])
-    for (path, item), session_id in zip(items, r.unique(items, "session"), strict=True):
-        class_type = r.reference(item, "class_type", path, class_types, "class type")
-        room = r.reference(item, "room", path, rooms, "room")
-        day = r.day(item, path)
-        start = r.time(item, "start", path)
-        instructor = r.reference(item, "instructor", path, instructor_ids, "instructor")
-        if day is not None and start is not None:
-            pinned.append(
-                PinnedSession(
-                    session_id, class_type, room, day * MINUTES_PER_DAY + start, instructor
-                )
+            for v in doc.venues
+        ),
+        travel_minutes={frozenset(t.between): t.minutes for t in doc.travel_minutes},
+        class_types=tuple(
+            domain.ClassType(
+                id=c.id,
+                name=c.name or c.id,
+                equipment=c.equipment,
+                minutes=c.minutes,
+                max_size=c.max_size,
+                min_size=c.min_size,
+                levels=tuple(c.levels),
+                one_to_one=c.one_to_one,
+                requires_clearance=c.requires_clearance,
             )
-    return pinned
+            for c in doc.class_types
+        ),
+        instructors=tuple(_instructor(i) for i in doc.instructors),
+        clients=tuple(_client(c) for c in doc.clients),
+        pinned_sessions=tuple(
+            domain.PinnedSession(
+                p.id,
+                p.class_type,
+                p.room,
+                DAYS.index(p.day) * MINUTES_PER_DAY + parse_time(p.start),
+                p.instructor,
+            )
+            for p in doc.pinned_sessions
+        ),
+        pinned_allocations=tuple(
+            domain.PinnedAllocation(a.client, a.session, a.reformer) for a in doc.pinned_allocations
+        ),
+        only_pinned_sessions=doc.only_pinned_sessions,
+    )
 
 
-def _parse_pinned_allocations(
-    r: Reader,
-    data: dict,
-    client_ids: set[str],
-    sessions: dict[str, PinnedSession],
-    rooms: dict[str, Room],
-) -> list[PinnedAllocation]:
-    pinned = []
-    seen: dict[tuple[str, str], str] = {}
-    for path, item in r.objects(data, "pinned_allocations", "$", []):
-        client = r.reference(item, "client", path, client_ids, "client")
-        session = r.reference(item, "session", path, sessions, "pinned session")
-        reformer = r.field(item, "reformer", path, (str, type(None)), None)
-        if session and reformer is not None:
-            room = rooms.get(sessions[session].room)
-            if room is not None and reformer not in {x.id for x in room.reformers}:
-                r.error(f"{path}.reformer", f"unknown reformer '{reformer}' in room '{room.id}'")
-        if client and session:
-            if (client, session) in seen:
-                first = seen[client, session]
-                r.error(path, f"client '{client}' pinned to '{session}' twice (first at {first})")
-            seen[client, session] = path
-            pinned.append(PinnedAllocation(client, session, reformer))
-    return pinned
+def _instructor(i: InstructorDocument) -> domain.Instructor:
+    return domain.Instructor(
+        id=i.id,
+        name=i.name or i.id,
+        teaches=tuple(i.teaches),
+        max_week_minutes=i.max_week_minutes,
+        max_day_minutes=i.max_day_minutes,
+        availability=tuple(
+            domain.InstructorWindow(_window(w).start, _window(w).end, tuple(w.venues))
+            for w in i.availability
+        ),
+    )
+
+
+def _client(c: ClientDocument) -> Client:
+    return Client(
+        id=c.id,
+        name=c.name or c.id,
+        level=c.level,
+        priority=c.priority,
+        needs_intro=c.needs_intro,
+        cleared=c.cleared,
+        needs=frozenset(c.needs),
+        venues=tuple(c.venues),
+        max_per_day=c.max_per_day,
+        availability=tuple(_window(w) for w in c.availability),
+        wants=tuple(domain.Want(tuple(w.class_types), w.per_week) for w in c.wants),
+        prefers_venues=tuple(c.prefers.venues),
+        prefers_instructors=tuple(c.prefers.instructors),
+        email=c.email,
+        phone=c.phone,
+    )
 
 
 def _window_json(window: Window) -> dict:

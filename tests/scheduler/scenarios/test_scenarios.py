@@ -121,7 +121,7 @@ def test_document_errors_are_reported_with_their_json_paths():
         "$.changes[1].kind: unknown kind 'teleport'",
         "$.changes[2].day: must be one of mon tue wed thu fri sat sun, not 'someday'",
         "$.changes[3].to: window ends at 09:00, not after it starts at 13:00",
-        "$.changes[4].percent: must be an integer",
+        "$.changes[4].percent: must be a number, not a string",
         "$.changes[5].mat_spaces: must be at least 0, not -1",
         "$.changes[5].colour: is not a field of 'mat_spaces'",
     ):

@@ -1,0 +1,186 @@
+"""The OpenAPI 3.1 document of /api/v1, assembled from the response models.
+
+Each endpoint is one `Operation` in `OPERATIONS`: its path, who may call it,
+its parameters and the model of its answer (`scheduler.formats.api`). The
+schemas are pydantic's JSON Schema of those models, which is the dialect
+OpenAPI 3.1 speaks (draft 2020-12), placed under `components/schemas`. A
+test checks that every route of the blueprint has its operation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+from pydantic.json_schema import models_json_schema
+
+from scheduler.formats.api import ClientWeek, Error, WeekList, WeekPlan, WeekSessions
+from scheduler.formats.schemas import DOCUMENTS
+from scheduler.formats.validation import IsoDate
+
+API_VERSION = "1.0.0"
+
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path or query parameter; its schema is that of `kind`."""
+
+    name: str
+    where: Literal["path", "query"]
+    kind: Any
+    description: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The parameter as OpenAPI writes it."""
+        out = {"name": self.name, "in": self.where, "required": self.where == "path"}
+        if self.description:
+            out["description"] = self.description
+        return {**out, "schema": TypeAdapter(self.kind).json_schema()}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One GET endpoint: what it answers (a model, or any JSON object) and its errors."""
+
+    path: str
+    operation_id: str
+    summary: str
+    answer: str
+    response: type[BaseModel] | None
+    parameters: tuple[Parameter, ...] = ()
+    errors: dict[int, str] = field(default_factory=dict)
+    public: bool = False
+
+
+WEEK_PATH = Parameter("week_start", "path", IsoDate, "The Monday the week starts on.")
+WEEK_QUERY = Parameter(
+    "week", "query", IsoDate, "The Monday of the week; by default this week or the next published."
+)
+SIGNED_IN = {401: "Not signed in."}
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "/weeks",
+        "listWeeks",
+        "Every stored week with its published plan version.",
+        "The weeks, earliest first.",
+        WeekList,
+        public=True,
+    ),
+    Operation(
+        "/weeks/{week_start}/sessions",
+        "listWeekSessions",
+        "The week's published sessions with spaces left (no client names).",
+        "The published timetable; empty if nothing is published.",
+        WeekSessions,
+        (WEEK_PATH,),
+        {404: "No such week."},
+        public=True,
+    ),
+    Operation(
+        "/weeks/{week_start}/plan",
+        "getWeekPlan",
+        "The owner's full plan of the week, with client names.",
+        "The plan and its version.",
+        WeekPlan,
+        (
+            WEEK_PATH,
+            Parameter("status", "query", Literal["draft", "published"]),
+            Parameter("version", "query", Annotated[int, Field(ge=1)]),
+        ),
+        {
+            400: "A malformed status or version.",
+            **SIGNED_IN,
+            404: "No such plan, or the caller is not the owner.",
+        },
+    ),
+    Operation(
+        "/me/allocations",
+        "getMyAllocations",
+        "The signed-in client's places in a published week.",
+        "The client's week.",
+        ClientWeek,
+        (WEEK_QUERY,),
+        {**SIGNED_IN, 404: "No such week, or the caller is not a client."},
+    ),
+    Operation(
+        "/clients/{client_id}/allocations",
+        "getClientAllocations",
+        "A client's places: the owner reads anyone's, a client their own.",
+        "The client's week.",
+        ClientWeek,
+        (Parameter("client_id", "path", str), WEEK_QUERY),
+        {**SIGNED_IN, 404: "No such client or week, or another client's."},
+    ),
+    Operation(
+        "/schemas/{name}.json",
+        "getDocumentSchema",
+        "The JSON Schema of a document: reformer-week/1, reformer-plan/1 or reformer-scenario/1.",
+        "The JSON Schema (draft 2020-12).",
+        None,
+        (Parameter("name", "path", Literal[tuple(DOCUMENTS)], "Which document."),),
+        {404: "No such document."},
+        public=True,
+    ),
+    Operation(
+        "/openapi.json",
+        "getOpenApi",
+        "This document.",
+        "The OpenAPI document.",
+        None,
+        public=True,
+    ),
+)
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    body = {"$ref": REF.format(model=op.response.__name__)} if op.response else {"type": "object"}
+    responses = {"200": {"description": op.answer, **_json(body)}}
+    for code, description in op.errors.items():
+        responses[str(code)] = {
+            "description": description,
+            **_json({"$ref": REF.format(model="Error")}),
+        }
+    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    if op.public:
+        out["security"] = [{}]
+    if op.parameters:
+        out["parameters"] = [p.as_json() for p in op.parameters]
+    return {**out, "responses": responses}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of every endpoint of the API blueprint."""
+    models = [Error, *dict.fromkeys(op.response for op in OPERATIONS if op.response)]
+    _, schemas = models_json_schema(
+        [(model, "serialization") for model in models], ref_template=REF
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Reformer studio API",
+            "version": API_VERSION,
+            "description": "Weeks, the published timetable, plans and a client's own places.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"signInCookie": []}],
+        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS},
+        "components": {
+            "schemas": schemas["$defs"],
+            "securitySchemes": {
+                "signInCookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The session cookie set by signing in on the site.",
+                }
+            },
+        },
+    }
