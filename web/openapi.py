@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
-from scheduler.formats.api import ClientWeek, Error, WeekList, WeekPlan, WeekSessions
+from scheduler.formats.api import ClientAllocations, Error, WeekList, WeekPlan, WeekSessions
 from scheduler.formats.schemas import DOCUMENTS
 from scheduler.formats.validation import IsoDate
 
@@ -102,7 +102,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "getMyAllocations",
         "The signed-in client's places in a published week.",
         "The client's week.",
-        ClientWeek,
+        ClientAllocations,
         (WEEK_QUERY,),
         {**SIGNED_IN, 404: "No such week, or the caller is not a client."},
     ),
@@ -111,7 +111,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "getClientAllocations",
         "A client's places: the owner reads anyone's, a client their own.",
         "The client's week.",
-        ClientWeek,
+        ClientAllocations,
         (Parameter("client_id", "path", str), WEEK_QUERY),
         {**SIGNED_IN, 404: "No such client or week, or another client's."},
     ),

@@ -33,7 +33,7 @@ class WeekList(BaseModel):
     weeks: list[WeekSummary]
 
 
-class TimetableSession(BaseModel):
+class PublishedSession(BaseModel):
     """A published session with places taken and spaces left; no client names."""
 
     id: str
@@ -55,7 +55,7 @@ class WeekSessions(BaseModel):
 
     week_start: IsoDate
     published_version: int | None
-    sessions: list[TimetableSession]
+    sessions: list[PublishedSession]
 
 
 class NamedAllocation(AllocationDocument):
@@ -80,7 +80,7 @@ class WeekPlan(BaseModel):
     plan: NamedPlanDocument
 
 
-class Place(BaseModel):
+class AllocatedPlace(BaseModel):
     """A client's place in a published session."""
 
     session: str
@@ -94,7 +94,7 @@ class Place(BaseModel):
     reformer: str | None
 
 
-class UnmetWant(BaseModel):
+class WantNotMet(BaseModel):
     """A want of the client's not (fully) met, and why."""
 
     class_names: list[str]
@@ -102,12 +102,12 @@ class UnmetWant(BaseModel):
     reasons: list[str]
 
 
-class ClientWeek(BaseModel):
+class ClientAllocations(BaseModel):
     """A client's places in a week, what they did not get, and the published weeks."""
 
     client: str
     week_start: IsoDate | None
     published: bool
-    allocations: list[Place]
-    unplaced: list[UnmetWant]
+    allocations: list[AllocatedPlace]
+    unplaced: list[WantNotMet]
     weeks: list[IsoDate]

@@ -97,7 +97,7 @@ def test_sessions_of_a_week_carry_spaces_left_and_no_client(web, studio):
     for text in (ANN, BEA, "R1", "R2"):
         assert text not in answer.text
     for s in body["sessions"]:
-        _conforms(document, "TimetableSession", s)
+        _conforms(document, "PublishedSession", s)
 
 
 def test_sessions_of_an_unknown_week_are_not_found_as_json(web, studio):
@@ -174,7 +174,7 @@ def test_my_allocations_lists_my_places_with_reformers(web, studio, db_session):
 
     assert answer.status_code == 200
     body = answer.get_json()
-    _conforms(document, "ClientWeek", body)
+    _conforms(document, "ClientAllocations", body)
     assert body["client"] == ANN
     assert body["week_start"] == studio.week_start.isoformat()
     assert {(a["session"], a["reformer"]) for a in body["allocations"]} == {
