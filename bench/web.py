@@ -48,10 +48,11 @@ from common import REPO, checked, markdown_table, write_results  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from scheduler.clients.access import issue_sign_in_link  # noqa: E402
+from scheduler.core.dates import coming_monday  # noqa: E402
 from scheduler.core.db import dispose_engines, get_engine, upgrade  # noqa: E402
 from scheduler.planning.solving import solve_week  # noqa: E402
 from scheduler.store.plans import load_stored_plan, published_plan  # noqa: E402
-from scheduler.store.weeks import coming_monday, load_stored_week  # noqa: E402
+from scheduler.store.weeks import load_stored_week  # noqa: E402
 from scheduler.studio import demo  # noqa: E402
 from scheduler.studio.accounts import add_instructor_login  # noqa: E402
 from web import create_app  # noqa: E402

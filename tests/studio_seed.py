@@ -17,8 +17,9 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from scheduler.clients.access import issue_sign_in_link
+from scheduler.core.dates import coming_monday
 from scheduler.store.plans import save_plan
-from scheduler.store.weeks import coming_monday, save_week
+from scheduler.store.weeks import save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Unplaced, Week
 from tests.builders import (

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 from tests.builders import REPO_ROOT
 
@@ -32,11 +33,11 @@ def _is_view_or_command(node: ast.AST) -> bool:
     return False
 
 
-def public_names() -> dict[str, list[str]]:
+def public_names(root: Path = ROOT) -> dict[str, list[str]]:
     """Every public top-level function and class, by name, with the modules defining it."""
     found: dict[str, list[str]] = defaultdict(list)
     for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
+        for path in sorted((root / package).rglob("*.py")):
             if "migrations" in path.parts or path == TABLE_MODELS:
                 continue
             for node in ast.parse(path.read_text()).body:
@@ -44,7 +45,7 @@ def public_names() -> dict[str, list[str]]:
                     continue
                 if node.name.startswith("_") or _is_view_or_command(node):
                     continue
-                found[node.name].append(str(path.relative_to(ROOT)))
+                found[node.name].append(str(path.relative_to(root)))
     return found
 
 
@@ -53,14 +54,13 @@ def test_no_two_public_functions_or_classes_share_a_name():
     assert shared == {}
 
 
-def test_the_name_check_finds_a_name_defined_twice(tmp_path, monkeypatch):
+def test_the_name_check_finds_a_name_defined_twice(tmp_path):
     for package in PACKAGES:
         (tmp_path / package).mkdir()
     (tmp_path / "solver" / "a.py").write_text("def load_week():\n    pass\n")
     (tmp_path / "scheduler" / "b.py").write_text("def load_week():\n    pass\n")
     (tmp_path / "web" / "c.py").write_text("@bp.get('/')\ndef load_week():\n    pass\n")
-    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
-    assert public_names() == {"load_week": ["solver/a.py", "scheduler/b.py"]}
+    assert public_names(tmp_path) == {"load_week": ["solver/a.py", "scheduler/b.py"]}
 
 
 def test_the_reformer_command_imports_no_heavy_library_to_show_its_help():

@@ -39,6 +39,7 @@ from sqlmodel import Session
 from scheduler.clients.mail import SmtpSettings, changes_between, tell_clients
 from scheduler.core import models
 from scheduler.core.config import NIGHTLY_TIME_LIMIT, Settings, get_settings
+from scheduler.core.dates import coming_monday
 from scheduler.core.db import get_engine
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.solving import previous_week, solve_week
@@ -50,7 +51,7 @@ from scheduler.runs.lifecycle import (
     try_advisory_lock,
 )
 from scheduler.store.plans import load_stored_plan, published_plan
-from scheduler.store.weeks import coming_monday, load_stored_week, week_row
+from scheduler.store.weeks import load_stored_week, week_row
 from solver.domain import Plan, Week
 
 log = logging.getLogger(__name__)

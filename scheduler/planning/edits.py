@@ -15,6 +15,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from scheduler.core import models
+from scheduler.core.dates import as_date
 from scheduler.planning.errors import FieldRefused, PlanningError, RuleBroken
 from scheduler.planning.rows import (
     allocation_row,
@@ -25,7 +26,7 @@ from scheduler.planning.rows import (
     week_row_or_refuse,
 )
 from scheduler.store.plans import load_stored_plan, save_plan
-from scheduler.store.weeks import as_date, column_by_key, load_stored_week
+from scheduler.store.weeks import column_by_key, load_stored_week
 from solver.checker import check_plan, measure_objective
 from solver.domain import Allocation, Plan, Session, Week
 

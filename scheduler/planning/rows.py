@@ -8,9 +8,10 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from scheduler.core import models
+from scheduler.core.dates import as_date
 from scheduler.planning.errors import PlanningError
 from scheduler.store.plans import find_plan
-from scheduler.store.weeks import as_date, week_row
+from scheduler.store.weeks import week_row
 
 
 def week_row_or_refuse(session: DbSession, week_start: date | str) -> models.Week:

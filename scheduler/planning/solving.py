@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from scheduler.core import models
 from scheduler.core.changes import diff_plans
+from scheduler.core.dates import as_date
 from scheduler.core.db import get_engine
 from scheduler.core.models import utcnow
 from scheduler.planning.errors import PlanningError
@@ -27,13 +28,7 @@ from scheduler.planning.pins import standing_pins
 from scheduler.planning.rows import week_row_or_refuse
 from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
 from scheduler.store.plans import load_stored_plan, mark_published, published_plan, save_plan
-from scheduler.store.weeks import (
-    as_date,
-    copy_week_forward,
-    load_stored_week,
-    week_row,
-    week_starts,
-)
+from scheduler.store.weeks import copy_week_forward, load_stored_week, week_row, week_starts
 from solver.checker import check_plan
 from solver.domain import Plan
 from solver.solve import Progress, solve

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from scheduler.core import models as db
+from scheduler.core.dates import as_date, coming_monday
 from scheduler.core.db import get_engine
 from scheduler.formats.week import read_week_file
 from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
@@ -30,7 +31,7 @@ from scheduler.scenarios.document import (
     set_path,
 )
 from scheduler.scenarios.report import run_scenario, sweep
-from scheduler.store.weeks import as_date, coming_monday, load_stored_week, week_row, week_starts
+from scheduler.store.weeks import load_stored_week, week_row, week_starts
 from solver.domain import (
     Week,
 )

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from scheduler.core import models
-from scheduler.store.weeks import as_date, require_week
+from scheduler.core.dates import as_date
+from scheduler.store.weeks import require_week
 from solver import domain
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
 from scheduler.core import models
-from scheduler.core.dates import as_date, coming_monday  # noqa: F401 (the store's callers read them here)
+from scheduler.core.dates import as_date
 from scheduler.formats.week import parse_week, week_to_json
 from solver import domain
 

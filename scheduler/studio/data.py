@@ -15,9 +15,9 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from scheduler.core import models
+from scheduler.core.dates import as_date
 from scheduler.formats.clients_csv import CsvError
 from scheduler.planning.errors import PlanningError
-from scheduler.store.weeks import as_date
 from scheduler.studio.clients import ClientsImported, import_clients_csv
 
 

@@ -25,8 +25,9 @@ from werkzeug.serving import make_server
 
 from scheduler.clients.access import issue_sign_in_link
 from scheduler.core import models
+from scheduler.core.dates import coming_monday
 from scheduler.store.plans import load_stored_plan, published_plan
-from scheduler.store.weeks import coming_monday, load_stored_week, save_week
+from scheduler.store.weeks import load_stored_week, save_week
 from scheduler.studio.accounts import add_instructor_login
 from solver.checker import check_plan
 from tests.builders import REPO_ROOT

@@ -101,8 +101,9 @@ def test_one_to_one_sessions_are_private_and_left_off_the_timetable(
 ):
     from dataclasses import replace
 
+    from scheduler.core.dates import coming_monday
     from scheduler.store.plans import save_plan
-    from scheduler.store.weeks import coming_monday, save_week
+    from scheduler.store.weeks import save_week
     from solver.checker import check_plan
     from tests.builders import allocation, session, want
     from tests.studio_seed import studio_plan, studio_week

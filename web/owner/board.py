@@ -11,9 +11,8 @@ from typing import Any
 from flask import abort, current_app
 
 from scheduler.core import models
-from scheduler.store import weeks as stored_weeks
 from scheduler.store.plans import load_stored_plan, plan_versions
-from scheduler.store.weeks import column_by_key, load_stored_week, week_starts
+from scheduler.store.weeks import column_by_key, load_stored_week, week_row, week_starts
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Week
 from web.db import get_session
 from web.owner.common import DAY_NAMES, clock
@@ -65,12 +64,12 @@ class Board:
 def board_or_404(week_start: date, plan_id: int | None = None) -> Board:
     """The week's board with plan version `plan_id` (default: the latest); not found if none."""
     session = get_session()
-    week_row = stored_weeks.week_row(session=session, week_start=week_start)
-    if week_row is None:
+    stored = week_row(session=session, week_start=week_start)
+    if stored is None:
         abort(404)
     # The grid shows the timetable, not the clients: their names come in one query below.
     week = load_stored_week(session=session, week_start=week_start, with_clients=False)
-    versions = plan_versions(session=session, week_id=week_row.id)
+    versions = plan_versions(session=session, week_id=stored.id)
     if plan_id is not None:
         plan_row = next((v for v in versions if v.id == plan_id), None)
         if plan_row is None:
@@ -89,7 +88,7 @@ def board_or_404(week_start: date, plan_id: int | None = None) -> Board:
         following=min((s for s in starts if s > week_start), default=None),
         versions=versions,
     )
-    board.names = client_names(week_row)
+    board.names = client_names(stored)
     if plan is None:
         board.venues = [(v, []) for v in week.venues]
         return board

@@ -9,11 +9,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from scheduler.core import models
+from scheduler.core.dates import as_date, coming_monday
 from scheduler.formats.times import format_time
 from scheduler.planning.errors import PlanningError, RuleBroken
-from scheduler.store import weeks as stored_weeks
 from scheduler.store.plans import plan_with_week
-from scheduler.store.weeks import as_date, coming_monday, week_data_row, week_starts
+from scheduler.store.weeks import week_data_row, week_row, week_starts
 from solver.domain import DAYS, MINUTES_PER_DAY
 from web.db import get_session
 
@@ -73,10 +73,7 @@ def refused(exc: PlanningError) -> None:
 def data_week() -> date:
     """The stored week a data page shows (`?start=`, or the default week); else not found."""
     week_start = week_start_or_default(request.args.get("start"))
-    if (
-        week_start is None
-        or stored_weeks.week_row(session=get_session(), week_start=week_start) is None
-    ):
+    if week_start is None or week_row(session=get_session(), week_start=week_start) is None:
         abort(404)
     return week_start
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,14 +19,9 @@ from scheduler.formats.schemas import DOCUMENTS, document_schema
 from scheduler.formats.week import WeekError, parse_week, read_week_file
 from solver.checker import check_plan
 from solver.solve import solve
-from tests.builders import (
-    BREAKERS,
-    base_week_document,
-    broken_week_documents,
-    example_files,
-)
+from tests.builders import REPO_ROOT, base_week_document, example_files
+from tests.strategies import BREAKERS, broken_week_documents
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((REPO_ROOT / "examples" / "scenarios").glob("*.json"))
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from cli import cli
 from scheduler.core import models
+from scheduler.core.dates import coming_monday
 from scheduler.formats.week import normalise_week_json, parse_week, week_to_json
-from scheduler.store.weeks import coming_monday
 from scheduler.studio.accounts import authenticate
 from scheduler.studio.demo import DEMO_PASSWORD, INSTRUCTOR_EMAILS, PRICES, demo_week
 from solver.checker import check_plan
