@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from scheduler.formats import bounds
 from scheduler.formats.validation import (
     BASE_PATTERN,
     PATTERN_MESSAGES,
@@ -24,18 +25,30 @@ from scheduler.formats.validation import (
     json_path,
     optional,
 )
-from scheduler.formats.week import InstructorDocument, InstructorWindowDocument, WindowDocument
+from scheduler.formats.week import (
+    Id,
+    InstructorDocument,
+    InstructorWindowDocument,
+    Name,
+    WindowDocument,
+    Word,
+    bounded,
+    listing,
+)
 
 SCENARIO_FORMAT = "reformer-scenario/1"
 
 
 def _base_week(text: str) -> str:
     try:
-        if text not in ("latest", "next"):
-            date.fromisoformat(text)
+        day = None if text in ("latest", "next") else date.fromisoformat(text)
     except ValueError:
         message = PATTERN_MESSAGES[BASE_PATTERN]
         raise PydanticCustomError("date", message, {"value": text}) from None
+    if day is not None and day.weekday() != 0:
+        raise PydanticCustomError(
+            "monday", "'{value}' is a {day}, not a Monday", {"value": text, "day": f"{day:%A}"}
+        )
     return text
 
 
@@ -47,8 +60,17 @@ def _price(value: float) -> float:
     return value
 
 
-Price = Annotated[float, Field(json_schema_extra={"minimum": 0}), AfterValidator(_price)]
-Count = Annotated[int, Field(ge=0)]
+Price = Annotated[
+    float,
+    Field(
+        le=bounds.PRICE_POUNDS[1],
+        allow_inf_nan=False,
+        json_schema_extra={"minimum": bounds.PRICE_POUNDS[0]},
+    ),
+    AfterValidator(_price),
+]
+Reformers = Annotated[int, Field(ge=0, le=bounds.REFORMERS_PER_ROOM)]
+Mats = Annotated[int, Field(ge=bounds.MAT_SPACES[0], le=bounds.MAT_SPACES[1])]
 
 
 class BaseDocument(Document):
@@ -77,10 +99,10 @@ class AddReformers(Change):
     """Add `count` reformers to a room (with these features, or these ids)."""
 
     kind: Literal["add_reformers"]
-    room: str
-    count: Count
-    features: list[str] = optional()
-    ids: list[str] = optional()
+    room: Id
+    count: Reformers
+    features: list[Word] = optional(max_length=bounds.ITEMS)
+    ids: list[Id] = optional(max_length=bounds.REFORMERS_PER_ROOM)
 
     @model_validator(mode="after")
     def _ids_match_count(self) -> AddReformers:
@@ -93,9 +115,9 @@ class RemoveReformers(Change):
     """Take `count` reformers, or those with these ids, out of a room."""
 
     kind: Literal["remove_reformers"]
-    room: str
-    count: Count = optional()
-    ids: list[str] = optional()
+    room: Id
+    count: Reformers = optional()
+    ids: list[Id] = optional(max_length=bounds.REFORMERS_PER_ROOM)
 
     @model_validator(mode="after")
     def _count_or_ids(self) -> RemoveReformers:
@@ -108,23 +130,23 @@ class MatSpaces(Change):
     """Set a room's mat spaces."""
 
     kind: Literal["mat_spaces"]
-    room: str
-    mat_spaces: Count
+    room: Id
+    mat_spaces: Mats
 
 
 class CloseVenue(Change):
     """Close a venue for the week."""
 
     kind: Literal["close_venue"]
-    venue: str
+    venue: Id
 
 
 class OpenVenue(Change):
     """Open a venue at these hours (a new venue's rooms come from the base week)."""
 
     kind: Literal["open_venue"]
-    venue: str
-    open: list[WindowDocument]
+    venue: Id
+    open: list[WindowDocument] = listing(bounds.WINDOWS)
 
 
 class CloseDay(Change):
@@ -132,14 +154,14 @@ class CloseDay(Change):
 
     kind: Literal["close_day"]
     day: Day
-    venue: str = optional()
+    venue: Id = optional()
 
 
 class OpenDay(Change, WindowDocument):
     """Open a day from `from` to `to` at a venue, or everywhere."""
 
     kind: Literal["open_day"]
-    venue: str = optional()
+    venue: Id = optional()
 
 
 class AddInstructor(Change):
@@ -153,36 +175,45 @@ class ChangeInstructor(Change):
     """Change an instructor's hours, limits or class types."""
 
     kind: Literal["change_instructor"]
-    instructor: str
-    availability: list[InstructorWindowDocument] = optional()
-    max_week_minutes: Count = optional()
-    max_day_minutes: Count = optional()
-    teaches: list[str] = optional()
+    instructor: Id
+    availability: list[InstructorWindowDocument] = optional(max_length=bounds.WINDOWS)
+    max_week_minutes: int = optional(ge=bounds.WEEK_MINUTES[0], le=bounds.WEEK_MINUTES[1])
+    max_day_minutes: int = optional(ge=bounds.DAY_MINUTES[0], le=bounds.DAY_MINUTES[1])
+    teaches: list[Id] = optional(max_length=bounds.CLASS_TYPES)
 
 
 class ClassTypeChange(Change):
     """Change a class type's sizes or length."""
 
     kind: Literal["class_type"]
-    class_type: str
-    max_size: Count = optional()
-    min_size: Count = optional()
-    minutes: int = optional(ge=1)
+    class_type: Id
+    max_size: int = optional(ge=bounds.CLASS_SIZE[0], le=bounds.CLASS_SIZE[1])
+    min_size: int = optional(ge=0, le=bounds.CLASS_SIZE[1])
+    minutes: int = optional(ge=bounds.CLASS_MINUTES[0], le=bounds.CLASS_MINUTES[1])
+
+    @model_validator(mode="after")
+    def _min_fits_max(self) -> ClassTypeChange:
+        if None not in (self.min_size, self.max_size) and self.min_size > self.max_size:
+            message = f"must be at most max_size {self.max_size}, not {self.min_size}"
+            fail((("min_size",), message, self.min_size))
+        return self
 
 
 class Demand(Change):
     """Grow demand by copying today's clients' profiles, or shrink it, by `percent`."""
 
     kind: Literal["demand"]
-    percent: float = Field(gt=-100)
-    seed: int = optional()
+    percent: float = Field(
+        gt=bounds.DEMAND_PERCENT[0], le=bounds.DEMAND_PERCENT[1], allow_inf_nan=False
+    )
+    seed: int = optional(ge=bounds.SEED[0], le=bounds.SEED[1])
 
 
 class Grid(Change):
     """Set the minutes of the timetable's grid."""
 
     kind: Literal["grid"]
-    minutes: int = Field(ge=1)
+    minutes: int = bounded(*bounds.GRID_MINUTES)
 
 
 CHANGES: tuple[type[Change], ...] = (
@@ -225,13 +256,15 @@ class ScenarioDocument(Document):
     """A what-if scenario (`reformer-scenario/1`): changes to a base week."""
 
     format: Literal[SCENARIO_FORMAT]
-    name: str = Field(pattern=r"\S")
-    description: str = ""
+    name: Name = Field(pattern=r"\S")
+    description: str = Field("", max_length=2000)
     base: BaseDocument
-    prices: dict[str, Price] = Field(
-        {}, description="Pounds per place, by class type; by default the stored week's."
+    prices: dict[Id, Price] = Field(
+        {},
+        max_length=bounds.CLASS_TYPES,
+        description="Pounds per place, by class type; by default the stored week's.",
     )
-    changes: list[AnyChange]
+    changes: list[AnyChange] = listing(bounds.ITEMS)
 
 
 def scenario_error_line(error: ErrorDetails) -> str:

@@ -8,6 +8,7 @@ turns each into the line a user sees, its `loc` written as a JSON path
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from datetime import date
@@ -17,6 +18,7 @@ from typing import Annotated, Any, Literal, NoReturn
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
+from scheduler.formats.bounds import EMAIL_PATTERN, PHONE_PATTERN, time_zones
 from solver.domain import DAYS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -30,6 +32,8 @@ PATTERN_MESSAGES: dict[str, str] = {
     TIME_PATTERN: "'{value}' is not a time HH:MM between 00:00 and 24:00",
     DATE_PATTERN: "'{value}' is not a date YYYY-MM-DD",
     BASE_PATTERN: "'{value}' is not a date YYYY-MM-DD, 'latest' or 'next'",
+    EMAIL_PATTERN: "'{value}' is not an e-mail address (one line, like name@example.com)",
+    PHONE_PATTERN: "'{value}' is not a phone number (digits, spaces and + ( ) - . # *)",
 }
 
 
@@ -55,6 +59,23 @@ def _real_date(text: str) -> str:
     return text
 
 
+def _monday(text: str) -> str:
+    day = date.fromisoformat(text)
+    if day.weekday() != 0:
+        raise PydanticCustomError(
+            "monday", "'{value}' is a {day}, not a Monday", {"value": text, "day": f"{day:%A}"}
+        )
+    return text
+
+
+def _time_zone(name: str) -> str:
+    if name not in time_zones():
+        raise PydanticCustomError(
+            "time_zone", "'{value}' is not an IANA time zone like Europe/London", {"value": name}
+        )
+    return name
+
+
 Time = Annotated[
     str, Field(pattern=TIME_PATTERN, description="A local time HH:MM from 00:00 to 24:00.")
 ]
@@ -62,6 +83,16 @@ IsoDate = Annotated[
     str,
     Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}),
     AfterValidator(_real_date),
+]
+Monday = Annotated[
+    IsoDate,
+    AfterValidator(_monday),
+    Field(description="A Monday, YYYY-MM-DD: the first day of the week."),
+]
+TimeZone = Annotated[
+    str,
+    Field(max_length=64, description="An IANA time zone name, e.g. Europe/London."),
+    AfterValidator(_time_zone),
 ]
 Day = Literal[DAYS]
 
@@ -137,6 +168,14 @@ def message(error: ErrorDetails) -> str:
         return f"must be at least {ctx['ge']}, not {value}"
     if kind == "greater_than":
         return f"must be above {ctx['gt']}, not {value}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']}, not {value}"
+    if kind == "less_than":
+        return f"must be below {ctx['lt']}, not {value}"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters, not {len(value)}"
     if kind == "too_short":
         return f"must have at least {_items(ctx['min_length'])}, not {ctx['actual_length']}"
     if kind == "too_long":
@@ -160,14 +199,37 @@ def error_line(error: ErrorDetails) -> str:
     return f"{json_path(error['loc'])}: {message(error)}"
 
 
-def read_json_file(path: str | Path, refused: type[WeekError]) -> Any:
-    """The JSON in a file; text that is not JSON is refused at `$` with its line and column."""
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text: UTF-8 (with or without a BOM), or UTF-16 with its BOM.
+
+    Raises `UnicodeDecodeError` for anything else.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def load_json(data: str | bytes, refused: type[WeekError]) -> Any:
+    """The JSON in a text or a file's bytes; anything else is refused at `$`, saying why."""
     try:
-        return json.loads(Path(path).read_text())
+        return json.loads(decode_text(data) if isinstance(data, bytes) else data)
+    except UnicodeDecodeError as exc:
+        raise refused(
+            [f"$: not UTF-8 text (byte {exc.start + 1} cannot be read); save it as UTF-8"]
+        ) from None
     except json.JSONDecodeError as exc:
         raise refused(
             [f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"]
-        ) from exc
+        ) from None
+    except RecursionError:
+        raise refused(["$: nested too deeply to be a document of this studio"]) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise refused([f"$: not valid JSON ({exc})"]) from None
+
+
+def read_json_file(path: str | Path, refused: type[WeekError]) -> Any:
+    """The JSON in a file; a file that is not JSON text is refused at `$`, saying why."""
+    return load_json(Path(path).read_bytes(), refused)
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:

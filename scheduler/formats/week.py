@@ -28,12 +28,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from scheduler.formats import bounds
 from scheduler.formats.times import day_and_time, format_time, parse_time
 from scheduler.formats.validation import (
     Day,
     Document,
-    IsoDate,
+    Monday,
     Time,
+    TimeZone,
     WeekError,
     error_line,
     fail,
@@ -68,6 +70,7 @@ class Catalogue:
     instructors: set[str] = field(default_factory=set)
     clients: set[str] = field(default_factory=set)
     sessions: dict[str, str] = field(default_factory=dict)  # pinned session -> its room
+    levels: set[str] = field(default_factory=set)  # every level a class type lists
 
 
 def _reference(kind: str, what: str) -> AfterValidator:
@@ -82,19 +85,34 @@ def _reference(kind: str, what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-VenueRef = Annotated[str, Field(description="A venue's id."), _reference("venues", "venue")]
-RoomRef = Annotated[str, Field(description="A room's id."), _reference("rooms", "room")]
+def bounded(low: int, high: int, **field: Any) -> Any:
+    """An integer field from `low` to `high`, both allowed."""
+    return Field(ge=low, le=high, **field)
+
+
+def listing(most: int, **field: Any) -> Any:
+    """A list field of at most `most` items."""
+    return Field(max_length=most, **field)
+
+
+Id = Annotated[str, Field(min_length=1, max_length=bounds.ID_LENGTH)]
+Name = Annotated[str, Field(max_length=bounds.NAME_LENGTH)]
+Word = Annotated[str, Field(min_length=1, max_length=bounds.ID_LENGTH)]  # a feature or a level
+VenueRef = Annotated[Id, Field(description="A venue's id."), _reference("venues", "venue")]
+RoomRef = Annotated[Id, Field(description="A room's id."), _reference("rooms", "room")]
 ClassTypeRef = Annotated[
-    str, Field(description="A class type's id."), _reference("class_types", "class type")
+    Id, Field(description="A class type's id."), _reference("class_types", "class type")
 ]
 InstructorRef = Annotated[
-    str, Field(description="An instructor's id."), _reference("instructors", "instructor")
+    Id, Field(description="An instructor's id."), _reference("instructors", "instructor")
 ]
-ClientRef = Annotated[str, Field(description="A client's id."), _reference("clients", "client")]
+ClientRef = Annotated[Id, Field(description="A client's id."), _reference("clients", "client")]
 SessionRef = Annotated[
-    str, Field(description="A pinned session's id."), _reference("sessions", "pinned session")
+    Id, Field(description="A pinned session's id."), _reference("sessions", "pinned session")
 ]
-Minutes = Annotated[int, Field(ge=0)]
+LevelRef = Annotated[
+    Word, Field(description="A level some class type lists."), _reference("levels", "level")
+]
 
 
 class WindowDocument(Document):
@@ -120,39 +138,39 @@ class WindowDocument(Document):
 class InstructorWindowDocument(WindowDocument):
     """A stretch of a day an instructor can teach, at the venues listed."""
 
-    venues: list[VenueRef]
+    venues: list[VenueRef] = listing(bounds.VENUES)
 
 
 class ReformerDocument(Document):
     """One reformer machine."""
 
-    id: str
-    features: list[str] = []
+    id: Id
+    features: list[Word] = listing(bounds.ITEMS, default=[])
     in_service: bool = True
 
 
 class RoomDocument(Document):
     """A room of a venue; room ids are unique across all venues."""
 
-    id: str
-    mat_spaces: Minutes = 0
-    reformers: list[ReformerDocument] = []
+    id: Id
+    mat_spaces: int = bounded(*bounds.MAT_SPACES, default=0)
+    reformers: list[ReformerDocument] = listing(bounds.REFORMERS_PER_ROOM, default=[])
 
 
 class VenueDocument(Document):
     """A venue, its opening hours and its rooms."""
 
-    id: str
-    name: str = optional(description="Defaults to the id.")
-    open: list[WindowDocument] = []
-    rooms: list[RoomDocument] = []
+    id: Id
+    name: Name = optional(description="Defaults to the id.")
+    open: list[WindowDocument] = listing(bounds.WINDOWS, default=[])
+    rooms: list[RoomDocument] = listing(bounds.ROOMS_PER_VENUE, default=[])
 
 
 class TravelDocument(Document):
     """How long an instructor takes between two venues (either way)."""
 
     between: list[VenueRef] = Field(min_length=2, max_length=2)
-    minutes: Minutes
+    minutes: int = bounded(*bounds.TRAVEL_MINUTES)
 
     @model_validator(mode="after")
     def _two_venues(self) -> TravelDocument:
@@ -164,66 +182,71 @@ class TravelDocument(Document):
 class ClassTypeDocument(Document):
     """A kind of class: its equipment, length, sizes and levels."""
 
-    id: str
-    name: str = optional(description="Defaults to the id.")
+    id: Id
+    name: Name = optional(description="Defaults to the id.")
     equipment: Literal[EQUIPMENT]
-    minutes: int = Field(ge=1)
-    max_size: int = Field(ge=1)
-    min_size: Minutes = 0
-    levels: list[str]
+    minutes: int = bounded(*bounds.CLASS_MINUTES)
+    max_size: int = bounded(*bounds.CLASS_SIZE)
+    min_size: int = bounded(0, bounds.CLASS_SIZE[1], default=0, description="At most max_size.")
+    levels: list[Word] = listing(bounds.ITEMS, min_length=1)
     one_to_one: bool = False
     requires_clearance: bool = False
 
     @model_validator(mode="after")
-    def _one_to_one_holds_one(self) -> ClassTypeDocument:
+    def _sizes_fit(self) -> ClassTypeDocument:
         if self.one_to_one and self.max_size != 1:
             message = f"a one-to-one class type has max_size 1, not {self.max_size}"
             fail((("max_size",), message, self.max_size))
+        if self.min_size > self.max_size:
+            message = f"must be at most max_size {self.max_size}, not {self.min_size}"
+            fail((("min_size",), message, self.min_size))
         return self
 
 
 class InstructorDocument(Document):
     """An instructor: what they teach, how much, and when and where."""
 
-    id: str
-    name: str = optional(description="Defaults to the id.")
-    teaches: list[ClassTypeRef]
-    max_week_minutes: Minutes
-    max_day_minutes: Minutes
-    availability: list[InstructorWindowDocument] = []
+    id: Id
+    name: Name = optional(description="Defaults to the id.")
+    teaches: list[ClassTypeRef] = listing(bounds.CLASS_TYPES)
+    max_week_minutes: int = bounded(*bounds.WEEK_MINUTES)
+    max_day_minutes: int = bounded(*bounds.DAY_MINUTES)
+    availability: list[InstructorWindowDocument] = listing(bounds.WINDOWS, default=[])
 
 
 class WantDocument(Document):
     """A client's wish for `per_week` places in any of `class_types`."""
 
-    class_types: list[ClassTypeRef] = Field(min_length=1)
-    per_week: int = Field(ge=1)
+    class_types: list[ClassTypeRef] = listing(bounds.CLASS_TYPES, min_length=1)
+    per_week: int = bounded(*bounds.PER_WEEK)
 
 
 class PrefersDocument(Document):
     """Venues and instructors a client would rather have."""
 
-    venues: list[VenueRef] = []
-    instructors: list[InstructorRef] = []
+    venues: list[VenueRef] = listing(bounds.VENUES, default=[])
+    instructors: list[InstructorRef] = listing(bounds.INSTRUCTORS, default=[])
 
 
 class ClientDocument(Document):
     """A client: who they are, where and when they can come, and what they want."""
 
-    id: str
-    name: str = optional(description="Defaults to the id.")
-    level: str
-    priority: int = Field(1, ge=1)
+    id: Id
+    name: Name = optional(description="Defaults to the id.")
+    level: LevelRef
+    priority: int = bounded(*bounds.PRIORITY, default=1)
     needs_intro: bool = False
     cleared: bool = False
-    needs: list[str] = []
-    venues: list[VenueRef]
-    max_per_day: int = Field(1, ge=1)
-    availability: list[WindowDocument] = []
-    wants: list[WantDocument]
+    needs: list[Word] = listing(bounds.ITEMS, default=[])
+    venues: list[VenueRef] = listing(bounds.VENUES)
+    max_per_day: int = bounded(*bounds.MAX_PER_DAY, default=1)
+    availability: list[WindowDocument] = listing(bounds.WINDOWS, default=[])
+    wants: list[WantDocument] = listing(bounds.ITEMS)
     prefers: PrefersDocument = PrefersDocument()
-    email: str | None = None
-    phone: str | None = None
+    email: str | None = Field(
+        None, max_length=bounds.EMAIL_LENGTH, pattern=bounds.EMAIL_PATTERN, description="One line."
+    )
+    phone: str | None = Field(None, max_length=bounds.PHONE_LENGTH, pattern=bounds.PHONE_PATTERN)
 
     @model_validator(mode="after")
     def _wants_are_disjoint_and_intro_is_wanted(self, info: ValidationInfo) -> ClientDocument:
@@ -247,7 +270,7 @@ class ClientDocument(Document):
 class PinnedSessionDocument(Document):
     """A session that must run as given."""
 
-    id: str
+    id: Id
     class_type: ClassTypeRef
     room: RoomRef
     day: Day
@@ -260,7 +283,7 @@ class PinnedAllocationDocument(Document):
 
     client: ClientRef
     session: SessionRef
-    reformer: str | None = None
+    reformer: Id | None = None
 
     @field_validator("reformer")
     @classmethod
@@ -281,16 +304,18 @@ class WeekDocument(Document):
     """A week's problem (`reformer-week/1`): venues, class types, instructors, clients, pins."""
 
     format: Literal[WEEK_FORMAT]
-    week_start: IsoDate
-    timezone: str = "Europe/London"
-    grid_minutes: int = Field(15, ge=1)
-    venues: list[VenueDocument]
-    travel_minutes: list[TravelDocument] = []
-    class_types: list[ClassTypeDocument]
-    instructors: list[InstructorDocument]
-    clients: list[ClientDocument]
-    pinned_sessions: list[PinnedSessionDocument] = []
-    pinned_allocations: list[PinnedAllocationDocument] = []
+    week_start: Monday
+    timezone: TimeZone = "Europe/London"
+    grid_minutes: int = bounded(*bounds.GRID_MINUTES, default=15)
+    venues: list[VenueDocument] = listing(bounds.VENUES)
+    travel_minutes: list[TravelDocument] = listing(bounds.VENUES**2, default=[])
+    class_types: list[ClassTypeDocument] = listing(bounds.CLASS_TYPES)
+    instructors: list[InstructorDocument] = listing(bounds.INSTRUCTORS)
+    clients: list[ClientDocument] = listing(bounds.CLIENTS)
+    pinned_sessions: list[PinnedSessionDocument] = listing(bounds.PINNED_SESSIONS, default=[])
+    pinned_allocations: list[PinnedAllocationDocument] = listing(
+        bounds.PINNED_ALLOCATIONS, default=[]
+    )
     only_pinned_sessions: bool = False
 
     @field_validator("travel_minutes")
@@ -361,6 +386,9 @@ def _catalogue(data: dict) -> tuple[Catalogue, list[str]]:
             known.rooms[room_id] = frozenset(reformer_id for _, _, reformer_id in reformers)
     for _, item, type_id in ids(_objects(data, "class_types", "$"), "class type"):
         known.class_types[type_id] = item.get("one_to_one") is True
+        levels = item.get("levels")
+        if isinstance(levels, list):
+            known.levels.update(x for x in levels if isinstance(x, str))
     for _, _, instructor_id in ids(_objects(data, "instructors", "$"), "instructor"):
         known.instructors.add(instructor_id)
     for _, _, client_id in ids(_objects(data, "clients", "$"), "client"):
