@@ -33,7 +33,7 @@ def clients_import(csv_file: str, week_start: date) -> None:
     try:
         with session_scope() as session:
             result = import_clients_csv(
-                session=session, week_start=week_start, text=Path(csv_file).read_text()
+                session=session, week_start=week_start, text=Path(csv_file).read_bytes()
             )
     except CsvError as exc:
         refuse(exc.errors)

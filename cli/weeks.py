@@ -7,7 +7,6 @@ file leaves the database as it was.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -21,15 +20,17 @@ from cli.params import WEEK, refuse
 def import_week(week_file: str) -> None:
     """Import a reformer-week/1 file, replacing that week whole; nothing is written on error."""
     from scheduler.core.db import session_scope
+    from scheduler.formats.validation import load_json
     from scheduler.formats.week import WeekError
     from scheduler.store.weeks import import_week_document
 
-    text = sys.stdin.read() if week_file == "-" else Path(week_file).read_text()
+    raw = (
+        click.get_binary_stream("stdin").read()
+        if week_file == "-"
+        else Path(week_file).read_bytes()
+    )
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        refuse([f"$: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"])
-    try:
+        data = load_json(raw, WeekError)
         with session_scope() as session:
             row = import_week_document(session=session, data=data)
             week_start = row.week_start

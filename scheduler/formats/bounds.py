@@ -13,7 +13,7 @@ from zoneinfo import available_timezones
 PRIORITY = (1, 100)
 MAX_PER_DAY = (1, 10)
 PER_WEEK = (1, 20)
-CLASS_MINUTES = (5, 480)
+CLASS_MINUTES = (10, 480)
 CLASS_SIZE = (1, 100)  # max_size; min_size runs from 0 to max_size
 MAT_SPACES = (0, 200)
 TRAVEL_MINUTES = (0, 480)

@@ -4,10 +4,14 @@ Columns (a header row names them, in any order):
 
 - required: `name`, `email`, `phone` (may be blank), `level`, `venues`
   (ids or names, `;`-separated), `availability` (`Mon 17:30-21:00; Sat 08:00-12:00`);
-- optional: `id`, `priority` (a whole number, default 1), `needs_intro`,
-  `cleared` (yes/no), `needs` (`raised`), `max_per_day` (default 1),
-  `wants` (`reformer x2; mat`, or `reformer|reformer-advanced x2` for a choice),
-  `prefers_venues`.
+- optional: `id`, `priority` (a whole number from 1 to 100, default 1), `needs_intro`,
+  `cleared` (yes/no), `needs` (`raised`), `max_per_day` (1 to 10, default 1),
+  `wants` (`reformer x2; mat`, or `reformer|reformer-advanced x2` for a choice; 1 to 20
+  a week), `prefers_venues`.
+
+Every cell keeps the bounds of `reformer-week/1` (`scheduler.formats.bounds`). The file
+is UTF-8 (a BOM allowed), UTF-16 with its BOM, or else read as Windows-1252, the
+encoding spreadsheets on Windows save in, so "Renée" survives either way.
 
 A row names an existing client by `id`, or else by e-mail, and updates them
 (their wants only if the file has a `wants` column); any other row adds a
@@ -16,12 +20,14 @@ numbers it (the header is line 1)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from scheduler.formats import bounds
 from scheduler.formats.times import parse_time
 from solver.domain import DAYS, MINUTES_PER_DAY, Client, Want, Week, Window
 
@@ -58,10 +64,13 @@ _DAY_NAMES = {
 _SPAN = re.compile(r"^(?P<day>[A-Za-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$")
 
 
-_WANT = re.compile(r"^(?P<types>.+?)(?:\s+x\s*(?P<count>\d+))?$")
+_WANT = re.compile(r"^(?P<types>.+?)(?:\s+x\s*(?P<count>[0-9]+))?$")
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(bounds.EMAIL_PATTERN.replace("$", r"\Z"))
+
+
+_PHONE = re.compile(bounds.PHONE_PATTERN.replace("$", r"\Z"))
 
 
 _YES = ("yes", "y", "true", "1")
@@ -76,6 +85,28 @@ class CsvError(ValueError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+def decode_csv(data: bytes) -> str:
+    """A CSV file's bytes as text: UTF-8 or UTF-16 by their BOM, UTF-8, else Windows-1252.
+
+    Raises `CsvError` for a file that is none of them (a NUL byte: not text).
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CsvError(["line 1: not readable as UTF-16 text"]) from None
+    if b"\0" in data:
+        raise CsvError(["line 1: not a text file; save it as CSV (UTF-8)"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def parse_availability(text: str) -> tuple[Window, ...]:
@@ -113,13 +144,17 @@ def format_availability(windows: tuple[Window, ...]) -> str:
 
 
 def parse_clients_csv(
-    text: str, *, week: Week, known: Mapping[str, str]
+    text: str | bytes, *, week: Week, known: Mapping[str, str]
 ) -> list[tuple[int, Client, bool]]:
     """Read every row against `week`; returns (line, client, wants given) or raises `CsvError`.
+
+    `text` is the file's text, or its bytes (decoded as `decode_csv` does).
 
     `known` maps lower-case e-mail addresses to the ids of the week's clients,
     so a row without an `id` updates the client with its e-mail.
     """
+    if isinstance(text, bytes):
+        text = decode_csv(text)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
@@ -188,9 +223,14 @@ class _Context:
         name = row["name"]
         if not name:
             self.error(line, "name", "is required")
+        self._length(line, "name", name, bounds.NAME_LENGTH)
+        self._length(line, "id", row.get("id", ""), bounds.ID_LENGTH)
         email = row["email"]
-        if not _EMAIL.match(email):
+        if len(email) > bounds.EMAIL_LENGTH or not _EMAIL.match(email):
             self.error(line, "email", f"'{email}' is not an e-mail address")
+        phone = row["phone"]
+        if phone and (len(phone) > bounds.PHONE_LENGTH or not _PHONE.match(phone)):
+            self.error(line, "phone", f"'{phone}' is not a phone number")
         level = row["level"].lower()
         if level not in self.levels:
             self.error(line, "level", f"'{row['level']}' is not one of {', '.join(self.levels)}")
@@ -218,12 +258,14 @@ class _Context:
             id=row.get("id", ""),
             name=name,
             level=level,
-            priority=self._whole(line, "priority", row.get("priority", ""), 1),
+            priority=self._whole(line, "priority", row.get("priority", ""), bounds.PRIORITY),
             needs_intro=needs_intro,
             cleared=self._yes_no(line, "cleared", row.get("cleared", "")),
             needs=frozenset(needs),
             venues=venues,
-            max_per_day=self._whole(line, "max_per_day", row.get("max_per_day", ""), 1),
+            max_per_day=self._whole(
+                line, "max_per_day", row.get("max_per_day", ""), bounds.MAX_PER_DAY
+            ),
             availability=availability,
             wants=wants,
             prefers_venues=self._venues(line, "prefers_venues", row.get("prefers_venues", "")),
@@ -262,8 +304,9 @@ class _Context:
                     seen.add(class_type.id)
                     types.append(class_type.id)
             count = int(match["count"] or 1)
-            if count < 1:
-                self.error(line, "wants", f"'{part}' asks for no places")
+            low, high = bounds.PER_WEEK
+            if not low <= count <= high:
+                self.error(line, "wants", f"'{part}' must ask for {low} to {high} places a week")
             if types:
                 wants.append(Want(tuple(types), count))
         return tuple(wants)
@@ -275,10 +318,16 @@ class _Context:
             self.error(line, column, f"'{text}' is not yes or no")
         return False
 
-    def _whole(self, line: int, column: str, text: str, default: int) -> int:
+    def _whole(self, line: int, column: str, text: str, bound: tuple[int, int]) -> int:
+        """A whole number within `bound`; blank is the lowest."""
+        low, high = bound
         if not text:
-            return default
-        if not text.isdigit() or int(text) < 1:
-            self.error(line, column, f"'{text}' is not a whole number of at least 1")
-            return default
+            return low
+        if not re.fullmatch(r"[0-9]{1,9}", text) or not low <= int(text) <= high:
+            self.error(line, column, f"'{text}' is not a whole number from {low} to {high}")
+            return low
         return int(text)
+
+    def _length(self, line: int, column: str, text: str, most: int) -> None:
+        if len(text) > most:
+            self.error(line, column, f"is {len(text)} characters long; at most {most}")

@@ -33,8 +33,10 @@ class ClientsImported:
     updated: int
 
 
-def import_clients_csv(*, session: Session, week_start: date | str, text: str) -> ClientsImported:
-    """Add or update the week's clients from CSV `text`, all or none.
+def import_clients_csv(
+    *, session: Session, week_start: date | str, text: str | bytes
+) -> ClientsImported:
+    """Add or update the week's clients from CSV `text` (or a file's bytes), all or none.
 
     Raises `CsvError` (every problem, by line and column) or
     `scheduler.store.WeekNotFound` before writing anything.

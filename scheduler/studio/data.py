@@ -132,8 +132,10 @@ def search_clients(
     return list(session.exec(query.order_by(models.Client.name)).all())
 
 
-def import_clients(*, session: DbSession, week_start: date | str, text: str) -> ClientsImported:
-    """Add or update the week's clients from CSV `text`: every row in one transaction, or none.
+def import_clients(
+    *, session: DbSession, week_start: date | str, text: str | bytes
+) -> ClientsImported:
+    """Add or update the week's clients from CSV `text` (or a file's bytes): all rows, or none.
 
     Raises `CsvError` (every problem, by line) with nothing written.
     """

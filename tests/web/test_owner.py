@@ -451,7 +451,7 @@ def test_an_instructor_edit_the_plan_allows_saves_it_all(
                 "min_size": "9",
                 "levels": "expert",
             },
-            ["From 15 to 240.", "Cannot be more than the most clients.", "Unknown level: expert"],
+            ["From 10 to 480.", "Cannot be more than the most clients.", "Unknown level: expert"],
         ),
         (
             "/owner/clients/c1",
@@ -467,7 +467,7 @@ def test_an_instructor_edit_the_plan_allows_saves_it_all(
             },
             [
                 "Enter an e-mail address.",
-                "From 1 to 10.",
+                "From 1 to 100.",
                 "Unknown venue: atlantis",
                 "ends before it starts",
                 "unknown class type pilates-on-ice",

@@ -128,7 +128,7 @@ def test_a_broken_change_is_refused_with_its_json_path(owner):
     assert "$.changes[0].count: is required" in page
     response = create(owner, changes="[{")
     assert response.status_code == 400
-    assert "Not valid JSON" in response.data.decode()
+    assert "not valid JSON" in response.data.decode()
 
 
 def test_the_owner_uploads_a_scenario_file_and_downloads_it_back(owner):

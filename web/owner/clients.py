@@ -54,9 +54,10 @@ def clients_import() -> Any:
     form = ClientsImportForm()
     session = get_session()
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8-sig", errors="replace")
         try:
-            done = import_clients(session=session, week_start=week_start, text=text)
+            done = import_clients(
+                session=session, week_start=week_start, text=form.file.data.read()
+            )
         except CsvError as exc:
             form.file.errors.extend(exc.errors)
         else:

@@ -27,14 +27,22 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
+from scheduler.formats import bounds
 from scheduler.formats.clients_csv import parse_availability
 from solver.domain import Week, Window
 from web.form_parts import EMAIL
 
 LEVELS = ("beginner", "improver", "advanced")
+
+
+def within(bound: tuple[int, int]) -> NumberRange:
+    """A number from the format's bound, saying so."""
+    low, high = bound
+    return NumberRange(low, high, f"From {low} to {high}.")
 
 
 class SolveForm(FlaskForm):
@@ -136,7 +144,11 @@ class ReformersField(TextAreaField):
         self.parsed = {}
         for line in _lines(self.data):
             key, *features = line.split()
+            if len(key) > bounds.ID_LENGTH:
+                raise ValidationError(f"'{key[:20]}…' is longer than {bounds.ID_LENGTH} characters")
             self.parsed[key] = features
+        if len(self.parsed) > bounds.REFORMERS_PER_ROOM:
+            raise ValidationError(f"At most {bounds.REFORMERS_PER_ROOM} reformers in a room.")
 
 
 class WantsField(TextAreaField):
@@ -150,8 +162,11 @@ class WantsField(TextAreaField):
         for number, line in enumerate(_lines(self.data), start=1):
             types, _, count = line.partition(" x")
             per_week = count.strip() or "1"
-            if not per_week.isdigit() or int(per_week) < 1:
-                raise ValidationError(f"Line {number}: '{line}' needs a count like 'x2'")
+            low, high = bounds.PER_WEEK
+            if not per_week.isascii() or not per_week.isdigit() or not low <= int(per_week) <= high:
+                raise ValidationError(
+                    f"Line {number}: '{line}' needs a count from x{low} to x{high}"
+                )
             keys = [t.strip() for t in types.split("|") if t.strip()]
             unknown = [k for k in keys if k not in known]
             if unknown:
@@ -183,7 +198,7 @@ class RoomForm(FlaskForm):
 
     mat_spaces = IntegerField(
         "Mat spaces",
-        validators=[InputRequired("How many mats fit?"), NumberRange(0, 200, "From 0 to 200.")],
+        validators=[InputRequired("How many mats fit?"), within(bounds.MAT_SPACES)],
     )
     reformers = ReformersField(
         "Reformers", description="One line each: the reformer's id, then its features."
@@ -196,15 +211,15 @@ class ClassTypeForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give the class a name."), Length(max=80)])
     minutes = IntegerField(
         "Minutes",
-        validators=[InputRequired("How long is it?"), NumberRange(15, 240, "From 15 to 240.")],
+        validators=[InputRequired("How long is it?"), within(bounds.CLASS_MINUTES)],
     )
     max_size = IntegerField(
         "Most clients",
-        validators=[InputRequired("How many at most?"), NumberRange(1, 100, "From 1 to 100.")],
+        validators=[InputRequired("How many at most?"), within(bounds.CLASS_SIZE)],
     )
     min_size = IntegerField(
         "Fewest clients to run",
-        validators=[InputRequired("How many at least?"), NumberRange(0, 100, "From 0 to 100.")],
+        validators=[InputRequired("How many at least?"), within((0, bounds.CLASS_SIZE[1]))],
     )
     levels = WordsField("Levels", description="Comma-separated: beginner, improver, advanced.")
     one_to_one = BooleanField("One-to-one")
@@ -249,14 +264,11 @@ class InstructorForm(FlaskForm):
     teaches = WordsField("Teaches", description="Class type ids, comma-separated.")
     max_day_minutes = IntegerField(
         "Most minutes a day",
-        validators=[InputRequired("Give a daily limit."), NumberRange(0, 1440, "From 0 to 1440.")],
+        validators=[InputRequired("Give a daily limit."), within(bounds.DAY_MINUTES)],
     )
     max_week_minutes = IntegerField(
         "Most minutes a week",
-        validators=[
-            InputRequired("Give a weekly limit."),
-            NumberRange(0, 10080, "From 0 to 10080."),
-        ],
+        validators=[InputRequired("Give a weekly limit."), within(bounds.WEEK_MINUTES)],
     )
     availability = TeachingWindowsField(
         "Availability", description="One line each: Tue 09:00-13:00 hitchin stevenage."
@@ -275,18 +287,27 @@ class InstructorForm(FlaskForm):
 class ClientForm(FlaskForm):
     """A client's details, needs, hours, venues and wishes."""
 
-    name = StringField("Name", validators=[DataRequired("Give a name."), Length(max=120)])
-    email = StringField("E-mail", validators=[Optional(), EMAIL])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
+    name = StringField(
+        "Name", validators=[DataRequired("Give a name."), Length(max=bounds.NAME_LENGTH)]
+    )
+    email = StringField("E-mail", validators=[Optional(), Length(max=bounds.EMAIL_LENGTH), EMAIL])
+    phone = StringField(
+        "Phone",
+        validators=[
+            Optional(),
+            Length(max=bounds.PHONE_LENGTH),
+            Regexp(bounds.PHONE_PATTERN.replace("$", r"\Z"), message="Digits, spaces and + ( ) -."),
+        ],
+    )
     level = SelectField("Level", choices=[SelectChoice(lv, lv.title()) for lv in LEVELS])
     priority = IntegerField(
         "Priority",
-        validators=[InputRequired("Give a priority."), NumberRange(1, 10, "From 1 to 10.")],
+        validators=[InputRequired("Give a priority."), within(bounds.PRIORITY)],
         description="Members 3, class packs 2, drop-ins 1.",
     )
     max_per_day = IntegerField(
         "Most classes a day",
-        validators=[InputRequired("How many a day?"), NumberRange(1, 5, "From 1 to 5.")],
+        validators=[InputRequired("How many a day?"), within(bounds.MAX_PER_DAY)],
     )
     venues = WordsField("Venues", validators=[_known("venue", "venue_keys")])
     needs = WordsField("Needs", description="Reformer features, e.g. raised.")

@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, url_f
 from wtforms import SelectChoice
 
 from scheduler.core import models
+from scheduler.formats.validation import load_json
 from scheduler.scenarios.document import CHANGE_FIELDS, SCENARIO_FORMAT, ScenarioError, parse_value
 from scheduler.scenarios.service import (
     delete_scenario,
@@ -55,9 +56,9 @@ def create() -> Any:
     if not form.validate_on_submit():
         return _index(form, upload, status=400)
     try:
-        changes = json.loads(form.changes.data)
-    except json.JSONDecodeError as exc:
-        form.changes.errors = [f"Not valid JSON: {exc.msg} at line {exc.lineno}."]
+        changes = load_json(form.changes.data, ScenarioError)
+    except ScenarioError as exc:
+        form.changes.errors = exc.errors
         return _index(form, upload, status=400)
     document = {
         "format": SCENARIO_FORMAT,
@@ -78,9 +79,9 @@ def upload() -> Any:
         upload.document.errors = ["Choose a scenario file to upload."]
         return _index(form, upload, status=400)
     try:
-        document = json.loads(file.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        upload.document.errors = ["That file is not JSON."]
+        document = load_json(file.read(), ScenarioError)
+    except ScenarioError as exc:
+        upload.document.errors = exc.errors
         return _index(form, upload, status=400)
     return _save(document, form, upload)
 
