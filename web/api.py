@@ -28,6 +28,7 @@ from scheduler.store.plans import find_plan, load_stored_plan, weeks_with_publis
 from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
 from web.db import get_session
+from web.form_parts import MAX_ROW_ID, row_id
 from web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -142,14 +143,12 @@ def week_plan(week_start: str) -> Any:
     if status not in (None, *models.PLAN_STATUSES):
         raise ApiError(400, "bad_request", "status is draft or published.")
     version = request.args.get("version")
-    if version is not None and not version.isdigit():
-        raise ApiError(400, "bad_request", "version is a whole number.")
-    row = find_plan(
-        session=session,
-        week_start=monday,
-        status=status,
-        version=int(version) if version else None,
-    )
+    try:
+        number = None if version is None else row_id(version)
+    except ValueError:
+        message = f"version is a whole number up to {MAX_ROW_ID}."
+        raise ApiError(400, "bad_request", message) from None
+    row = find_plan(session=session, week_start=monday, status=status, version=number)
     if row is None:
         raise _not_found(f"No such plan for the week of {week_start}.")
     document = plan_to_json(load_stored_plan(session=session, plan_id=row.id))

@@ -13,7 +13,7 @@ from scheduler.clients.week import client_week, default_week, place_of_client
 from web.client import bp, client_required, today
 from web.client.calendar import feed_links
 from web.db import get_session
-from web.form_parts import ConfirmForm
+from web.form_parts import ROW_ID, ConfirmForm
 
 
 @bp.get("/")
@@ -52,7 +52,7 @@ def week() -> Any:
     )
 
 
-@bp.get("/places/<int:allocation_id>")
+@bp.get(f"/places/<{ROW_ID}:allocation_id>")
 @client_required
 def place(allocation_id: int) -> Any:
     """One of the client's places; anyone else's is not found."""

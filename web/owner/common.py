@@ -16,6 +16,7 @@ from scheduler.store.plans import plan_with_week
 from scheduler.store.weeks import week_data_row, week_row, week_starts
 from solver.domain import DAYS, MINUTES_PER_DAY
 from web.db import get_session
+from web.form_parts import row_id
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -37,6 +38,17 @@ def week_start_or_default(text: str | None) -> date | None:
         return None
     coming = coming_monday()
     return coming if coming in starts else starts[-1]
+
+
+def plan_asked() -> int | None:
+    """The plan version a page's `?plan=` asks for, if any; one that is no row id is not found."""
+    text = request.args.get("plan")
+    if text is None:
+        return None
+    try:
+        return row_id(text)
+    except ValueError:
+        abort(404)
 
 
 def plan_or_404(plan_id: int) -> tuple[models.Plan, models.Week]:

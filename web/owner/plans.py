@@ -21,14 +21,14 @@ from scheduler.store.plans import plan_session_keys
 from scheduler.store.weeks import column_by_key
 from solver.domain import Session
 from web.db import get_session
-from web.form_parts import ConfirmForm
+from web.form_parts import ROW_ID, ConfirmForm
 from web.owner import bp
 from web.owner.board import client_names
 from web.owner.common import plan_or_404, refused, weekday_time
 from web.owner.forms import MoveForm
 
 
-@bp.route("/plans/<int:plan_id>/publish", methods=["GET", "POST"])
+@bp.route(f"/plans/<{ROW_ID}:plan_id>/publish", methods=["GET", "POST"])
 def publish(plan_id: int) -> Any:
     """Preview what publishing a draft changes (GET), then publish it (POST)."""
     row, week_row = plan_or_404(plan_id)
@@ -112,7 +112,7 @@ def _pin_edit(plan_id: int, key: str, done: str, edit: Callable[[date], None]) -
     return _back_to_session(week_row.week_start, key)
 
 
-@bp.post("/plans/<int:plan_id>/sessions/<key>/pin")
+@bp.post(f"/plans/<{ROW_ID}:plan_id>/sessions/<key>/pin")
 def pin_session(plan_id: int, key: str) -> Any:
     """Pin a session: every later solve runs it as it is."""
     return _pin_edit(
@@ -123,7 +123,7 @@ def pin_session(plan_id: int, key: str) -> Any:
     )
 
 
-@bp.post("/plans/<int:plan_id>/sessions/<key>/unpin")
+@bp.post(f"/plans/<{ROW_ID}:plan_id>/sessions/<key>/unpin")
 def unpin_session(plan_id: int, key: str) -> Any:
     """Unpin a session (and the places pinned in it)."""
     return _pin_edit(
@@ -136,7 +136,7 @@ def unpin_session(plan_id: int, key: str) -> Any:
     )
 
 
-@bp.post("/plans/<int:plan_id>/sessions/<key>/places/<client>/pin")
+@bp.post(f"/plans/<{ROW_ID}:plan_id>/sessions/<key>/places/<client>/pin")
 def pin_place(plan_id: int, key: str, client: str) -> Any:
     """Pin a client's place, to the reformer."""
     return _pin_edit(
@@ -149,7 +149,7 @@ def pin_place(plan_id: int, key: str, client: str) -> Any:
     )
 
 
-@bp.post("/plans/<int:plan_id>/sessions/<key>/places/<client>/unpin")
+@bp.post(f"/plans/<{ROW_ID}:plan_id>/sessions/<key>/places/<client>/unpin")
 def unpin_place(plan_id: int, key: str, client: str) -> Any:
     """Unpin a client's place."""
     return _pin_edit(
@@ -162,7 +162,7 @@ def unpin_place(plan_id: int, key: str, client: str) -> Any:
     )
 
 
-@bp.post("/plans/<int:plan_id>/sessions/<key>/places/<client>/move")
+@bp.post(f"/plans/<{ROW_ID}:plan_id>/sessions/<key>/places/<client>/move")
 def move(plan_id: int, key: str, client: str) -> Any:
     """Move a client's place to another session or reformer (into a draft)."""
     _row, week_row = plan_or_404(plan_id)

@@ -13,6 +13,7 @@ from scheduler.jobs.nightly import recent_runs
 from scheduler.planning.solving import solve_run_state, solve_run_week
 from scheduler.runs.lifecycle import mark_interrupted_runs
 from web.db import get_session
+from web.form_parts import ROW_ID
 from web.owner import bp
 
 
@@ -34,7 +35,7 @@ def nightly_runs() -> Any:
     )
 
 
-@bp.get("/runs/<int:run_id>")
+@bp.get(f"/runs/<{ROW_ID}:run_id>")
 def run(run_id: int) -> Any:
     """A solve's live progress; the page polls `run_json` every second."""
     state = _state_or_404(run_id)
@@ -42,7 +43,7 @@ def run(run_id: int) -> Any:
     return render_template("owner/run.html", state=state, week_row=week_row)
 
 
-@bp.get("/runs/<int:run_id>.json")
+@bp.get(f"/runs/<{ROW_ID}:run_id>.json")
 def run_json(run_id: int) -> Any:
     """A solve's state as JSON, for the progress page."""
     return jsonify(_state_or_404(run_id))

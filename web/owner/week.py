@@ -17,7 +17,13 @@ from web.db import get_session
 from web.form_parts import ConfirmForm
 from web.owner import bp
 from web.owner.board import board_or_404
-from web.owner.common import monday_or_404, refused, week_start_or_default, weekday_time
+from web.owner.common import (
+    monday_or_404,
+    plan_asked,
+    refused,
+    week_start_or_default,
+    weekday_time,
+)
 from web.owner.forms import MoveForm, ServiceForm, SolveForm
 
 
@@ -30,7 +36,7 @@ def week() -> Any:
         return render_template("owner/no_week.html")
     if stored_weeks.week_row(session=get_session(), week_start=week_start) is None:
         return _week_not_started(week_start)
-    board = board_or_404(week_start, request.args.get("plan", type=int))
+    board = board_or_404(week_start, plan_asked())
     unplaced = sorted(
         board.plan.unplaced if board.plan else (), key=lambda u: board.names.get(u.client, u.client)
     )
@@ -83,7 +89,7 @@ def start_week(start: str) -> Any:
 @bp.get("/week/<start>/sessions/<key>")
 def session_detail(start: str, key: str) -> Any:
     """One session: who is on which reformer, and the edits that can be made to it."""
-    board = board_or_404(monday_or_404(start), request.args.get("plan", type=int))
+    board = board_or_404(monday_or_404(start), plan_asked())
     if board.plan is None or key not in board.cards:
         abort(404)
     the_session = next(s for s in board.plan.sessions if s.id == key)

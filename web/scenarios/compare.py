@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT
+from web.form_parts import row_id
 from web.scenarios import bp, run_or_404
 
 
@@ -14,7 +15,7 @@ from web.scenarios import bp, run_or_404
 def compare() -> Any:
     """Finished runs side by side: the base once, then each scenario, FCFS beside each."""
     runs = []
-    for run_id in request.args.getlist("run", type=int):
+    for run_id in request.args.getlist("run", type=row_id):
         run = run_or_404(run_id)
         if run.result and run.result.get("format") == RESULT_FORMAT:
             runs.append(run)

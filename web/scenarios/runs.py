@@ -9,10 +9,11 @@ from flask import Response, abort, jsonify, render_template
 from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT, SWEEP_FORMAT
 from scheduler.scenarios.service import scenario_run_state
 from web.db import get_session
+from web.form_parts import ROW_ID
 from web.scenarios import bp, run_or_404, scenario_or_404
 
 
-@bp.get("/runs/<int:run_id>")
+@bp.get(f"/runs/<{ROW_ID}:run_id>")
 def run_page(run_id: int) -> Any:
     """A run: live progress while it solves, then base and scenario side by side."""
     run = run_or_404(run_id)
@@ -28,7 +29,7 @@ def run_page(run_id: int) -> Any:
     )
 
 
-@bp.get("/runs/<int:run_id>.json")
+@bp.get(f"/runs/<{ROW_ID}:run_id>.json")
 def run_json(run_id: int) -> Any:
     """A run's status and progress, for the page to poll."""
     state = scenario_run_state(session=get_session(), run_id=run_id)
@@ -37,7 +38,7 @@ def run_json(run_id: int) -> Any:
     return jsonify(state)
 
 
-@bp.get("/runs/<int:run_id>/chart.<any(svg, png):image_format>")
+@bp.get(f"/runs/<{ROW_ID}:run_id>/chart.<any(svg, png):image_format>")
 def chart(run_id: int, image_format: str) -> Any:
     """A finished sweep's chart: each figure against the value swept."""
     from scheduler.scenarios.charts import sweep_chart

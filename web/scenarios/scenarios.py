@@ -21,6 +21,7 @@ from scheduler.scenarios.service import (
 )
 from scheduler.store.weeks import week_starts
 from web.db import get_session
+from web.form_parts import ROW_ID
 from web.scenarios import bp, scenario_or_404
 from web.scenarios.forms import RunForm, ScenarioForm, SweepForm, UploadForm
 
@@ -95,7 +96,7 @@ def _save(document: Any, form: ScenarioForm, upload: UploadForm) -> Any:
     return redirect(url_for("scenarios.detail", scenario_id=row.id))
 
 
-@bp.get("/<int:scenario_id>")
+@bp.get(f"/<{ROW_ID}:scenario_id>")
 def detail(scenario_id: int) -> Any:
     """A scenario's changes, its runs and sweeps, and the forms to start one."""
     session = get_session()
@@ -110,7 +111,7 @@ def detail(scenario_id: int) -> Any:
     )
 
 
-@bp.get("/<int:scenario_id>.json")
+@bp.get(f"/<{ROW_ID}:scenario_id>.json")
 def download(scenario_id: int) -> Any:
     """The scenario as a `reformer-scenario/1` file."""
     row = scenario_or_404(scenario_id)
@@ -122,7 +123,7 @@ def download(scenario_id: int) -> Any:
     )
 
 
-@bp.post("/<int:scenario_id>/run")
+@bp.post(f"/<{ROW_ID}:scenario_id>/run")
 def run(scenario_id: int) -> Any:
     """Start solving the scenario and its base in the background."""
     row = scenario_or_404(scenario_id)
@@ -133,7 +134,7 @@ def run(scenario_id: int) -> Any:
     return _start(row, form.time_limit.data)
 
 
-@bp.post("/<int:scenario_id>/sweep")
+@bp.post(f"/<{ROW_ID}:scenario_id>/sweep")
 def sweep(scenario_id: int) -> Any:
     """Start a sweep: the scenario solved once per value of one field, in parallel."""
     row = scenario_or_404(scenario_id)
@@ -162,7 +163,7 @@ def _start(row: models.Scenario, time_limit: float, path: str | None = None, val
     return redirect(url_for("scenarios.run_page", run_id=started.id))
 
 
-@bp.post("/<int:scenario_id>/delete")
+@bp.post(f"/<{ROW_ID}:scenario_id>/delete")
 def delete(scenario_id: int) -> Any:
     """Forget a scenario and its runs."""
     row = scenario_or_404(scenario_id)

@@ -1,0 +1,71 @@
+"""Malformed input in URLs, queries and forms is a 4xx page naming what is wrong, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.studio_seed import ANN, sign_in_as
+
+HUGE = "99999999999999999999"
+
+
+@pytest.fixture
+def owner(app, client, owner_login, studio):
+    """The owner signed in on the seeded studio (CSRF off)."""
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/weeks/{week}/plan?version=²",
+        "/api/v1/weeks/{week}/plan?version=" + HUGE,
+        "/api/v1/weeks/notadate/plan",
+        "/api/v1/weeks/notadate/sessions",
+        "/owner/week/notadate/sessions/x",
+        "/owner/week?start=notadate",
+        "/owner/week?start={week}&plan=" + HUGE,
+        "/owner/week/{week}/sessions/x?plan=" + HUGE,
+        "/owner/plans/" + HUGE + "/publish",
+        "/owner/runs/" + HUGE,
+        "/owner/runs/" + HUGE + ".json",
+        "/owner/scenarios/" + HUGE,
+        "/owner/scenarios/" + HUGE + ".json",
+        "/owner/scenarios/runs/" + HUGE,
+        "/owner/venues?start=2026-02-30",
+        "/owner/clients/x?start=notadate",
+        "/timetable/notadate",
+    ],
+)
+def test_a_malformed_address_is_a_client_error_not_a_500(owner, studio, url):
+    response = owner.get(url.format(week=studio.week_start.isoformat()))
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+
+
+def test_a_huge_run_id_to_compare_is_left_out(owner):
+    assert owner.get("/owner/scenarios/compare?run=" + HUGE).status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/owner/week/notadate/solve", {"time_limit": "5"}),
+        ("/owner/week/2026-13-01/solve", {"time_limit": "5"}),
+        ("/owner/week/notadate/reformers/R1/service", {"in_service": "no"}),
+        ("/owner/week/notadate/start", {}),
+        ("/owner/plans/" + HUGE + "/sessions/x/pin", {}),
+        ("/owner/scenarios/" + HUGE + "/run", {}),
+        ("/owner/scenarios/" + HUGE + "/delete", {}),
+    ],
+)
+def test_a_malformed_post_is_a_client_error_not_a_500(owner, url, data):
+    response = owner.post(url, data=data)
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "path", ["/me/places/" + HUGE, "/me/week?week=notadate", "/me/week?week=2026-11-31"]
+)
+def test_a_clients_malformed_address_is_not_found(web, studio, db_session, path):
+    sign_in_as(web, db_session, ANN)
+    assert web.get(path).status_code == 404
