@@ -28,6 +28,10 @@ class WeekStart(click.ParamType):
             self.fail(f"{value!r} is not a date YYYY-MM-DD (or 'next')", param, ctx)
         if day.weekday() != 0:
             self.fail(f"{value} is a {day:%A}; a week starts on a Monday", param, ctx)
+        from scheduler.formats.bounds import WEEK_YEARS
+
+        if not WEEK_YEARS[0] <= day.year <= WEEK_YEARS[1]:
+            self.fail(f"{value} is not a week from {WEEK_YEARS[0]} to {WEEK_YEARS[1]}", param, ctx)
         return day
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
+WEEK_YEARS = (2000, 2999)  # a week starts in one of these years
 PRIORITY = (1, 100)
 MAX_PER_DAY = (1, 10)
 PER_WEEK = (1, 20)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, NoReturn
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
-from scheduler.formats.bounds import EMAIL_PATTERN, PHONE_PATTERN, time_zones
+from scheduler.formats.bounds import EMAIL_PATTERN, PHONE_PATTERN, WEEK_YEARS, time_zones
 from solver.domain import DAYS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -64,6 +64,13 @@ def _monday(text: str) -> str:
     if day.weekday() != 0:
         raise PydanticCustomError(
             "monday", "'{value}' is a {day}, not a Monday", {"value": text, "day": f"{day:%A}"}
+        )
+    low, high = WEEK_YEARS
+    if not low <= day.year <= high:
+        raise PydanticCustomError(
+            "week_year",
+            "'{value}' is not a week from {low} to {high}",
+            {"value": text, "low": low, "high": high},
         )
     return text
 

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from scheduler.core import models
 from scheduler.core.dates import as_date, coming_monday
+from scheduler.formats.bounds import WEEK_YEARS
 from scheduler.formats.times import format_time
 from scheduler.planning.errors import PlanningError, RuleBroken
 from scheduler.store.plans import plan_with_week
@@ -22,11 +23,14 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def monday_or_404(text: str) -> date:
-    """The date a URL gives as `YYYY-MM-DD`; anything else is not found."""
+    """The Monday a URL gives as `YYYY-MM-DD`, in a year weeks may start; else not found."""
     try:
-        return as_date(text)
+        monday = as_date(text)
     except ValueError:
         abort(404)
+    if monday.weekday() != 0 or not WEEK_YEARS[0] <= monday.year <= WEEK_YEARS[1]:
+        abort(404)
+    return monday
 
 
 def week_start_or_default(text: str | None) -> date | None:

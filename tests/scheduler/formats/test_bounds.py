@@ -54,6 +54,11 @@ def test_a_week_start_that_is_not_a_monday_is_refused():
     assert error == "$.week_start: '2026-12-01' is a Tuesday, not a Monday"
 
 
+def test_a_week_start_at_the_end_of_the_calendar_is_refused():
+    (error,) = refused(changed(("week_start",), "9999-12-27"))
+    assert error == "$.week_start: '9999-12-27' is not a week from 2000 to 2999"
+
+
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
