@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from scheduler.core import models
+from scheduler.formats.week import week_to_json
 from scheduler.planning.solving import solve_week
 from scheduler.store.plans import find_plan, load_stored_plan, published_plan
 from scheduler.store.weeks import load_stored_week, save_week
@@ -488,8 +489,6 @@ def test_an_instructor_edit_the_plan_allows_saves_it_all(
 def test_malformed_data_forms_give_errors_by_field_and_write_nothing(
     client, owner_login, published, db_session, url, data, errors
 ):
-    from scheduler.formats.week import week_to_json
-
     before = week_to_json(load_stored_week(session=db_session, week_start=WEEK))
     response = client.post(f"{url}?start={WEEK}", data=data)
     assert response.status_code == 400
@@ -571,3 +570,55 @@ def test_a_clean_clients_csv_adds_them(client, owner_login, tiny_week, db_sessio
     assert "Imported: 1 added, 0 updated." in response.text
     names = {c.name for c in load_stored_week(session=db_session, week_start=WEEK).clients}
     assert "Fay Fox" in names
+
+
+def test_a_latin_1_clients_csv_keeps_the_accent_of_renee(
+    client, owner_login, tiny_week, db_session
+):
+    text = (
+        "name,email,phone,level,venues,availability,wants\n"
+        "Renée Roux,renee@example.com,,beginner,hitchin,Mon 09:00-12:00,reformer\n"
+    )
+    response = client.post(
+        f"/owner/clients/import?start={WEEK}",
+        data={"file": (io.BytesIO(text.encode("latin-1")), "clients.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Imported: 1 added, 0 updated." in response.text
+    names = {c.name for c in load_stored_week(session=db_session, week_start=WEEK).clients}
+    assert "Renée Roux" in names
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("email", "ann@example.com\nBcc: all@example.com", "Enter an e-mail address."),
+        ("email", "ann@example.com\n", "Enter an e-mail address."),
+        ("phone", "07700\r\n900001", "Digits, spaces and + ( ) -."),
+        ("priority", str(2**62), "From 1 to 100."),
+        ("max_per_day", "11", "From 1 to 10."),
+        ("wants", "reformer x²", "needs a count from x1 to x20"),
+        ("wants", "reformer x400000", "needs a count from x1 to x20"),
+    ],
+)
+def test_a_client_edit_out_of_the_formats_bounds_is_refused_by_field(
+    client, owner_login, tiny_week, db_session, field, value, words
+):
+    data = {
+        "name": "Ann Archer",
+        "email": "ann@example.com",
+        "level": "beginner",
+        "priority": "1",
+        "max_per_day": "1",
+        "venues": "hitchin",
+        "availability": "Mon 09:00-12:00",
+        "wants": "reformer x1",
+        field: value,
+    }
+    before = week_to_json(load_stored_week(session=db_session, week_start=WEEK))
+    response = client.post(f"/owner/clients/c1?start={WEEK}", data=data)
+    assert response.status_code == 400
+    assert words in response.text
+    db_session.expire_all()
+    assert week_to_json(load_stored_week(session=db_session, week_start=WEEK)) == before
