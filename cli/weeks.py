@@ -7,6 +7,7 @@ file leaves the database as it was.
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -24,11 +25,7 @@ def import_week(week_file: str) -> None:
     from scheduler.formats.week import WeekError
     from scheduler.store.weeks import import_week_document
 
-    raw = (
-        click.get_binary_stream("stdin").read()
-        if week_file == "-"
-        else Path(week_file).read_bytes()
-    )
+    raw = sys.stdin.buffer.read() if week_file == "-" else Path(week_file).read_bytes()
     try:
         data = load_json(raw, WeekError)
         with session_scope() as session:

@@ -21,7 +21,7 @@ def owner_routes(app) -> list[tuple[str, str]]:
             continue
         url = rule.rule
         for name in rule.arguments:
-            url = re.sub(rf"<(?:\w+:)?{name}>", samples[name], url)
+            url = re.sub(rf"<(?:[^:>]+:)?{name}>", samples[name], url)
         for method in sorted(rule.methods & {"GET", "POST"}):
             routes.append((method, url))
     return routes
