@@ -7,6 +7,7 @@ reformers, Monday and Tuesday mornings). Every plan a test produces passes the c
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -571,3 +572,23 @@ def test_a_clean_clients_csv_adds_them(client, owner_login, tiny_week, db_sessio
     assert "Imported: 1 added, 0 updated." in response.text
     names = {c.name for c in load_stored_week(session=db_session, week_start=WEEK).clients}
     assert "Fay Fox" in names
+
+
+def _current_nav(html: str) -> list[str]:
+    """The labels of the owner's menu marked as the page the owner is on."""
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'class="current">([^<]+)</a>', nav)
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("/owner/week?start=" + WEEK, "Week"),
+        ("/owner/runs", "Nightly"),
+        ("/owner/venues", "Venues"),
+    ],
+)
+def test_the_menu_marks_only_the_page_the_owner_is_on(client, owner_login, tiny_week, url, label):
+    page = client.get(url)
+    assert page.status_code == 200
+    assert _current_nav(page.get_data(as_text=True)) == [label]
