@@ -330,6 +330,13 @@ def solve_run_state(*, session: DbSession, run_id: int) -> dict[str, Any] | None
     }
 
 
+def not_carried_over(*, session: DbSession, plan_id: int) -> list[str]:
+    """What the solve that made the plan could not carry over, one sentence each."""
+    query = select(models.SolveRun).where(models.SolveRun.plan_id == plan_id)
+    run = session.exec(query).first()
+    return list((run.result or {}).get("not_carried", [])) if run else []
+
+
 def solve_run_week(*, session: DbSession, run_id: int) -> models.Week | None:
     """The week a solve run solves, or None (no such run, or a run of no stored week)."""
     query = (

@@ -152,3 +152,34 @@ def test_an_unchanged_week_carries_everything_and_says_nothing(db_session):
 
     assert set(PUBLISHED.allocations) <= set(checked(db_session, row, NEXT_WEEK).allocations)
     assert not_carried(db_session) == []
+
+
+def closed_hall_next_week(db_session):
+    """Last week published with a class in the hall; next week stored without the hall."""
+    stored.publish(db_session, studio(), PUBLISHED)
+    save_week(session=db_session, week=studio(week_start=NEXT_WEEK, with_hall=False))
+    db_session.commit()
+
+
+HALL_GONE = "Tuesday 10:30 Reformer in hitchin-hall at Hitchin with Jo was not carried over"
+
+
+def test_reformer_solve_week_prints_what_was_not_carried_over(db_session, runner):
+    from cli import cli
+
+    closed_hall_next_week(db_session)
+    result = runner.invoke(cli, ["solve", "--week", NEXT_WEEK, "--time-limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert f"{HALL_GONE}: the room is no longer in the week" in result.output
+    db_session.expire_all()
+    checked(db_session, db_session.exec(select(models.Plan)).all()[-1], NEXT_WEEK)
+
+
+def test_the_run_page_lists_what_was_not_carried_over(db_session, client, owner_login):
+    closed_hall_next_week(db_session)
+    row = solve_week(session=db_session, week_start=NEXT_WEEK, time_limit=SECONDS)
+    checked(db_session, row, NEXT_WEEK)
+    run = db_session.exec(select(models.SolveRun)).one()
+    page = client.get(f"/owner/runs/{run.id}")
+    assert page.status_code == 200
+    assert HALL_GONE in page.get_data(as_text=True)
