@@ -10,7 +10,8 @@ JSON does; ownership (a room in its venue, a reformer in its room) is a
 foreign key.
 
 **Plans** belong to a week, numbered by `version`, `draft` or `published`;
-the week's current plan is its highest published version. A plan names
+the week's current plan is its one published version (publishing another,
+older or newer, returns the one before to draft). A plan names
 clients and reformers by key, so it outlives a re-import of the week's data.
 
 Some things belong to a person rather than a week and are global:

@@ -592,3 +592,28 @@ def test_the_menu_marks_only_the_page_the_owner_is_on(client, owner_login, tiny_
     page = client.get(url)
     assert page.status_code == 200
     assert _current_nav(page.get_data(as_text=True)) == [label]
+
+
+def test_publishing_an_older_version_says_it_replaces_the_live_one(
+    client, owner_login, published, db_session
+):
+    c5 = place_of(db_session, published.id, "c5")
+    plan = load_stored_plan(session=db_session, plan_id=published.id)
+    other = next(s for s in plan.sessions if s.id != c5.session)
+    client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
+        data={"to_session": other.id, "reformer": ""},
+    )
+    newer = find_plan(session=db_session, week_start=WEEK)
+    assert client.post(f"/owner/plans/{newer.id}/publish").status_code == 200
+    assert_checked(db_session, newer.id)
+
+    preview = client.get(f"/owner/plans/{published.id}/publish").text
+    assert "Version 2 is live now; publishing version 1 replaces it" in preview
+    assert "1 moved, 0 joined, 0 lost" in preview
+
+    done = client.post(f"/owner/plans/{published.id}/publish", follow_redirects=True).text
+    assert "Version 1 is published: clients now see it instead of version 2." in done
+    db_session.expire_all()
+    assert published_plan(session=db_session, week_start=WEEK).id == published.id
+    assert_checked(db_session, published.id)
