@@ -161,3 +161,35 @@ def test_reformer_instructor_add_refuses_a_short_password(runner, db_session):
     assert result.exit_code == 1
     assert "at least 8 characters" in result.output
     assert db_session.exec(select(models.InstructorLogin)).all() == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "%20//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "%01//evil.example",
+        "evil.example",
+    ],
+)
+def test_a_next_that_a_browser_reads_as_another_site_is_ignored(client, db_session, target):
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post(
+        f"/auth/sign-in?next={target}", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD}
+    )
+    assert response.location == "/owner/week"
+
+
+def test_a_next_with_a_query_on_this_site_is_followed(client, db_session):
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post(
+        "/auth/sign-in?next=/owner/week%3Fplan%3D2",
+        data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
+    )
+    assert response.location == "/owner/week?plan=2"

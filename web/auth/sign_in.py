@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
@@ -45,7 +47,24 @@ def sign_out() -> Any:
 
 def _safe_next() -> str | None:
     """The page to return to after sign-in, only if it is a path on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return same_site_path(request.args.get("next", ""))
+
+
+# What a browser drops from a URL before reading it: tabs and newlines anywhere,
+# control characters and spaces at either end.
+_DROPPED_ANYWHERE = re.compile(r"[\t\n\r]")
+_DROPPED_AT_ENDS = "".join(chr(n) for n in range(0x21))
+
+
+def same_site_path(target: str) -> str | None:
+    """`target` read as a browser would, if it is a path on this site; else None."""
+    path = _DROPPED_ANYWHERE.sub("", target).strip(_DROPPED_AT_ENDS)
+    # Browsers read a backslash as a slash, so `/\evil` is `//evil`, another site.
+    if not path.startswith("/") or path[1:2] in ("/", "\\"):
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+        return None
+    parts = urlsplit(path.replace("\\", "/"))
+    if parts.scheme or parts.netloc:
+        return None
+    return path
