@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from limits.errors import ConfigurationError
 
+from scheduler.core.config import DEFAULT_SECRET_KEY, SettingsError
 from scheduler.studio.accounts import add_instructor_login
 from tests.conftest import OWNER_EMAIL
 from web import create_app
@@ -89,3 +90,37 @@ def test_the_throttle_keeps_its_counts_where_ratelimit_storage_uri_says(
 
     with pytest.raises(ConfigurationError, match="nowhere"):
         _app(monkeypatch, database_url, "development")
+
+
+def test_without_a_secret_key_the_app_refuses_to_start_and_names_the_setting(
+    monkeypatch, database_url, engine
+):
+    monkeypatch.delenv("REFORMER_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    # As gunicorn 'web:create_app()' would start it.
+    with pytest.raises(SettingsError, match="Set SECRET_KEY to a long random value"):
+        create_app()
+
+
+def test_the_development_key_set_by_hand_is_refused_too(monkeypatch, database_url, engine):
+    monkeypatch.delenv("REFORMER_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_reformer_serve_may_run_on_the_development_key(monkeypatch, runner, engine):
+    from cli import cli
+
+    monkeypatch.delenv("REFORMER_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    served = []
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **_: served.append(args))
+
+    result = runner.invoke(cli, ["serve"])
+
+    assert result.exit_code == 0, result.output
+    [(_host, _port, app)] = served
+    assert app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY
