@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from scheduler.clients.mail import SmtpSettings
@@ -156,13 +156,24 @@ def check_sign_in_token(
 def redeem_sign_in_token(
     *, session: Session, token: str, secret_key: str, now: datetime | None = None
 ) -> str:
-    """Use a sign-in link once: mark it used and return the client id it signs in."""
+    """Use a sign-in link once: mark it used and return the client id it signs in.
+
+    Marking it used is one conditional UPDATE, so of two requests at once only
+    the one whose UPDATE finds the link still unused signs anyone in.
+    """
     now = now or utcnow()
     stored = check_sign_in_token(session=session, token=token, secret_key=secret_key, now=now)
+    claimed = session.execute(
+        update(LoginToken)
+        .where(col(LoginToken.id) == stored.id, col(LoginToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise LinkError("used", "This sign-in link has already been used.")
     account = session.get(ClientAccount, stored.account_id)
-    stored.used_at = now
     account.last_sign_in_at = now
-    session.add_all([stored, account])
+    session.add(account)
     session.commit()
     return account.key
 
