@@ -34,7 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
         TRUSTED_PROXIES=0,
-        WTF_CSRF_TIME_LIMIT=None,
+        # A form's token works for two hours from the page that showed it.
+        WTF_CSRF_TIME_LIMIT=2 * 60 * 60,
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.update(_settings())

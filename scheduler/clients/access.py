@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.clients.mail import SmtpSettings
 from scheduler.core.models import Client, ClientAccount, LoginToken, Week, utcnow
+from scheduler.core.sign_ins import SignedInAs, open_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,8 @@ def check_sign_in_token(
 
 def redeem_sign_in_token(
     *, session: Session, token: str, secret_key: str, now: datetime | None = None
-) -> str:
-    """Use a sign-in link once: mark it used and return the client id it signs in.
+) -> SignedInAs:
+    """Use a sign-in link once: mark it used and sign in the client it names.
 
     Marking it used is one conditional UPDATE, so of two requests at once only
     the one whose UPDATE finds the link still unused signs anyone in.
@@ -174,8 +175,9 @@ def redeem_sign_in_token(
     account = session.get(ClientAccount, stored.account_id)
     account.last_sign_in_at = now
     session.add(account)
+    signed_in = open_sign_in(session=session, client_account_id=account.id, now=now)
     session.commit()
-    return account.key
+    return SignedInAs("client", account.key, signed_in)
 
 
 def send_sign_in_link(

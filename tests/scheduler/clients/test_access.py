@@ -35,7 +35,7 @@ def test_six_sessions_redeeming_one_link_at_once_sign_in_once(
     def redeem(_n: int) -> str:
         with Session(engine, expire_on_commit=False) as session:
             try:
-                return redeem_sign_in_token(session=session, token=token, secret_key=SECRET_KEY)
+                return redeem_sign_in_token(session=session, token=token, secret_key=SECRET_KEY).key
             except LinkError as error:
                 return error.reason
 
