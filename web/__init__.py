@@ -50,9 +50,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from web import db
+    from web import db, headers
 
     db.init_app(app)
+    headers.init_app(app)
     _fail_interrupted_runs(app)
     csrf.init_app(app)
     login_manager.init_app(app)
