@@ -53,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import db, headers
 
     db.init_app(app)
-    headers.init_app(app)
+    headers.send_security_headers(app)
     _fail_interrupted_runs(app)
     csrf.init_app(app)
     login_manager.init_app(app)

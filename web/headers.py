@@ -34,6 +34,6 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
+def send_security_headers(app: Flask) -> None:
     """Send the security headers with every response of `app`."""
     app.after_request(_add_headers)
