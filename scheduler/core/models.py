@@ -441,3 +441,20 @@ class LoginToken(SQLModel, table=True):
     created_at: datetime = _timestamp(now=True)
     expires_at: datetime = _timestamp(nullable=False)
     used_at: datetime | None = _timestamp()
+
+
+class SignIn(SQLModel, table=True):
+    """One signed-in browser, an instructor's or a client's; it ends at `ended_at` or expiry.
+
+    The browser's cookie holds a random token; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "sign_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    instructor_id: int | None = _owner("instructor_login", nullable=True)
+    client_account_id: int | None = _owner("client_account", nullable=True)
+    created_at: datetime = _timestamp(now=True)
+    expires_at: datetime = _timestamp(nullable=False)
+    ended_at: datetime | None = _timestamp()
