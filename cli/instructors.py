@@ -1,4 +1,4 @@
-"""`reformer instructor add EMAIL`: an instructor's sign-in, the password stored hashed."""
+"""`reformer instructor add EMAIL`, `reformer instructor password EMAIL`: instructors' sign-ins."""
 
 from __future__ import annotations
 
@@ -35,3 +35,26 @@ def instructor_add(email: str, name: str | None, password: str) -> None:
         click.echo(f"not added: {exc}", err=True)
         raise SystemExit(1) from exc
     click.echo(f"instructor {created} can sign in")
+
+
+@instructor.command("password")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt="New password",
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for (twice) when not given.",
+)
+def instructor_password(email: str, password: str) -> None:
+    """Give EMAIL a new password; every browser signed in as them is signed out."""
+    from scheduler.core.db import session_scope
+    from scheduler.studio.accounts import AccountError, change_password
+
+    try:
+        with session_scope() as session:
+            ended = change_password(session=session, email=email, password=password)
+    except AccountError as exc:
+        click.echo(f"not changed: {exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"new password set for {email}; signed out of {ended} browser(s)")

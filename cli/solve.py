@@ -192,7 +192,7 @@ def _solve_stored_week(
     """Solve a stored week through the planning service and say what it saved."""
     from scheduler.core.db import session_scope
     from scheduler.planning.errors import PlanningError
-    from scheduler.planning.solving import solve_week
+    from scheduler.planning.solving import not_carried_over, solve_week
     from solver.solve import NoPlanError
 
     try:
@@ -207,6 +207,7 @@ def _solve_stored_week(
                 seed=seed,
             )
             saved = (row.version, row.status, row.priority_places, row.bound, row.solve_status)
+            dropped = not_carried_over(session=session, plan_id=row.id)
     except (PlanningError, NoPlanError) as exc:
         click.echo(f"no plan: {exc}", err=True)
         raise SystemExit(1) from exc
@@ -215,3 +216,5 @@ def _solve_stored_week(
         f"{solve_status}: {places} priority places (bound {bound});"
         f" saved as version {version} of the week of {week_start.isoformat()}, {status}"
     )
+    for line in dropped:
+        click.echo(line)

@@ -124,8 +124,9 @@ def candidate_slots(
 
     With `only_pinned_sessions` only the pinned sessions. Otherwise a start every
     `step` minutes from each opening; `extra` adds (class type, room, start) keys,
-    e.g. the sessions of a previous plan used as a hint. A candidate needs an
-    instructor able to teach it and enough possible clients to reach `min_size`.
+    e.g. the sessions of a previous plan used as a hint; a key naming a class type
+    or room the week does not have is ignored. A candidate needs an instructor
+    able to teach it and enough possible clients to reach `min_size`.
     """
     index = ClientIndex(week)
     types = week.class_type_by_id
@@ -148,7 +149,8 @@ def candidate_slots(
                     starts = range(first, w.end - class_type.minutes + 1, step)
                     wanted[class_type.id, room.id].update(starts)
     for type_id, room_id, start in extra:
-        wanted[type_id, room_id].add(start)
+        if type_id in types and room_id in rooms:
+            wanted[type_id, room_id].add(start)
     for (type_id, room_id), starts in sorted(wanted.items()):
         class_type, room = types[type_id], rooms[room_id]
         venue = week.venue_by_id[room.venue]

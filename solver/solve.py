@@ -8,7 +8,9 @@ points, then (keeping both) fewest teaching minutes. An open timetable starts
 from a quick timetable on a coarse hourly grid: most of the search happens there,
 where neighbourhoods are under a third of the size and solve that much faster; its
 best plan is handed to the full-grid model, which refines it. A previous plan
-given as `hint` is used the same way. Each stage's time is a share of what is left
+given as `hint` is used the same way, as far as it still fits the week (its
+sessions and places naming a room, class type, instructor or client the week
+no longer has are ignored). Each stage's time is a share of what is left
 when it starts (`TimeBudget`); the shares are `SolveOptions`.
 """
 

@@ -26,19 +26,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then the environment's settings, then `test_config`."""
     app = Flask(__name__)
     app.config.from_mapping(
-        SECRET_KEY="dev",
+        # Only `reformer serve` (and so `make demo`) says True: any other start needs a real key.
+        ALLOW_DEVELOPMENT_KEY=False,
         SOLVE_SECONDS=60,
         LOGIN_LIMIT="5 per minute",
         # Said here so each app decides: the one limiter keeps the last app's choice otherwise.
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
         TRUSTED_PROXIES=0,
-        WTF_CSRF_TIME_LIMIT=None,
+        # A form's token works for two hours from the page that showed it.
+        WTF_CSRF_TIME_LIMIT=2 * 60 * 60,
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.update(_settings())
     if test_config is not None:
         app.config.from_mapping(test_config)
+    _refuse_development_key(app)
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind N proxies the visitor's address is the Nth from the right of
@@ -47,9 +50,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from web import db
+    from web import db, headers
 
     db.init_app(app)
+    headers.send_security_headers(app)
     _fail_interrupted_runs(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -76,6 +80,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
         app.add_url_rule("/", "index", lambda: redirect(url_for("owner.week")))
     return app
+
+
+def _refuse_development_key(app: Flask) -> None:
+    """Refuse to start on the well-known development key unless the caller allows it."""
+    from scheduler.core.config import DEFAULT_SECRET_KEY, SettingsError
+
+    if app.config["ALLOW_DEVELOPMENT_KEY"]:
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise SettingsError(
+            "SECRET_KEY is not set, and the development key is public: anyone could sign in "
+            "with it. Set SECRET_KEY to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'). Only `reformer serve` runs without one."
+        )
 
 
 def _fail_interrupted_runs(app: Flask) -> None:

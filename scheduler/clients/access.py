@@ -19,11 +19,12 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from scheduler.clients.mail import SmtpSettings
 from scheduler.core.models import Client, ClientAccount, LoginToken, Week, utcnow
+from scheduler.core.sign_ins import SignedInAs, open_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -155,16 +156,28 @@ def check_sign_in_token(
 
 def redeem_sign_in_token(
     *, session: Session, token: str, secret_key: str, now: datetime | None = None
-) -> str:
-    """Use a sign-in link once: mark it used and return the client id it signs in."""
+) -> SignedInAs:
+    """Use a sign-in link once: mark it used and sign in the client it names.
+
+    Marking it used is one conditional UPDATE, so of two requests at once only
+    the one whose UPDATE finds the link still unused signs anyone in.
+    """
     now = now or utcnow()
     stored = check_sign_in_token(session=session, token=token, secret_key=secret_key, now=now)
+    claimed = session.execute(
+        update(LoginToken)
+        .where(col(LoginToken.id) == stored.id, col(LoginToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise LinkError("used", "This sign-in link has already been used.")
     account = session.get(ClientAccount, stored.account_id)
-    stored.used_at = now
     account.last_sign_in_at = now
-    session.add_all([stored, account])
+    session.add(account)
+    signed_in = open_sign_in(session=session, client_account_id=account.id, now=now)
     session.commit()
-    return account.key
+    return SignedInAs("client", account.key, signed_in)
 
 
 def send_sign_in_link(

@@ -112,7 +112,7 @@ def default_week(*, session: Session, today: date) -> date | None:
 
 
 def current_plan(*, session: Session, week_id: int) -> models.Plan | None:
-    """The week's highest published plan version, or None."""
+    """The week's published plan (it has one at most), or None."""
     statement = (
         select(models.Plan)
         .where(models.Plan.week_id == week_id, models.Plan.status == "published")

@@ -10,7 +10,8 @@ JSON does; ownership (a room in its venue, a reformer in its room) is a
 foreign key.
 
 **Plans** belong to a week, numbered by `version`, `draft` or `published`;
-the week's current plan is its highest published version. A plan names
+the week's current plan is its one published version (publishing another,
+older or newer, returns the one before to draft). A plan names
 clients and reformers by key, so it outlives a re-import of the week's data.
 
 Some things belong to a person rather than a week and are global:
@@ -440,3 +441,20 @@ class LoginToken(SQLModel, table=True):
     created_at: datetime = _timestamp(now=True)
     expires_at: datetime = _timestamp(nullable=False)
     used_at: datetime | None = _timestamp()
+
+
+class SignIn(SQLModel, table=True):
+    """One signed-in browser, an instructor's or a client's; it ends at `ended_at` or expiry.
+
+    The browser's cookie holds a random token; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "sign_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    instructor_id: int | None = _owner("instructor_login", nullable=True)
+    client_account_id: int | None = _owner("client_account", nullable=True)
+    created_at: datetime = _timestamp(now=True)
+    expires_at: datetime = _timestamp(nullable=False)
+    ended_at: datetime | None = _timestamp()

@@ -173,13 +173,14 @@ def run_night(
         started = (
             f" (started from the week of {resolved.started_from})" if resolved.started_from else ""
         )
+        dropped = "".join(f"; {line}" for line in (run.result or {}).get("not_carried", []))
         return NightOutcome(
             night,
             "succeeded",
             f"the night of {night} {'published' if resolved.published else 'left a draft of'}"
             f" the week of {week_start}{started}: {run.kept} places kept,"
             f" {(run.result or {}).get('moved', 0)} moved, {run.added} added,"
-            f" {run.lost} lost; {len(mailed)} client(s) e-mailed",
+            f" {run.lost} lost; {len(mailed)} client(s) e-mailed{dropped}",
             run_id,
         )
 

@@ -7,6 +7,89 @@ from dataclasses import replace
 
 from solver.checker import Violation, check_plan
 from solver.domain import Allocation, PinnedAllocation, PinnedSession, Plan, Session, Week
+from solver.explain import when
+
+
+def what_still_exists(
+    week: Week, plan: Plan, *, names: Week | None = None
+) -> tuple[Plan, list[str]]:
+    """`plan` less what names something `week` no longer has, and a sentence for each drop.
+
+    A session in a venue, room or class type the week has not, or taught by an
+    instructor it has not, goes with its places; a place of a client not booking
+    this week goes; a place on a reformer no longer in its room keeps the class but
+    not the machine. The sentences name things as `week` does, else as `names` (the
+    week the plan was made for) did, else by id.
+    """
+    words = _Words(week, names)
+    rooms = week.rooms
+    venues = {v.id for v in week.venues}
+    instructors = {i.id for i in week.instructors}
+    clients = {c.id for c in week.clients}
+    said: list[str] = []
+    sessions = []
+    for s in plan.sessions:
+        gone = (
+            ("venue", s.venue not in venues),
+            ("room", s.room not in rooms),
+            ("class type", s.class_type not in week.class_type_by_id),
+            ("instructor", s.instructor not in instructors),
+        )
+        missing = next((thing for thing, lost in gone if lost), None)
+        if missing is None:
+            sessions.append(s)
+        else:
+            said.append(
+                f"{words.session(s)} was not carried over: the {missing} is no longer in the week"
+            )
+    by_id = {s.id: s for s in sessions}
+    places = []
+    for a in plan.allocations:
+        s = by_id.get(a.session)
+        if s is None:
+            continue
+        if a.client not in clients:
+            said.append(
+                f"{words.client(a.client)}'s place in {words.session(s)} was not carried over:"
+                f" {words.client(a.client)} is not booking this week"
+            )
+            continue
+        machines = {r.id for r in rooms[s.room].reformers}
+        if a.reformer is not None and a.reformer not in machines:
+            said.append(
+                f"{words.client(a.client)}'s reformer {a.reformer} in {words.session(s)} was"
+                " not carried over: the reformer is no longer in the room (the place is kept)"
+            )
+            a = replace(a, reformer=None)
+        places.append(a)
+    return replace(plan, sessions=tuple(sessions), allocations=tuple(places)), said
+
+
+class _Words:
+    """Names as the week says them, else as the plan's own week did, else the id."""
+
+    def __init__(self, week: Week, names: Week | None) -> None:
+        self.venues: dict[str, str] = {}
+        self.classes: dict[str, str] = {}
+        self.instructors: dict[str, str] = {}
+        self.clients: dict[str, str] = {}
+        for w in (names, week):
+            if w is not None:
+                self.venues.update((v.id, v.name) for v in w.venues)
+                self.classes.update((c.id, c.name) for c in w.class_types)
+                self.instructors.update((i.id, i.name) for i in w.instructors)
+                self.clients.update((c.id, c.name) for c in w.clients)
+
+    def session(self, s: Session) -> str:
+        """E.g. `Tuesday 10:30 Reformer in hitchin-hall at Hitchin with Jo`."""
+        return (
+            f"{when(s.start)} {self.classes.get(s.class_type, s.class_type)} in {s.room}"
+            f" at {self.venues.get(s.venue, s.venue)}"
+            f" with {self.instructors.get(s.instructor, s.instructor)}"
+        )
+
+    def client(self, client: str) -> str:
+        return self.clients.get(client, client)
 
 
 def standing_pins(
@@ -21,8 +104,9 @@ def standing_pins(
     more than it now can loses its lowest-priority places. A class left below its
     `min_size` runs all the same (its clients were told it does), unless not
     `keep_small_classes` (last week's plan carried into a new one): then it is
-    dropped and its clients placed afresh. The week's own pins come first. Returns
-    the pinned week and the violations that caused each drop.
+    dropped and its clients placed afresh; a class left with nobody is dropped
+    either way. The week's own pins come first. Returns the pinned week and the
+    violations that caused each drop.
     """
     bare = replace(week, pinned_sessions=(), pinned_allocations=())
     sessions = {s.id: s for s in published.sessions}
@@ -45,8 +129,7 @@ def standing_pins(
             break
     own_sessions = {p.id for p in week.pinned_sessions}
     own_places = {(p.client, p.session) for p in week.pinned_allocations}
-    if not keep_small_classes:
-        _drop_small_classes(week, sessions, places, keep=own_sessions)
+    _drop_small_classes(week, sessions, places, own_sessions, keep_small_classes)
     pinned_sessions = list(week.pinned_sessions) + [
         PinnedSession(s.id, s.class_type, s.room, s.start, s.instructor)
         for s in sessions.values()
@@ -68,11 +151,14 @@ def _drop_small_classes(
     sessions: dict[str, Session],
     places: dict[tuple[str, str], Allocation],
     keep: set[str],
+    keep_small: bool,
 ) -> None:
-    """Drop the sessions (not in `keep`) left with fewer places than their `min_size`."""
+    """Drop the sessions (not in `keep`) left with no places, or (unless `keep_small`)
+    with fewer than their `min_size`."""
     held = Counter(session_id for _, session_id in places)
     for sid, s in list(sessions.items()):
-        if sid not in keep and held[sid] < week.class_type_by_id[s.class_type].min_size:
+        least = 1 if keep_small else max(1, week.class_type_by_id[s.class_type].min_size)
+        if sid not in keep and held[sid] < least:
             del sessions[sid]
             for key in [k for k in places if k[1] == sid]:
                 del places[key]

@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlmodel import Session as DbSession
-from sqlmodel import select
 
 from scheduler.clients.mail import SmtpSettings, changes_between, tell_clients
 from scheduler.core import models
 from scheduler.core.changes import PlanDiff, diff_plans
 from scheduler.planning.errors import PlanningError, RuleBroken
 from scheduler.planning.rows import plan_row
-from scheduler.store.plans import load_stored_plan, mark_published, published_plan
+from scheduler.store.plans import (
+    load_stored_plan,
+    mark_published,
+    published_plan,
+    replaced_plan,
+)
 from scheduler.store.weeks import load_stored_week
 from solver.checker import check_plan
 from solver.domain import Plan
 
 
 def preview_publish(*, session: DbSession, plan_id: int) -> PlanDiff:
-    """What publishing this plan would change against the week's current published plan."""
+    """What publishing this plan would change against the version clients see now."""
     row = plan_row(session, plan_id)
     previous, before = _published_against(session, row)
     diff = diff_plans(before, load_stored_plan(session=session, plan_id=row.id))
@@ -31,11 +35,11 @@ def preview_publish(*, session: DbSession, plan_id: int) -> PlanDiff:
 def _published_against(
     session: DbSession, row: models.Plan
 ) -> tuple[models.Plan | None, Plan | None]:
-    """The published version a plan is compared with (the one before it, if it is current)."""
+    """The version a plan is compared with: the live one, or (if it is live) the one it replaced."""
     week = session.get(models.Week, row.week_id)
     previous = published_plan(session=session, week_start=week.week_start)
     if previous is not None and previous.id == row.id:
-        previous = _published_before(session, row)
+        previous = replaced_plan(session=session, row=row)
     return previous, load_stored_plan(session=session, plan_id=previous.id) if previous else None
 
 
@@ -46,13 +50,16 @@ def publish_plan(
     smtp: SmtpSettings | None = None,
     development: bool = False,
 ) -> PlanDiff:
-    """Make the plan its week's published plan, superseding the one before; one transaction.
+    """Make the plan the one its week's clients see, replacing the live one; one transaction.
+
+    Any version may be published, an older one too: it replaces the live version,
+    which goes back to being a draft.
 
     Refuses a plan that breaks a hard rule of the week as it stands now. Once it is
     published, each client whose places changed gets one e-mail, as after a nightly
     run (`mailer.tell_clients`: logged instead in development without `smtp`).
-    Returns the diff against the previously published version (who moved, joined
-    or lost a place) with the clients e-mailed.
+    Returns the diff against the version live until now (who moved, joined or lost
+    a place) with the clients e-mailed.
     """
     row = plan_row(session, plan_id)
     if row.status == "published":
@@ -82,15 +89,3 @@ def publish_plan(
         previous_version=previous.version if previous else None,
         emailed=tuple(emailed),
     )
-
-
-def _published_before(session: DbSession, row: models.Plan) -> models.Plan | None:
-    return session.exec(
-        select(models.Plan)
-        .where(
-            models.Plan.week_id == row.week_id,
-            models.Plan.status == "published",
-            models.Plan.version < row.version,
-        )
-        .order_by(models.Plan.version.desc())
-    ).first()

@@ -24,13 +24,13 @@ from scheduler.core.dates import as_date
 from scheduler.core.db import get_engine
 from scheduler.core.models import utcnow
 from scheduler.planning.errors import PlanningError
-from scheduler.planning.pins import standing_pins
+from scheduler.planning.pins import standing_pins, what_still_exists
 from scheduler.planning.rows import week_row_or_refuse
 from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
 from scheduler.store.plans import load_stored_plan, mark_published, published_plan, save_plan
 from scheduler.store.weeks import copy_week_forward, load_stored_week, week_row, week_starts
 from solver.checker import check_plan
-from solver.domain import Plan
+from solver.domain import Plan, Week
 from solver.solve import Progress, solve
 
 log = logging.getLogger(__name__)
@@ -114,16 +114,16 @@ def _solve_run(
             published_row = None
         # Places are sold by the term: a new week keeps last week's where they stand.
         carried_over = published_row is None
-        if carried_over:
-            before = copy_from or previous_week(session=session, week_start=week_start)
-            if before is not None:
-                published_row = published_plan(session=session, week_start=before)
+        before = copy_from or previous_week(session=session, week_start=week_start)
+        if carried_over and before is not None:
+            published_row = published_plan(session=session, week_start=before)
         published = (
             load_stored_plan(session=session, plan_id=published_row.id) if published_row else None
         )
+        carried, not_carried = _what_still_exists(session, week, published, before)
         pinned, dropped = (
-            standing_pins(week, published, keep_small_classes=not carried_over)
-            if published
+            standing_pins(week, carried, keep_small_classes=not carried_over)
+            if carried
             else (week, [])
         )
         for v in dropped:
@@ -134,7 +134,7 @@ def _solve_run(
             workers=workers,
             seed=seed,
             on_progress=on_progress,
-            hint=published,
+            hint=carried,
         )
         violations = check_plan(pinned, plan)
         if violations:
@@ -149,6 +149,7 @@ def _solve_run(
         # A moved place is neither kept nor new: the result counts it beside the three.
         run.kept, run.added, run.lost = diff.kept, len(diff.joined), len(diff.lost)
         run.plan_id, run.result = row.id, {**run_result(plan), "moved": len(diff.moved)}
+        run.result["not_carried"] = not_carried
         run.week_id = row.week_id
         if copy_from is not None:
             run.result["started_from"] = copy_from.isoformat()
@@ -160,6 +161,22 @@ def _solve_run(
         _mark_failed(session, run_id, exc)
         raise
     return row
+
+
+def _what_still_exists(
+    session: DbSession, week: Week, published: Plan | None, before: date | None
+) -> tuple[Plan | None, list[str]]:
+    """The published plan less what the week no longer has, and what was dropped in words.
+
+    The words name what is gone as the week `before` named it (a re-import forgets).
+    """
+    if published is None:
+        return None, []
+    names = load_stored_week(session=session, week_start=before) if before else None
+    carried, not_carried = what_still_exists(week, published, names=names)
+    for line in not_carried:
+        log.info("%s", line)
+    return carried, not_carried
 
 
 def _store_copy(session: DbSession, copy_from: date, week_start: date, plan: Plan) -> None:
@@ -311,6 +328,13 @@ def solve_run_state(*, session: DbSession, run_id: int) -> dict[str, Any] | None
         "plan_id": run.plan_id,
         "done": run.status in ("succeeded", "failed"),
     }
+
+
+def not_carried_over(*, session: DbSession, plan_id: int) -> list[str]:
+    """What the solve that made the plan could not carry over, one sentence each."""
+    query = select(models.SolveRun).where(models.SolveRun.plan_id == plan_id)
+    run = session.exec(query).first()
+    return list((run.result or {}).get("not_carried", [])) if run else []
 
 
 def solve_run_week(*, session: DbSession, run_id: int) -> models.Week | None:

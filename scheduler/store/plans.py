@@ -58,6 +58,8 @@ def save_plan(
     )
     session.add(row)
     session.flush()
+    if status == "published":
+        _unpublish_others(session, row)
     sessions = {
         s.id: models.PlanSession(
             plan_id=row.id,
@@ -114,7 +116,7 @@ def find_plan(
 
 
 def published_plan(*, session: Session, week_start: date | str) -> models.Plan | None:
-    """The week's current published plan (its highest published version), or None."""
+    """The week's published plan, the one clients see (a week has one at most), or None."""
     return find_plan(session=session, week_start=week_start, status="published")
 
 
@@ -156,7 +158,11 @@ def load_stored_plan(*, session: Session, plan_id: int) -> domain.Plan:
 
 
 def mark_published(*, session: Session, plan_id: int) -> models.Plan:
-    """Mark a plan published now; it becomes its week's current plan. Raises `PlanNotFound`."""
+    """Publish a plan now: it becomes the one its week's clients see, whatever its version.
+
+    The version published before goes back to being a draft (its `published_at` kept),
+    so a week has one published plan at most. Raises `PlanNotFound`.
+    """
     row = session.get(models.Plan, plan_id)
     if row is None:
         raise PlanNotFound(f"no plan with id {plan_id}")
@@ -164,7 +170,41 @@ def mark_published(*, session: Session, plan_id: int) -> models.Plan:
     row.published_at = models.utcnow()
     session.add(row)
     session.flush()
+    _unpublish_others(session, row)
     return row
+
+
+def _unpublish_others(session: Session, row: models.Plan) -> None:
+    """Every other published version of the week goes back to draft."""
+    others = session.exec(
+        select(models.Plan).where(
+            models.Plan.week_id == row.week_id,
+            models.Plan.status == "published",
+            models.Plan.id != row.id,
+        )
+    ).scalars()
+    for other in others:
+        other.status = "draft"
+        session.add(other)
+    session.flush()
+
+
+def replaced_plan(*, session: Session, row: models.Plan) -> models.Plan | None:
+    """The version that was live before `row` was published (the latest published earlier)."""
+    if row.published_at is None:
+        return None
+    query = (
+        select(models.Plan)
+        .where(
+            models.Plan.week_id == row.week_id,
+            models.Plan.id != row.id,
+            models.Plan.published_at.is_not(None),
+            models.Plan.published_at <= row.published_at,
+        )
+        .order_by(models.Plan.published_at.desc(), models.Plan.version.desc())
+        .limit(1)
+    )
+    return session.exec(query).scalar_one_or_none()
 
 
 def plan_versions(*, session: Session, week_id: int) -> list[models.Plan]:

@@ -1,4 +1,4 @@
-"""Instructor accounts: creating a sign-in and checking a password (stored hashed)."""
+"""Instructor accounts: creating one, changing and checking its password (stored hashed)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from scheduler.core.models import InstructorLogin, utcnow
+from scheduler.core.sign_ins import SignedInAs, end_sign_ins_of, open_sign_in
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -38,12 +39,22 @@ def add_instructor_login(
     return account
 
 
-def set_password(*, session: Session, account: InstructorLogin, password: str) -> None:
-    """Give an existing sign-in a new password; refuses a short one."""
+def set_password(*, session: Session, account: InstructorLogin, password: str) -> int:
+    """Give an existing sign-in a new password, signing them out everywhere; how many ended."""
     _check_password(password)
     account.password_hash = generate_password_hash(password)
     session.add(account)
+    ended = end_sign_ins_of(session=session, instructor_id=account.id)
     session.commit()
+    return ended
+
+
+def change_password(*, session: Session, email: str, password: str) -> int:
+    """Set the password of the instructor who signs in as `email`; how many sign-ins ended."""
+    account = find_by_email(session=session, email=email)
+    if account is None:
+        raise AccountError(f"no instructor signs in as {normalise_email(email)}")
+    return set_password(session=session, account=account, password=password)
 
 
 def _check_password(password: str) -> None:
@@ -62,8 +73,8 @@ def find_account(*, session: Session, account_id: int) -> InstructorLogin | None
     return session.get(InstructorLogin, account_id)
 
 
-def authenticate(*, session: Session, email: str, password: str) -> InstructorLogin | None:
-    """The sign-in whose e-mail and password match, with its last sign-in noted; else None."""
+def authenticate(*, session: Session, email: str, password: str) -> SignedInAs | None:
+    """A new sign-in for the instructor whose e-mail and password match (time noted); else None."""
     account = find_by_email(session=session, email=email)
     if account is None or not account.password_hash:
         # Hash anyway so a wrong e-mail takes as long as a wrong password.
@@ -71,11 +82,12 @@ def authenticate(*, session: Session, email: str, password: str) -> InstructorLo
         return None
     if not check_password_hash(account.password_hash, password):
         return None
-    account.last_sign_in_at = utcnow()
+    now = utcnow()
+    account.last_sign_in_at = now
     session.add(account)
+    token = open_sign_in(session=session, instructor_id=account.id, now=now)
     session.commit()
-    session.refresh(account)
-    return account
+    return SignedInAs("owner", str(account.id), token)
 
 
 _DUMMY_HASH = generate_password_hash("not a real password")

@@ -13,10 +13,13 @@ from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
 from solver.solve import NoPlanError, Progress, SolveOptions, solve
 from tests.builders import (
     REPO_ROOT,
+    allocation,
     client,
     instructor,
     pinned_allocation,
     pinned_session,
+    plan,
+    session,
     venue,
     want,
     week,
@@ -190,3 +193,20 @@ def test_a_whole_model_solve_that_finds_nothing_keeps_searching():
     w = example("studio.json")
     plan = valid(w, solve(w, time_limit=20, options=options))
     assert plan.objective.priority_places > 0
+
+
+def test_a_hint_naming_what_the_week_no_longer_has_is_ignored_for_those_entries():
+    w = week(clients=[client("c1"), client("c2")])
+    known = session(day="mon", start="09:30")
+    gone = [
+        session(day="tue", start="09:30", room="hitchin-hall"),
+        session("stretch", day="wed", start="09:30"),
+        session(day="thu", start="09:30", instructor="sam"),
+    ]
+    hint = plan(
+        [known, *gone],
+        [allocation("c1", known, "R9"), allocation("gone", known, "R1")]
+        + [allocation("c2", s, "R1") for s in gone],
+    )
+    found = valid(w, solve(w, time_limit=5, workers=2, hint=hint))
+    assert {a.client for a in found.allocations} == {"c1", "c2"}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
 
 from scheduler.core import models
+from scheduler.core.models import utcnow
 from scheduler.studio.accounts import AccountError, add_instructor_login, authenticate
 from tests.conftest import OWNER_EMAIL, OWNER_PASSWORD
 
@@ -161,3 +164,138 @@ def test_reformer_instructor_add_refuses_a_short_password(runner, db_session):
     assert result.exit_code == 1
     assert "at least 8 characters" in result.output
     assert db_session.exec(select(models.InstructorLogin)).all() == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "%20//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "%01//evil.example",
+        "evil.example",
+    ],
+)
+def test_a_next_that_a_browser_reads_as_another_site_is_ignored(client, db_session, target):
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post(
+        f"/auth/sign-in?next={target}", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD}
+    )
+    assert response.location == "/owner/week"
+
+
+def test_a_next_with_a_query_on_this_site_is_followed(client, db_session):
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    response = client.post(
+        "/auth/sign-in?next=/owner/week%3Fplan%3D2",
+        data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
+    )
+    assert response.location == "/owner/week?plan=2"
+
+
+def _copy_cookie(app, source):
+    """A second browser holding a copy of `source`'s session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", source.get_cookie("session").value)
+    return thief
+
+
+def test_a_copied_cookie_no_longer_opens_the_owners_pages_after_sign_out(app, client, owner_login):
+    thief = _copy_cookie(app, client)
+    assert thief.get("/owner/week").status_code == 200
+
+    client.post("/auth/sign-out")
+
+    assert thief.get("/owner/week").status_code == 302
+
+
+def test_sign_out_everywhere_ends_every_browsers_session(app, client, owner_login):
+    other = app.test_client()
+    other.post("/auth/sign-in", data=owner_login)
+    assert other.get("/owner/week").status_code == 200
+    page = client.get("/owner/week").text
+    assert 'action="/auth/sign-out-everywhere"' in page
+
+    response = client.post("/auth/sign-out-everywhere")
+
+    assert response.location == "/auth/sign-in"
+    assert client.get("/owner/week").status_code == 302
+    assert other.get("/owner/week").status_code == 302
+
+
+def test_sign_out_everywhere_needs_the_csrf_token(app, client, owner_login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/auth/sign-out-everywhere").status_code == 400
+    assert client.get("/owner/week").status_code == 200
+
+
+def test_reformer_instructor_password_signs_the_instructor_out_everywhere(
+    client, owner_login, runner, db_session
+):
+    from cli import cli
+
+    result = runner.invoke(
+        cli, ["instructor", "password", OWNER_EMAIL], input="new-password-1\nnew-password-1\n"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "signed out of 1 browser" in result.output
+    assert client.get("/owner/week").status_code == 302
+    assert authenticate(session=db_session, email=OWNER_EMAIL, password="new-password-1")
+    assert authenticate(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD) is None
+
+
+def test_reformer_instructor_password_refuses_an_unknown_email(runner, engine):
+    from cli import cli
+
+    result = runner.invoke(
+        cli, ["instructor", "password", "nobody@example.com", "--password", "long-enough-1"]
+    )
+    assert result.exit_code == 1
+    assert "no instructor signs in as nobody@example.com" in result.output
+
+
+def test_a_sign_in_ends_on_the_server_after_its_lifetime(client, owner_login, monkeypatch):
+    from scheduler.core import sign_ins
+
+    later = utcnow() + sign_ins.SIGN_IN_LIFETIME
+    monkeypatch.setattr(sign_ins, "utcnow", lambda: later)
+
+    assert client.get("/owner/week").status_code == 302
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_signing_in_gives_a_new_csrf_token(app, client, db_session):
+    app.config["WTF_CSRF_ENABLED"] = True
+    add_instructor_login(session=db_session, email=OWNER_EMAIL, password=OWNER_PASSWORD)
+    before = _csrf(client.get("/auth/sign-in").text)
+    client.post(
+        "/auth/sign-in",
+        data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "csrf_token": before},
+    )
+
+    # A token seen before signing in (say, planted by another site) no longer works.
+    assert client.post("/auth/sign-out", data={"csrf_token": before}).status_code == 400
+    assert client.get("/owner/week").status_code == 200
+
+
+def test_a_csrf_token_expires(app, client, owner_login, monkeypatch):
+    import itsdangerous.timed
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/owner/week").text)[1]
+    limit = app.config["WTF_CSRF_TIME_LIMIT"]
+    assert limit and limit <= 24 * 60 * 60
+    now = time.time()
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: now + limit + 1))
+
+    assert client.post("/auth/sign-out", data={"csrf_token": token}).status_code == 400
+    assert client.get("/owner/week").status_code == 200

@@ -80,6 +80,17 @@ def live_server(database_url: str, engine) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+def watch_policy(page: Page, blocked: list[str]) -> Page:
+    """Collect on `blocked` what the page's Content-Security-Policy stopped."""
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return page
+
+
 def shoot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -94,8 +105,9 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
     add_instructor_login(session=db_session, name="Claire", **OWNER)
 
     # The owner: sign in, solve, watch the progress reach done, publish.
+    blocked: list[str] = []
     owner = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = owner.new_page()
+    page = watch_policy(owner.new_page(), blocked)
     page.goto(f"{live_server}/auth/sign-in")
     shoot(page, "01-owner-sign-in")
     page.fill('input[name="email"]', OWNER["email"])
@@ -134,7 +146,7 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
         session=db_session, client_key=ANN, secret_key=SECRET_KEY, base_url=live_server
     )
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    client_page = phone.new_page()
+    client_page = watch_policy(phone.new_page(), blocked)
     client_page.goto(link.url)
     shoot(client_page, "07-client-open-link")
     client_page.click("text=Show my week")
@@ -167,7 +179,7 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
 
     # The same pages on a desk: the week and the timetable.
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
-    desk_page = desk.new_page()
+    desk_page = watch_policy(desk.new_page(), blocked)
     bea_link = issue_sign_in_link(
         session=db_session, client_key=BEA, secret_key=SECRET_KEY, base_url=live_server
     )
@@ -185,3 +197,4 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
     db_session.expire_all()
     tokens = db_session.exec(select(models.LoginToken)).all()
     assert all(t.used_at is not None for t in tokens)
+    assert blocked == [], "the Content-Security-Policy blocked part of a page"

@@ -274,6 +274,17 @@ def test_signing_out_ends_the_clients_session(web, studio, db_session):
     assert web.get("/me/week").status_code == 302
 
 
+def test_a_copied_client_cookie_signs_nobody_in_after_sign_out(web, studio, db_session):
+    sign_in_as(web, db_session, ANN)
+    thief = web.application.test_client()
+    thief.set_cookie("session", web.get_cookie("session").value)
+    assert thief.get("/me/week").status_code == 200
+
+    web.post("/me/sign-out", data={"csrf_token": csrf_token(web.get("/me/week").data)})
+
+    assert thief.get("/me/week").status_code == 302
+
+
 # --- My calendar --------------------------------------------------------------------------------
 
 

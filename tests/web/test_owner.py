@@ -7,6 +7,7 @@ reformers, Monday and Tuesday mornings). Every plan a test produces passes the c
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -570,6 +571,51 @@ def test_a_clean_clients_csv_adds_them(client, owner_login, tiny_week, db_sessio
     assert "Imported: 1 added, 0 updated." in response.text
     names = {c.name for c in load_stored_week(session=db_session, week_start=WEEK).clients}
     assert "Fay Fox" in names
+
+
+def _current_nav(html: str) -> list[str]:
+    """The labels of the owner's menu marked as the page the owner is on."""
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'class="current">([^<]+)</a>', nav)
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("/owner/week?start=" + WEEK, "Week"),
+        ("/owner/runs", "Nightly"),
+        ("/owner/venues", "Venues"),
+    ],
+)
+def test_the_menu_marks_only_the_page_the_owner_is_on(client, owner_login, tiny_week, url, label):
+    page = client.get(url)
+    assert page.status_code == 200
+    assert _current_nav(page.get_data(as_text=True)) == [label]
+
+
+def test_publishing_an_older_version_says_it_replaces_the_live_one(
+    client, owner_login, published, db_session
+):
+    c5 = place_of(db_session, published.id, "c5")
+    plan = load_stored_plan(session=db_session, plan_id=published.id)
+    other = next(s for s in plan.sessions if s.id != c5.session)
+    client.post(
+        f"/owner/plans/{published.id}/sessions/{c5.session}/places/c5/move",
+        data={"to_session": other.id, "reformer": ""},
+    )
+    newer = find_plan(session=db_session, week_start=WEEK)
+    assert client.post(f"/owner/plans/{newer.id}/publish").status_code == 200
+    assert_checked(db_session, newer.id)
+
+    preview = client.get(f"/owner/plans/{published.id}/publish").text
+    assert "Version 2 is live now; publishing version 1 replaces it" in preview
+    assert "1 moved, 0 joined, 0 lost" in preview
+
+    done = client.post(f"/owner/plans/{published.id}/publish", follow_redirects=True).text
+    assert "Version 1 is published: clients now see it instead of version 2." in done
+    db_session.expire_all()
+    assert published_plan(session=db_session, week_start=WEEK).id == published.id
+    assert_checked(db_session, published.id)
 
 
 def test_a_latin_1_clients_csv_keeps_the_accent_of_renee(

@@ -1,11 +1,15 @@
-"""The app's cookies in production and its sign-in throttle behind a reverse proxy."""
+"""The app's key, cookies, security headers and sign-in throttle behind a reverse proxy."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from limits.errors import ConfigurationError
 
+from scheduler.core.config import DEFAULT_SECRET_KEY, SettingsError
 from scheduler.studio.accounts import add_instructor_login
+from tests.builders import REPO_ROOT
 from tests.conftest import OWNER_EMAIL
 from web import create_app
 
@@ -89,3 +93,74 @@ def test_the_throttle_keeps_its_counts_where_ratelimit_storage_uri_says(
 
     with pytest.raises(ConfigurationError, match="nowhere"):
         _app(monkeypatch, database_url, "development")
+
+
+def test_without_a_secret_key_the_app_refuses_to_start_and_names_the_setting(
+    monkeypatch, database_url, engine
+):
+    monkeypatch.delenv("REFORMER_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    # As gunicorn 'web:create_app()' would start it.
+    with pytest.raises(SettingsError, match="Set SECRET_KEY to a long random value"):
+        create_app()
+
+
+def test_the_development_key_set_by_hand_is_refused_too(monkeypatch, database_url, engine):
+    monkeypatch.delenv("REFORMER_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_reformer_serve_may_run_on_the_development_key(monkeypatch, runner, engine):
+    from cli import cli
+
+    monkeypatch.delenv("REFORMER_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    served = []
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **_: served.append(args))
+
+    result = runner.invoke(cli, ["serve"])
+
+    assert result.exit_code == 0, result.output
+    [(_host, _port, app)] = served
+    assert app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+@pytest.mark.parametrize("path", ["/auth/sign-in", "/me/sign-in", "/", "/no-such-page"])
+def test_every_page_forbids_framing_inline_script_and_sniffing(client, path):
+    headers = client.get(path).headers
+
+    policy = {
+        part.split()[0]: part.split()[1:] for part in headers["Content-Security-Policy"].split("; ")
+    }
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_owners_pages_carry_the_headers_too(client, owner_login):
+    headers = client.get("/owner/week").headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+INLINE = re.compile(r"<script>|<style|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+
+
+def test_no_template_has_inline_script_or_style_the_policy_would_block():
+    templates = sorted((REPO_ROOT / "web" / "templates").rglob("*.html"))
+    assert templates
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{n}: {line.strip()}"
+        for path in templates
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if INLINE.search(line)
+    ]
+    assert found == []

@@ -1,14 +1,17 @@
-"""/auth/sign-in, /auth/sign-out: the instructor signs in (throttled against guessing) and out."""
+"""/auth/sign-in, /auth/sign-out[-everywhere]: the instructor signs in (throttled) and out."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, logout_user
 
+from scheduler.core.sign_ins import end_every_sign_in
 from scheduler.studio.accounts import authenticate
-from web.auth import SignedIn, bp
+from web.auth import bp, end_session, owner_required, start_session
 from web.auth.forms import SignInForm
 from web.db import get_session
 from web.extensions import limiter
@@ -24,11 +27,10 @@ def sign_in() -> Any:
     """The instructor's sign-in page."""
     form = SignInForm()
     if form.validate_on_submit():
-        account = authenticate(
+        granted = authenticate(
             session=get_session(), email=form.email.data, password=form.password.data
         )
-        if account is not None:
-            login_user(SignedIn("owner", str(account.id), account.name or account.email))
+        if granted is not None and start_session(granted):
             return redirect(_safe_next() or url_for("owner.week"))
         form.password.errors.append("That e-mail and password do not match an instructor.")
     status = 400 if request.method == "POST" else 200
@@ -37,15 +39,42 @@ def sign_in() -> Any:
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
-    """Forget who is signed in."""
-    logout_user()
+    """Sign this browser out; its cookie, even copied, signs nobody in again."""
+    end_session()
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/sign-out-everywhere")
+@owner_required
+def sign_out_everywhere() -> Any:
+    """Sign the instructor out on every browser and device at once."""
+    end_every_sign_in(session=get_session(), token=current_user.token)
+    logout_user()
+    flash("You are signed out everywhere, on every browser and device.", "info")
     return redirect(url_for("auth.sign_in"))
 
 
 def _safe_next() -> str | None:
     """The page to return to after sign-in, only if it is a path on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return same_site_path(request.args.get("next", ""))
+
+
+# What a browser drops from a URL before reading it: tabs and newlines anywhere,
+# control characters and spaces at either end.
+_DROPPED_ANYWHERE = re.compile(r"[\t\n\r]")
+_DROPPED_AT_ENDS = "".join(chr(n) for n in range(0x21))
+
+
+def same_site_path(target: str) -> str | None:
+    """`target` read as a browser would, if it is a path on this site; else None."""
+    path = _DROPPED_ANYWHERE.sub("", target).strip(_DROPPED_AT_ENDS)
+    # Browsers read a backslash as a slash, so `/\evil` is `//evil`, another site.
+    if not path.startswith("/") or path[1:2] in ("/", "\\"):
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+        return None
+    parts = urlsplit(path.replace("\\", "/"))
+    if parts.scheme or parts.netloc:
+        return None
+    return path

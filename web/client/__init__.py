@@ -26,12 +26,12 @@ from web.auth import SignedIn, register_kind
 bp = Blueprint("client", __name__, url_prefix="/me")
 
 
-def load_client(session: Session, key: str) -> SignedIn | None:
+def load_client(session: Session, key: str, token: str) -> SignedIn | None:
     """The client `key` as someone signed in; None if unknown or no longer active."""
     client = latest_client(session=session, client_key=key)
     if client is None or not client.active:
         return None
-    return SignedIn("client", client.key, client.name)
+    return SignedIn("client", client.key, client.name, token)
 
 
 register_kind("client", load_client)

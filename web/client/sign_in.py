@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
 
 from scheduler.clients.access import (
     LinkError,
@@ -15,7 +14,8 @@ from scheduler.clients.access import (
     send_sign_in_link,
 )
 from scheduler.clients.mail import SmtpSettings
-from web.client import bp, load_client
+from web.auth import end_session, start_session
+from web.client import bp
 from web.client.forms import LinkRequestForm
 from web.db import get_session
 from web.extensions import limiter
@@ -77,21 +77,19 @@ def use_link(token: str) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        key = redeem_sign_in_token(
+        granted = redeem_sign_in_token(
             session=get_session(), token=token, secret_key=current_app.config["SECRET_KEY"]
         )
     except LinkError as error:
         return _link_problem(error)
-    signed_in = load_client(get_session(), key)
-    if signed_in is None:
+    if not start_session(granted):
         abort(404)
-    login_user(signed_in)
     return redirect(url_for("client.week"))
 
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
-    """Forget the signed-in client."""
-    logout_user()
+    """Sign the client out; their cookie, even copied, signs nobody in again."""
+    end_session()
     flash("You are signed out. Ask for a new link whenever you like.", "info")
     return redirect(url_for("client.sign_in"))

@@ -46,7 +46,12 @@ def publish(plan_id: int) -> Any:
         except PlanningError as exc:
             refused(exc)
             return redirect(url_for("owner.week", start=week_row.week_start.isoformat()))
-        flash(f"Version {row.version} is published.", "success")
+        replaced = (
+            f": clients now see it instead of version {diff.previous_version}"
+            if diff.previous_version
+            else ""
+        )
+        flash(f"Version {row.version} is published{replaced}.", "success")
         if smtp is None and diff.clients:
             flash("No mail server is set (SMTP_HOST): clients were not e-mailed.", "info")
         elif diff.clients:

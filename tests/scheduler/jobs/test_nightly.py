@@ -41,7 +41,7 @@ from solver.checker import check_plan
 from solver.domain import Client, Plan, Week
 from solver.domain import Session as PlanSession
 from tests import stored
-from tests.builders import allocation, client, instructor, plan, session, week
+from tests.builders import allocation, client, instructor, plan, room, session, venue, week
 from tests.smtp_sink import SmtpSink, running_sink
 
 LONDON = ZoneInfo("Europe/London")
@@ -629,3 +629,31 @@ def test_the_owner_sees_each_night_with_its_figures_and_any_error(
     assert "OSError: disk" in text
     assert text.count(">succeeded<") == 1 and text.count(">failed<") == 1
     assert '<small class="muted">published</small>' in text
+
+
+def test_a_coming_week_without_a_room_is_re_solved_and_says_what_was_not_carried(
+    database_url, db_session
+):
+    hall = session("reformer", "tue", "18:00", room="hitchin-hall")
+    rooms = [room("hitchin-studio"), room("hitchin-hall")]
+    clients = [_client(id) for id in ("ann", "bob")]
+    the_week = week(venues=[venue(rooms=rooms)], clients=clients)
+    stored.publish(
+        db_session,
+        the_week,
+        plan([MON, hall], [allocation("ann", MON, "R1"), allocation("bob", hall, "R1")]),
+    )
+    save_week(session=db_session, week=replace(the_week, venues=(venue(),)))
+    db_session.commit()
+
+    outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
+
+    assert outcome.status == "succeeded", outcome.message
+    assert (
+        "Tuesday 18:00 reformer in hitchin-hall at Hitchin with Jo was not carried over:"
+        " the room is no longer in the week" in outcome.message
+    )
+    _, after = stored.published(db_session, WEEK_START)
+    assert check_plan(load_stored_week(session=db_session, week_start=WEEK_START), after) == []
+    assert ("ann", MON.id, "R1") in _places(after)
+    assert len(_sessions_of(after, "bob")) == 1

@@ -50,7 +50,7 @@ def test_a_solve_left_running_by_a_restarted_worker_is_failed_when_the_app_start
     dead = _dead_pid()
     manual = _running(db_session, dead, kind="manual")
 
-    create_app({"TESTING": True, "DATABASE_URL": database_url})
+    create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
 
     status, error = _status(db_session, manual.id)
     assert status == "failed"
@@ -125,7 +125,7 @@ def test_an_app_started_beside_a_live_background_solve_leaves_it_to_finish(
         week_start=seeded.week_start, time_limit=2, database_url=database_url
     )
 
-    create_app({"TESTING": True, "DATABASE_URL": database_url})
+    create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
 
     deadline = time.monotonic() + 60
     while (state := solve_run_state(session=db_session, run_id=run_id))["status"] != "succeeded":

@@ -13,7 +13,7 @@ from cli import cli
 from scheduler.core import models
 from scheduler.core.dates import coming_monday
 from scheduler.formats.week import normalise_week_json, parse_week, week_to_json
-from scheduler.studio.accounts import authenticate
+from scheduler.studio.accounts import authenticate, find_by_email
 from scheduler.studio.demo import DEMO_PASSWORD, INSTRUCTOR_EMAILS, PRICES, demo_week
 from solver.checker import check_plan
 from solver.solve import solve
@@ -120,8 +120,8 @@ def test_reformer_demo_prints_an_owner_sign_in_that_works(engine, db_session, ru
     email, password = printed_sign_in(result.output)
     assert email == INSTRUCTOR_EMAILS["claire"]
     assert password == DEMO_PASSWORD
-    account = authenticate(session=db_session, email=email, password=password)
-    assert account is not None and account.is_owner
+    assert authenticate(session=db_session, email=email, password=password) is not None
+    assert find_by_email(session=db_session, email=email).is_owner
     assert "/auth/sign-in" in result.output
     assert "client link c001" in result.output
 
