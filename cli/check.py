@@ -28,6 +28,7 @@ def check(week_file: str, plan_file: str) -> None:
         click.echo(str(v))
     objective = measure_objective(week, plan)
     click.echo(f"priority_places: {objective.priority_places}")
+    click.echo(f"fairness_points: {objective.fairness_points}")
     click.echo(f"preference_points: {objective.preference_points}")
     click.echo(f"teaching_minutes: {objective.teaching_minutes}")
     claims = check_claims(week, plan, measured=objective)

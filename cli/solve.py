@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 _STAGE_WORDS = {
     "priority_places": "priority places",
+    "fairness_points": "fairness points",
     "preference_points": "preference points",
     "teaching_minutes": "teaching minutes",
 }
@@ -174,8 +175,9 @@ def solve_command(
         raise SystemExit(1) from exc
     write_json(plan_to_json(plan), output_file)
     o = plan.objective
+    fairness = f"{o.fairness_points} fairness points, " if o.fairness_points else ""
     click.echo(
-        f"{plan.status}: {o.priority_places} priority places (bound {plan.bound}), "
+        f"{plan.status}: {o.priority_places} priority places (bound {plan.bound}), {fairness}"
         f"{o.preference_points} preference points, {o.teaching_minutes} teaching minutes, "
         f"{plan.solve_seconds:.1f}s -> {output_file}"
     )

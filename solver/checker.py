@@ -537,23 +537,28 @@ def check_plan(week: Week, plan: Plan) -> list[Violation]:
 
 
 def measure_objective(week: Week, plan: Plan) -> Objective:
-    """The spec's three figures, measured from the plan itself (not from what it claims)."""
+    """The spec's four figures, measured from the plan itself (not from what it claims)."""
     clients = {c.id: c for c in week.clients}
     sessions: dict[str, Session] = {}
     for s in plan.sessions:
         sessions.setdefault(s.id, s)
-    priority_places = 0
-    preference_points = 0
+    priority_places = fairness_points = preference_points = 0
     for a in plan.allocations:
         client = clients.get(a.client)
         s = sessions.get(a.session)
         if client is None or s is None:
             continue
         priority_places += client.priority
+        fairness_points += client.missed_weeks
         preference_points += s.venue in client.prefers_venues
         preference_points += s.instructor in client.prefers_instructors
     teaching_minutes = sum(s.end - s.start for s in sessions.values())
-    return Objective(priority_places, preference_points, teaching_minutes)
+    return Objective(
+        priority_places=priority_places,
+        fairness_points=fairness_points,
+        preference_points=preference_points,
+        teaching_minutes=teaching_minutes,
+    )
 
 
 def check_claims(week: Week, plan: Plan, measured: Objective | None = None) -> list[str]:
@@ -566,6 +571,7 @@ def check_claims(week: Week, plan: Plan, measured: Objective | None = None) -> l
         f"the plan claims {name} {claimed}, but holds {actual}"
         for name, claimed, actual in (
             ("priority_places", plan.objective.priority_places, measured.priority_places),
+            ("fairness_points", plan.objective.fairness_points, measured.fairness_points),
             ("preference_points", plan.objective.preference_points, measured.preference_points),
             ("teaching_minutes", plan.objective.teaching_minutes, measured.teaching_minutes),
         )

@@ -116,6 +116,7 @@ class Client:
     needs: frozenset[str] = frozenset()
     venues: tuple[str, ...] = ()
     max_per_day: int = 1
+    missed_weeks: int = 0
     availability: tuple[Window, ...] = ()
     wants: tuple[Want, ...] = ()
     prefers_venues: tuple[str, ...] = ()
@@ -223,7 +224,10 @@ class Unplaced:
 
 @dataclass(frozen=True)
 class Objective:
+    """The spec's figures of "best", in its order."""
+
     priority_places: int = 0
+    fairness_points: int = 0
     preference_points: int = 0
     teaching_minutes: int = 0
 

@@ -56,8 +56,11 @@ class WeekModel:
 
     def levels(self) -> dict[str, cp_model.LinearExpr]:
         """The spec's "best", level by level, keyed by the figures of `Objective`: priority
-        places, preference points, teaching minutes."""
+        places, fairness points, preference points, teaching minutes."""
         priority_places = sum(self.clients[c].priority * var for (c, _), var in self.placed.items())
+        fairness_points = sum(
+            self.clients[c].missed_weeks * var for (c, _), var in self.placed.items()
+        )
         preference_points = []
         for (c, sid), var in self.placed.items():
             client, slot = self.clients[c], self.slot_by_id[sid]
@@ -71,6 +74,7 @@ class WeekModel:
         teaching_minutes = sum(s.class_type.minutes * self.runs[s.id] for s in self.slots)
         return {
             "priority_places": cp_model.LinearExpr.sum([priority_places]),
+            "fairness_points": cp_model.LinearExpr.sum([fairness_points]),
             "preference_points": cp_model.LinearExpr.sum(preference_points),
             "teaching_minutes": cp_model.LinearExpr.sum([teaching_minutes]),
         }
@@ -102,15 +106,21 @@ class WeekModel:
         self, running: list[Slot], teacher: dict[str, str], clients: dict[str, list[str]]
     ) -> Solution:
         """A solution of these slots, with its objective measured as the plan will be."""
-        priority_places = preference_points = 0
+        priority_places = fairness_points = preference_points = 0
         for s in running:
             for c in clients.get(s.id, ()):
                 client = self.clients[c]
                 priority_places += client.priority
+                fairness_points += client.missed_weeks
                 preference_points += s.venue in client.prefers_venues
                 preference_points += teacher[s.id] in client.prefers_instructors
         teaching_minutes = sum(s.class_type.minutes for s in running)
-        objective = Objective(priority_places, preference_points, teaching_minutes)
+        objective = Objective(
+            priority_places=priority_places,
+            fairness_points=fairness_points,
+            preference_points=preference_points,
+            teaching_minutes=teaching_minutes,
+        )
         return Solution(running, teacher, clients, objective)
 
     def hint(self, solution: Solution) -> None:

@@ -1,10 +1,11 @@
-"""Solve a week: the lexicographic objective in three stages, over independent parts of it.
+"""Solve a week: the lexicographic objective in stages, over independent parts of it.
 
 `solve(week)` is the optimiser's one entry point. The week is split into parts
 that share no venue, instructor or client (each solved on its own, the time
 shared by size), and each part is solved in stages exactly as the spec's "best"
-(`LEVELS`): most priority places, then (keeping that many) most preference
-points, then (keeping both) fewest teaching minutes. An open timetable starts
+(`LEVELS`): most priority places, then (keeping that many) most fairness points
+(skipped where no client has missed weeks), then most preference points, then
+(keeping all three) fewest teaching minutes. An open timetable starts
 from a quick timetable on a coarse hourly grid: most of the search happens there,
 where neighbourhoods are under a third of the size and solve that much faster; its
 best plan is handed to the full-grid model, which refines it. A previous plan
@@ -39,14 +40,16 @@ log = logging.getLogger("solver")
 
 @dataclass(frozen=True)
 class Level:
-    """A level of the spec's "best": the `Objective` figure, which way is better, and the
+    """A level of the spec's "best": the `Objective` figure, which way is better, the
     level's share of the part's time left when it starts (on an open timetable and on a
-    fixed one)."""
+    fixed one), and whether a week needs it solved (a level that is 0 in every plan
+    costs nothing)."""
 
     name: str
     sense: Literal["max", "min"]
     share: float
     fixed_share: float
+    needed: Callable[[Week], bool] = lambda week: True
 
     def share_of(self, week: Week) -> float:
         return self.fixed_share if week.only_pinned_sessions else self.share
@@ -63,8 +66,14 @@ class Level:
         model.add(expr >= value if self.sense == "max" else expr <= value)
 
 
+def _anyone_missed_out(week: Week) -> bool:
+    """Whether any client has missed weeks, without which fairness points are always 0."""
+    return any(c.missed_weeks for c in week.clients)
+
+
 LEVELS: tuple[Level, ...] = (
     Level("priority_places", "max", share=0.9, fixed_share=0.7),
+    Level("fairness_points", "max", share=0.2, fixed_share=0.2, needed=_anyone_missed_out),
     Level("preference_points", "max", share=0.5, fixed_share=0.5),
     # The last level takes all the time that is left.
     Level("teaching_minutes", "min", share=1.0, fixed_share=1.0),
@@ -383,6 +392,8 @@ def _solve_later_levels(
     solution, and whether every level was proven."""
     proven = True
     for level in LEVELS[1:]:
+        if not level.needed(week):
+            continue
         wm.hint(best)
         level.optimise(wm.model, exprs[level.name])
         solver, status = search.run(wm, level.name, budget.left() * level.share_of(week))
@@ -575,9 +586,10 @@ def _plan_of(week: Week, solutions: list[Solution]) -> Plan:
                 points += slot.venue in clients[c].prefers_venues
                 points += instructor in clients[c].prefers_instructors
     objective = Objective(
-        sum(clients[a.client].priority for a in allocations),
-        points,
-        sum(s.end - s.start for s in sessions),
+        priority_places=sum(clients[a.client].priority for a in allocations),
+        fairness_points=sum(clients[a.client].missed_weeks for a in allocations),
+        preference_points=points,
+        teaching_minutes=sum(s.end - s.start for s in sessions),
     )
     return Plan(sessions=tuple(sessions), allocations=tuple(allocations), objective=objective)
 

@@ -242,6 +242,7 @@ class Client(SQLModel, table=True):
     needs: list[str] = _json()
     venues: list[str] = _json()
     max_per_day: int = 1
+    missed_weeks: int = 0
     availability: list[list[int]] = _json()
     prefers_venues: list[str] = _json()
     prefers_instructors: list[str] = _json()
@@ -305,6 +306,7 @@ class Plan(SQLModel, table=True):
     created_at: datetime = _timestamp(now=True)
     published_at: datetime | None = _timestamp()
     priority_places: int = 0
+    fairness_points: int = 0
     preference_points: int = 0
     teaching_minutes: int = 0
     bound: int | None = None

@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 WEEK_YEARS = (2000, 2999)  # a week starts in one of these years
 PRIORITY = (1, 100)
 MAX_PER_DAY = (1, 10)
+MISSED_WEEKS = (0, 52)  # of the last few weeks, those without a want met
 PER_WEEK = (1, 20)
 CLASS_MINUTES = (10, 480)
 CLASS_SIZE = (1, 100)  # max_size; min_size runs from 0 to max_size

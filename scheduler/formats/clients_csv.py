@@ -6,6 +6,7 @@ Columns (a header row names them, in any order):
   (ids or names, `;`-separated), `availability` (`Mon 17:30-21:00; Sat 08:00-12:00`);
 - optional: `id`, `priority` (a whole number from 1 to 100, default 1), `needs_intro`,
   `cleared` (yes/no), `needs` (`raised`), `max_per_day` (1 to 10, default 1),
+  `missed_weeks` (0 to 52, default 0: of the last few weeks, those without a want met),
   `wants` (`reformer x2; mat`, or `reformer|reformer-advanced x2` for a choice; 1 to 20
   a week), `prefers_venues`.
 
@@ -41,6 +42,7 @@ OPTIONAL = (
     "cleared",
     "needs",
     "max_per_day",
+    "missed_weeks",
     "wants",
     "prefers_venues",
 )
@@ -265,6 +267,9 @@ class _Context:
             venues=venues,
             max_per_day=self._whole(
                 line, "max_per_day", row.get("max_per_day", ""), bounds.MAX_PER_DAY
+            ),
+            missed_weeks=self._whole(
+                line, "missed_weeks", row.get("missed_weeks", ""), bounds.MISSED_WEEKS
             ),
             availability=availability,
             wants=wants,

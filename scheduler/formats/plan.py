@@ -69,6 +69,7 @@ class ObjectiveDocument(Document):
     """The plan's figures, level by level as the spec's "What best means"."""
 
     priority_places: int = 0
+    fairness_points: int = 0
     preference_points: int = 0
     teaching_minutes: int = 0
 
@@ -136,15 +137,21 @@ def plan_to_json(plan: Plan) -> dict:
             }
             for u in plan.unplaced
         ],
-        "objective": {
-            "priority_places": plan.objective.priority_places,
-            "preference_points": plan.objective.preference_points,
-            "teaching_minutes": plan.objective.teaching_minutes,
-        },
+        "objective": _objective_json(plan.objective),
         "bound": {"priority_places": plan.bound},
         "status": plan.status,
         "solve_seconds": round(plan.solve_seconds, 3),
     }
+
+
+def _objective_json(objective: Objective) -> dict[str, int]:
+    """The plan's figures in the spec's order; fairness points left out when 0, as it allows."""
+    figures = {"priority_places": objective.priority_places}
+    if objective.fairness_points:
+        figures["fairness_points"] = objective.fairness_points
+    figures["preference_points"] = objective.preference_points
+    figures["teaching_minutes"] = objective.teaching_minutes
+    return figures
 
 
 def read_plan_file(path: str | Path) -> Plan:
@@ -171,9 +178,10 @@ def parse_plan(data: Any) -> Plan:
             for u in doc.unplaced
         ),
         objective=Objective(
-            doc.objective.priority_places,
-            doc.objective.preference_points,
-            doc.objective.teaching_minutes,
+            priority_places=doc.objective.priority_places,
+            fairness_points=doc.objective.fairness_points,
+            preference_points=doc.objective.preference_points,
+            teaching_minutes=doc.objective.teaching_minutes,
         ),
         bound=doc.bound.priority_places,
         status=doc.status,

@@ -240,6 +240,11 @@ class ClientDocument(Document):
     needs: list[Word] = listing(bounds.ITEMS, default=[])
     venues: list[VenueRef] = listing(bounds.VENUES)
     max_per_day: int = bounded(*bounds.MAX_PER_DAY, default=1)
+    missed_weeks: int = bounded(
+        *bounds.MISSED_WEEKS,
+        default=0,
+        description="Of the last few weeks, how many the client went without a want met.",
+    )
     availability: list[WindowDocument] = listing(bounds.WINDOWS, default=[])
     wants: list[WantDocument] = listing(bounds.ITEMS)
     prefers: PrefersDocument = PrefersDocument()
@@ -505,6 +510,7 @@ def _client(c: ClientDocument) -> Client:
         needs=frozenset(c.needs),
         venues=tuple(c.venues),
         max_per_day=c.max_per_day,
+        missed_weeks=c.missed_weeks,
         availability=tuple(_window(w) for w in c.availability),
         wants=tuple(domain.Want(tuple(w.class_types), w.per_week) for w in c.wants),
         prefers_venues=tuple(c.prefers.venues),
@@ -617,6 +623,7 @@ def _client_json(c: Client) -> dict:
         "needs": sorted(c.needs),
         "venues": list(c.venues),
         "max_per_day": c.max_per_day,
+        "missed_weeks": c.missed_weeks,
         "availability": [_window_json(w) for w in c.availability],
         "wants": [{"class_types": list(w.class_types), "per_week": w.per_week} for w in c.wants],
         "prefers": prefers,

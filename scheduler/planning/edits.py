@@ -209,6 +209,7 @@ def move_client(
             )
             o = edited.objective
             row.priority_places, row.preference_points = o.priority_places, o.preference_points
+            row.fairness_points = o.fairness_points
             row.teaching_minutes, row.note = o.teaching_minutes, "edited by hand"
             session.add(row)
             draft = row

@@ -226,11 +226,12 @@ def start_week(
 
 
 def run_result(plan: Plan) -> dict[str, Any]:
-    """The figures a finished solve shows: status, the three levels, bound, gap, time."""
+    """The figures a finished solve shows: status, the four levels, bound, gap, time."""
     o = plan.objective
     return {
         "status": plan.status,
         "priority_places": o.priority_places,
+        "fairness_points": o.fairness_points,
         "preference_points": o.preference_points,
         "teaching_minutes": o.teaching_minutes,
         "bound": plan.bound,

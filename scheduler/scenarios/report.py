@@ -140,6 +140,7 @@ def measure(week: Week, plan: Plan, prices: Mapping[str, float] | None = None) -
     return {
         "status": plan.status,
         "priority_places": sum(clients[a.client].priority for a in plan.allocations),
+        "fairness_points": sum(clients[a.client].missed_weeks for a in plan.allocations),
         "bound": plan.bound,
         "preference_points": plan.objective.preference_points,
         "teaching_minutes": sum(s.end - s.start for s in plan.sessions),

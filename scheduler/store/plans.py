@@ -49,6 +49,7 @@ def save_plan(
         status=status,
         published_at=models.utcnow() if status == "published" else None,
         priority_places=plan.objective.priority_places,
+        fairness_points=plan.objective.fairness_points,
         preference_points=plan.objective.preference_points,
         teaching_minutes=plan.objective.teaching_minutes,
         bound=plan.bound,
@@ -149,7 +150,10 @@ def load_stored_plan(*, session: Session, plan_id: int) -> domain.Plan:
             for u in rows(models.UnplacedWant)
         ),
         objective=domain.Objective(
-            row.priority_places, row.preference_points, row.teaching_minutes
+            priority_places=row.priority_places,
+            fairness_points=row.fairness_points,
+            preference_points=row.preference_points,
+            teaching_minutes=row.teaching_minutes,
         ),
         bound=row.bound,
         status=row.solve_status,

@@ -75,7 +75,7 @@ def solve_by_min_cost_flow(week: Week) -> FlowOptimum:
     """Level 1 of a fixed week, exactly, with a plan that reaches it.
 
     Raises ValueError when the week is not one where level 1 is a min-cost flow.
-    The plan's `bound` is the optimum itself; its levels 2 and 3 are not optimised.
+    The plan's `bound` is the optimum itself; its later levels are not optimised.
     """
     check_flow_preconditions(week)
     started = time.monotonic()

@@ -35,7 +35,7 @@ def _three_clients():
 
 def test_the_levels_are_the_objectives_figures_in_the_specs_order():
     assert [level.name for level in LEVELS] == [f.name for f in fields(Objective)]
-    assert [level.sense for level in LEVELS] == ["max", "max", "min"]
+    assert [level.sense for level in LEVELS] == ["max", "max", "max", "min"]
 
 
 def test_the_model_builds_one_expression_per_level():

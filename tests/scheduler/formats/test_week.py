@@ -71,6 +71,7 @@ def with_spec_defaults(doc: dict) -> dict:
             ("cleared", False),
             ("needs", []),
             ("max_per_day", 1),
+            ("missed_weeks", 0),
             ("availability", []),
         ):
             c.setdefault(key, value)
