@@ -11,7 +11,7 @@ import time
 import pytest
 
 from scheduler.formats.week import read_week_file
-from solver.checker import HARD_RULES, Violation, check_plan, measure_objective
+from solver.checker import HARD_RULES, Violation, check_claims, check_plan, measure_objective
 from solver.domain import Objective, Plan, Week
 from tests.builders import (
     allocation,
@@ -627,3 +627,17 @@ def test_objective_ignores_what_the_plan_claims():
 
 def test_empty_plan_measures_zero():
     assert measure_objective(week(clients=anyone(3)), plan()) == Objective(0, 0, 0)
+
+
+def test_fairness_points_are_the_placed_clients_missed_weeks_and_a_wrong_claim_is_caught():
+    w = week(
+        clients=[client("missed", missed_weeks=2), client("kept"), client("away", missed_weeks=5)]
+    )
+    s = session()
+    p = plan([s], [allocation("missed", s, "R1"), allocation("kept", s, "R2")])
+    assert measure_objective(w, p).fairness_points == 2
+    claimed = Plan(p.sessions, p.allocations, objective=Objective(priority_places=2))
+    assert check_claims(w, claimed) == [
+        "the plan claims fairness_points 0, but holds 2",
+        f"the plan claims teaching_minutes 0, but holds {s.end - s.start}",
+    ]

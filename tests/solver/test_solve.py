@@ -10,7 +10,7 @@ from scheduler.formats.week import read_week_file
 from solver.baselines.flow import min_cost_flow_optimum
 from solver.checker import check_claims, check_plan
 from solver.domain import PinnedAllocation, PinnedSession, Plan, Week
-from solver.solve import NoPlanError, Progress, SolveOptions, solve
+from solver.solve import LEVELS, NoPlanError, Progress, SolveOptions, solve
 from tests.builders import (
     REPO_ROOT,
     allocation,
@@ -19,6 +19,7 @@ from tests.builders import (
     pinned_allocation,
     pinned_session,
     plan,
+    room,
     session,
     venue,
     want,
@@ -210,3 +211,37 @@ def test_a_hint_naming_what_the_week_no_longer_has_is_ignored_for_those_entries(
     )
     found = valid(w, solve(w, time_limit=5, workers=2, hint=hint))
     assert {a.client for a in found.allocations} == {"c1", "c2"}
+
+
+def _one_place_for_two(missed_weeks: int) -> Week:
+    """One reformer, one class: two clients of equal priority want the place; the one
+    who has not missed out prefers the venue and the instructor."""
+    return week(
+        venues=[venue("hitchin", rooms=[room(reformers=1)])],
+        instructors=[instructor("jo", availability=[("mon", "09:00", "10:00")])],
+        clients=[
+            client("missed-out", missed_weeks=missed_weeks),
+            client("likes-it", prefers_venues=["hitchin"], prefers_instructors=["jo"]),
+        ],
+    )
+
+
+def test_the_last_place_goes_to_the_client_who_missed_out_before_preferences():
+    w = _one_place_for_two(missed_weeks=2)
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    assert [a.client for a in plan.allocations] == ["missed-out"]
+    assert plan.objective.fairness_points == 2
+    assert plan.objective.preference_points == 0
+    assert plan.status == "OPTIMAL"
+
+
+def test_a_week_where_nobody_missed_out_solves_as_without_the_fairness_level(monkeypatch):
+    w = _one_place_for_two(missed_weeks=0)
+    plan = valid(w, solve(w, time_limit=5, workers=2))
+    monkeypatch.setattr(
+        "solver.solve.LEVELS", tuple(lv for lv in LEVELS if lv.name != "fairness_points")
+    )
+    without = valid(w, solve(w, time_limit=5, workers=2))
+    assert plan.objective == without.objective
+    assert [a.client for a in plan.allocations] == ["likes-it"]
+    assert plan.status == without.status == "OPTIMAL"

@@ -153,3 +153,13 @@ def test_a_read_solution_holds_every_level_as_the_plan_measures_it():
     assert read.teaching_minutes == sum(s.class_type.minutes for s in wm.read(solver).running)
     plan = solve(w, time_limit=3)
     assert measure_objective(w, plan).preference_points == 2
+
+
+@pytest.mark.parametrize(("missed_weeks", "solved"), [(0, False), (3, True)])
+def test_the_fairness_level_is_solved_only_when_a_client_has_missed_weeks(missed_weeks, solved):
+    w = week(clients=[client("c1"), client("c2", missed_weeks=missed_weeks)])
+    stages: list[str] = []
+    plan = solve(w, time_limit=3, on_progress=lambda p: stages.append(p.stage))
+    assert check_plan(w, plan) == []
+    assert ("fairness_points" in stages) == solved
+    assert plan.objective.fairness_points == missed_weeks

@@ -69,6 +69,8 @@ def test_a_week_start_at_the_end_of_the_calendar_is_refused():
         (("clients", 0, "priority"), 2**62, "must be at most 100"),
         (("clients", 0, "priority"), 2**70, "must be at most 100"),
         (("clients", 0, "max_per_day"), 1000, "must be at most 10"),
+        (("clients", 0, "missed_weeks"), 53, "must be at most 52"),
+        (("clients", 0, "missed_weeks"), -1, "must be at least 0"),
         (("clients", 0, "wants", 0, "per_week"), 10**6, "must be at most 20"),
         (("clients", 0, "level"), "olympian", "unknown level 'olympian'"),
         (("class_types", 0, "min_size"), 9, "must be at most max_size 8, not 9"),
@@ -91,7 +93,7 @@ def test_a_value_out_of_its_bounds_is_refused_at_its_path(path, value, message):
 
 def test_the_bounds_themselves_are_accepted():
     doc = base_week_document()
-    doc["clients"][0].update(priority=100, max_per_day=10, email="c1@example.com")
+    doc["clients"][0].update(priority=100, max_per_day=10, missed_weeks=52, email="c1@example.com")
     doc["grid_minutes"] = 60
     parse_week(doc)
 

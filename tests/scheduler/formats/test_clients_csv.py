@@ -155,3 +155,19 @@ def test_reformer_clients_import_adds_the_rows(studio, runner, tmp_path, db_sess
     assert "1 client(s) added, 0 updated" in result.stdout
     emails = {r.email for r in session_rows(db_session).values()}
     assert "cat@example.com" in emails
+
+
+def test_the_missed_weeks_column_is_read_and_kept_within_its_bounds(db_session, studio):
+    header = "name,email,phone,level,venues,availability,missed_weeks\n"
+    row = "Bea New,bea@example.org,,improver,hitchin,Mon 17:30-21:00,{}\n"
+    with pytest.raises(CsvError) as refused:
+        import_clients_csv(
+            session=db_session, week_start=studio.week_start, text=header + row.format(53)
+        )
+    assert refused.value.errors == ["line 2, missed_weeks: '53' is not a whole number from 0 to 52"]
+    import_clients_csv(
+        session=db_session, week_start=studio.week_start, text=header + row.format(3)
+    )
+    db_session.commit()
+    clients = load_stored_week(session=db_session, week_start=studio.week_start).clients
+    assert {c.email: c.missed_weeks for c in clients} == {None: 0, "bea@example.org": 3}

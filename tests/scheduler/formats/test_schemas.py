@@ -139,3 +139,13 @@ def test_the_api_serves_each_schema_and_a_json_404_for_another(web):
 
 def test_the_plan_statuses_of_the_api_are_the_stored_ones():
     assert WeekPlan.model_json_schema()["properties"]["status"]["enum"] == list(PLAN_STATUSES)
+
+
+def test_the_week_schema_takes_missed_weeks_within_their_bounds(week_schema):
+    document = base_week_document()
+    document["clients"][0]["missed_weeks"] = 2
+    assert [e.message for e in week_schema.iter_errors(document)] == []
+    document["clients"][0]["missed_weeks"] = 53
+    assert [tuple(e.absolute_path) for e in week_schema.iter_errors(document)] == [
+        ("clients", 0, "missed_weeks")
+    ]

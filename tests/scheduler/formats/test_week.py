@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from scheduler.formats.files import write_json
 from scheduler.formats.plan import parse_plan, plan_to_json, read_plan_file
 from scheduler.formats.times import parse_time
 from scheduler.formats.week import WeekError, normalise_week_json, parse_week, week_to_json
-from solver.domain import MINUTES_PER_DAY
+from solver.domain import MINUTES_PER_DAY, Objective
 from tests.builders import (
     allocation,
     at,
@@ -177,3 +178,27 @@ def test_malformed_plan_is_refused_with_paths():
         parse_plan(doc)
     paths = {error.split(": ", 1)[0] for error in refused.value.errors}
     assert {"$.sessions[0].start", "$.allocations[0].client"} <= paths
+
+
+def test_missed_weeks_round_trip_through_the_week_format():
+    doc = base_week_document()
+    doc["clients"][0]["missed_weeks"] = 3
+    w = parse_week(doc)
+    assert w.clients[0].missed_weeks == 3
+    assert week_to_json(w)["clients"][0]["missed_weeks"] == 3
+    assert parse_week(week_to_json(w)) == w
+
+
+def test_fairness_points_are_written_only_when_not_zero_and_read_back():
+    s = session()
+    fair = replace(plan([s], [allocation("c1", s, "R1")]), objective=Objective(1, 2, 0, 50))
+    assert list(plan_to_json(fair)["objective"]) == [
+        "priority_places",
+        "fairness_points",
+        "preference_points",
+        "teaching_minutes",
+    ]
+    assert parse_plan(plan_to_json(fair)).objective == fair.objective
+    plain = replace(fair, objective=Objective(1, 0, 0, 50))
+    assert "fairness_points" not in plan_to_json(plain)["objective"]
+    assert parse_plan(plan_to_json(plain)).objective == plain.objective

@@ -30,6 +30,7 @@ from scheduler.store.weeks import (
     week_data_row,
     week_starts,
 )
+from solver.domain import Objective
 from tests.builders import allocation, client, example_names, plan, session, want, week
 from tests.stored import same_week
 
@@ -268,3 +269,15 @@ def test_a_weeks_row_is_found_by_its_key_in_that_week_only(db_session):
         week_data_row(session=db_session, week_start="2027-01-04", model=models.Client, key="c1")
         is None
     )
+
+
+def test_missed_weeks_and_fairness_points_survive_the_database(db_session):
+    w = week(clients=[client("c1", missed_weeks=4), client("c2")])
+    save_week(session=db_session, week=w)
+    p = replace(_plan_for(w), objective=Objective(1, 4, 0, 50))
+    row = save_plan(session=db_session, week_start=w.week_start, plan=p)
+    db_session.commit()
+    db_session.expunge_all()
+    loaded = load_stored_week(session=db_session, week_start=w.week_start)
+    assert [c.missed_weeks for c in loaded.clients] == [4, 0]
+    assert load_stored_plan(session=db_session, plan_id=row.id).objective.fairness_points == 4
