@@ -230,6 +230,7 @@ def test_check_passes_a_valid_plan_and_prints_its_objective(tmp_path, number):
     assert result.exit_code == 0, result.output
     objective = measure_objective(w, valid)
     assert f"priority_places: {objective.priority_places}" in result.output
+    assert f"fairness_points: {objective.fairness_points}" in result.output
     assert f"preference_points: {objective.preference_points}" in result.output
     assert f"teaching_minutes: {objective.teaching_minutes}" in result.output
     assert not [line for line in result.output.splitlines() if line.startswith("rule ")]

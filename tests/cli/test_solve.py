@@ -54,3 +54,17 @@ def test_a_broken_week_is_refused_with_its_path_and_no_plan_written(tmp_path):
     assert "$.clients[0].venues[0]: unknown venue 'atlantis'" in result.output
     assert not out.exists()
     assert json.loads(source.read_text())["clients"][0]["venues"] == ["atlantis"]
+
+
+def test_solve_shows_fairness_points_when_a_client_missed_out(tmp_path):
+    w = week(clients=[client("c1", missed_weeks=2), client("c2")])
+    source, out = tmp_path / "week.json", tmp_path / "plan.json"
+    write_json(week_to_json(w), source)
+    result = CliRunner().invoke(
+        cli, ["solve", "--input", str(source), "--output", str(out), "--time-limit", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    plan = read_plan_file(out)
+    assert check_plan(w, plan) == []
+    assert plan.objective.fairness_points == 2
+    assert "(bound 2), 2 fairness points, " in result.output
