@@ -84,6 +84,21 @@ def test_an_unsolved_week_invites_a_solve(client, owner_login, tiny_week):
     assert "Solve the week" in page.text
 
 
+def test_the_weeks_figures_show_fairness_points_only_when_someone_missed_out(
+    client, owner_login, published, db_session
+):
+    assert "fairness points" not in client.get(f"/owner/week?start={WEEK}").text
+    ann = db_session.exec(select(models.Client).where(models.Client.key == "c1")).one()
+    ann.missed_weeks = 2
+    db_session.add(ann)
+    db_session.commit()
+    row = solve_week(session=db_session, week_start=WEEK, time_limit=3, publish=True)
+    assert_checked(db_session, row.id)
+    page = client.get(f"/owner/week?start={WEEK}").text
+    assert '<div class="value">2</div><div class="label" title=' in page
+    assert "fairness points" in page
+
+
 def test_the_week_shows_each_session_with_places_taken_of_capacity(
     client, owner_login, published, db_session
 ):
