@@ -410,6 +410,14 @@ def test_measure_counts_places_fill_clients_and_revenue():
     assert measure(w, p)["revenue"] is None
 
 
+def test_a_scenarios_figures_count_the_fairness_points_of_its_places():
+    w = week(clients=[client("missed", missed_weeks=3), client("kept")])
+    s = session("reformer", "mon", "09:30")
+    p = plan([s], [allocation("missed", s, "R1"), allocation("kept", s, "R2")])
+    assert check_plan(w, p) == []
+    assert measure(w, p)["fairness_points"] == 3
+
+
 # --- solving scenarios ----------------------------------------------------------------------
 
 TIME_LIMIT = 5
