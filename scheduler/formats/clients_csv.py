@@ -14,10 +14,11 @@ Every cell keeps the bounds of `reformer-week/1` (`scheduler.formats.bounds`). T
 is UTF-8 (a BOM allowed), UTF-16 with its BOM, or else read as Windows-1252, the
 encoding spreadsheets on Windows save in, so "Renée" survives either way.
 
-A row names an existing client by `id`, or else by e-mail, and updates them
-(their wants only if the file has a `wants` column); any other row adds a
-client. Errors read `line 4, availability: ...`, the line as a spreadsheet
-numbers it (the header is line 1)."""
+A row names an existing client by `id`, or else by e-mail, and updates them:
+an optional column the file leaves out (their wants, priority, missed weeks...)
+keeps what the studio has. Any other row adds a client. Errors read
+`line 4, availability: ...`, the line as a spreadsheet numbers it (the header is
+line 1)."""
 
 from __future__ import annotations
 
@@ -147,8 +148,8 @@ def format_availability(windows: tuple[Window, ...]) -> str:
 
 def parse_clients_csv(
     text: str | bytes, *, week: Week, known: Mapping[str, str]
-) -> list[tuple[int, Client, bool]]:
-    """Read every row against `week`; returns (line, client, wants given) or raises `CsvError`.
+) -> list[tuple[int, Client, frozenset[str]]]:
+    """Read every row against `week`: (line, client, the file's columns), or `CsvError`.
 
     `text` is the file's text, or its bytes (decoded as `decode_csv` does).
 
@@ -167,7 +168,8 @@ def parse_clients_csv(
         raise CsvError(errors)
     reader.fieldnames = header
     context = _Context(week)
-    out: list[tuple[int, Client, bool]] = []
+    out: list[tuple[int, Client, frozenset[str]]] = []
+    columns = frozenset(header)
     emails: dict[str, int] = {}
     ids: dict[str, int] = {}
     taken = {c.id for c in week.clients}
@@ -188,7 +190,7 @@ def parse_clients_csv(
             context.error(line, "id", f"client '{client.id}' is also on line {ids[client.id]}")
         ids[client.id] = line
         taken.add(client.id)
-        out.append((line, client, "wants" in header))
+        out.append((line, client, columns))
     if context.errors:
         raise CsvError(context.errors)
     return out

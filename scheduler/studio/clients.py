@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from scheduler.core import models
-from scheduler.formats.clients_csv import CsvError, parse_clients_csv
+from scheduler.formats.clients_csv import OPTIONAL, CsvError, parse_clients_csv
 from scheduler.formats.week import WeekError, parse_week, week_to_json
 from scheduler.store.weeks import (
     client_from_row,
@@ -31,6 +31,11 @@ class ClientsImported:
 
     added: int
     updated: int
+
+
+#: What an existing client keeps when the file has no column for it: a file that leaves a
+#: column out says nothing about it, so the studio's records stand.
+KEPT_UNLESS_GIVEN = tuple(c for c in OPTIONAL if c != "id") + ("prefers_instructors",)
 
 
 def import_clients_csv(
@@ -56,9 +61,11 @@ def import_clients_csv(
             session.exec(select(m.Want).where(m.Want.client_id == row.id)).scalars().all()
         )
     merged = {key: client_from_row(row, wants_of[key]) for key, row in rows.items()}
-    for _line, client, wants_given in parsed:
-        if client.id in merged and not wants_given:
-            client = replace(client, wants=merged[client.id].wants)
+    for _line, client, columns in parsed:
+        if client.id in merged:
+            before = merged[client.id]
+            kept = {f: getattr(before, f) for f in KEPT_UNLESS_GIVEN if f not in columns}
+            client = replace(client, **kept)
         merged[client.id] = client
     # The week as it would be must still be a valid week (e.g. a pin of a client stays valid).
     try:
@@ -68,7 +75,7 @@ def import_clients_csv(
         order = list(merged)
         raise CsvError([_line_for(error, order, line_of) for error in exc.errors]) from exc
     added = updated = 0
-    for _line, client, wants_given in parsed:
+    for _line, client, columns in parsed:
         client = merged[client.id]
         row = rows.get(client.id)
         if row is None:
@@ -81,7 +88,7 @@ def import_clients_csv(
             updated += 1
         session.add(row)
         session.flush()
-        if wants_given or client.id not in rows:
+        if "wants" in columns or client.id not in rows:
             session.exec(delete(m.Want).where(m.Want.client_id == row.id))
             session.add_all(
                 m.Want(client_id=row.id, class_types=list(w.class_types), per_week=w.per_week)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
@@ -90,6 +92,29 @@ def test_a_row_with_a_known_email_updates_that_client_and_keeps_their_id(db_sess
     assert ann.availability == (window("tue", "06:30", "09:00"),)
     # No wants column: the wants they had stand.
     assert ann.wants == studio.client_by_id["c0001"].wants
+
+
+def test_an_update_keeps_what_the_file_has_no_column_for(db_session):
+    ann = client(
+        "c0001",
+        name="Ann Existing",
+        priority=3,
+        missed_weeks=2,
+        max_per_day=2,
+        prefers_instructors=["jo"],
+    )
+    w = replace(stored_week(), clients=(replace(ann, email="ann@example.com"),))
+    save_week(session=db_session, week=w)
+    db_session.commit()
+    text = "name,email,phone,level,venues,availability,cleared\n" + (
+        "Ann Existing,ann@example.com,,advanced,hitchin,Tue 06:30-09:00,yes\n"
+    )
+    import_clients_csv(session=db_session, week_start=w.week_start, text=text)
+    db_session.commit()
+    after = load_stored_week(session=db_session, week_start=w.week_start).client_by_id["c0001"]
+    assert (after.level, after.cleared) == ("advanced", True)
+    assert (after.priority, after.missed_weeks, after.max_per_day) == (3, 2, 2)
+    assert after.prefers_instructors == ("jo",)
 
 
 def session_rows(db_session):
