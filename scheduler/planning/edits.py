@@ -26,7 +26,7 @@ from scheduler.planning.rows import (
     week_row_or_refuse,
 )
 from scheduler.store.plans import load_stored_plan, save_plan
-from scheduler.store.weeks import column_by_key, load_stored_week
+from scheduler.store.weeks import column_by_key, load_stored_week, week_data_row
 from solver.checker import check_plan, measure_objective
 from solver.domain import Allocation, Plan, Session, Week
 
@@ -323,11 +323,9 @@ def update_instructor(
 
 
 def _instructor_row(session: DbSession, week_row: models.Week, key: str) -> models.Instructor:
-    person = session.exec(
-        select(models.Instructor).where(
-            models.Instructor.week_id == week_row.id, models.Instructor.key == key
-        )
-    ).first()
+    person = week_data_row(
+        session=session, week_start=week_row.week_start, model=models.Instructor, key=key
+    )
     if person is None:
         raise PlanningError(f"the week has no instructor {key}")
     return person
