@@ -210,8 +210,10 @@ def solve_and_measure(
     workers: int = 1,
     seed: int = 0,
     on_progress: ProgressCallback | None = None,
+    hint: Plan | None = None,
 ) -> Outcome:
-    """Solve `week`, check the plan, book it FCFS on the optimiser's timetable, measure both.
+    """Solve `week` (from `hint`, a plan of a week like it, if given), check the plan, book it
+    FCFS on the optimiser's timetable, measure both.
 
     `on_progress(fraction of the time limit used, latest figures)` follows the solve.
     A plan that breaks a hard rule raises `BrokenPlanError` naming every broken rule.
@@ -225,7 +227,9 @@ def solve_and_measure(
             used = min(1.0, (time.monotonic() - started) / max(time_limit, 0.001))
             on_progress(used, f"{p.stage.replace('_', ' ')} {p.objective:g} (bound {p.bound:g})")
 
-    plan = solve(week, time_limit=time_limit, workers=workers, seed=seed, on_progress=progress)
+    plan = solve(
+        week, time_limit=time_limit, workers=workers, seed=seed, on_progress=progress, hint=hint
+    )
     fcfs = fcfs_plan(week, timetable=plan.sessions)
     for name, p in (("optimiser", plan), ("FCFS", fcfs)):
         violations = check_plan(week, p)
@@ -236,6 +240,37 @@ def solve_and_measure(
         fcfs=measure(week, fcfs, prices),
         plan=plan,
     )
+
+
+def certainty(base: Mapping[str, Any], changed: Mapping[str, Any]) -> dict:
+    """How sure the change in priority places is, from both plans and their proven bounds.
+
+    The best plans of the two weeks differ by at least `changed places - base bound`
+    and at most `changed bound - base places`. The difference is certain when one
+    plan beats the other week's bound; otherwise it is within what the optimiser
+    can tell in the time it had.
+    """
+    lowest = changed["priority_places"] - base["bound"]
+    highest = changed["bound"] - base["priority_places"]
+    difference = changed["priority_places"] - base["priority_places"]
+    if lowest > 0:
+        words = f"certainly better: at least {lowest} more priority places than any base plan"
+    elif highest < 0:
+        words = f"certainly worse: at least {-highest} fewer priority places than the base plan"
+    elif lowest == highest == 0:
+        words = "certainly the same: both plans are proven best"
+    else:
+        words = (
+            f"within what the optimiser can tell: the best plans differ by {lowest:+d} to "
+            f"{highest:+d} priority places"
+        )
+    return {
+        "difference": difference,
+        "lowest": lowest,
+        "highest": highest,
+        "certain": lowest > 0 or highest < 0 or lowest == highest == 0,
+        "words": words,
+    }
 
 
 class BrokenPlanError(RuntimeError):
@@ -292,6 +327,7 @@ def run_scenario(
         "changes": [c.describe() for c in scenario.changes],
         "base": {"optimiser": outcomes["base"].optimiser, "fcfs": outcomes["base"].fcfs},
         "result": {"optimiser": outcomes["scenario"].optimiser, "fcfs": outcomes["scenario"].fcfs},
+        "comparison": certainty(outcomes["base"].optimiser, outcomes["scenario"].optimiser),
         "plan": plan_to_json(outcomes["scenario"].plan),
         "warnings": warnings,
     }
