@@ -179,6 +179,8 @@ def _bounds_of_parts(parts: list[Week], deadline: float, connection: Connection)
 
     # HiGHS prints its banner on stdout, where the CLI may be writing a plan.
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    # The search comes first: the bound takes the time the search leaves.
+    os.nice(10)
     parent = os.getppid()
 
     def orphaned() -> bool:
@@ -214,6 +216,7 @@ class BoundsInBackground:
         )
         self._process.start()
         sender.close()
+        self.deadline = deadline
         self._best: list[int | None] = [None] * len(parts)
         self._open = True
 
@@ -222,12 +225,18 @@ class BoundsInBackground:
         self._receive(0.0)
         return self._best[part]
 
-    def results(self, wait: float = 0.0) -> list[int | None]:
+    def results(self, wait: float = 0.0, wait_for_every_part: bool = False) -> list[int | None]:
         """The best bound proven so far for each part, None where there is none yet.
 
-        Waits up to `wait` seconds for the process to finish, then stops it.
+        Waits up to `wait` seconds for the process to finish, and with
+        `wait_for_every_part` until the deadline for a part with no bound yet; then stops
+        the process.
         """
         self._receive(wait)
+        while wait_for_every_part and None in self._best and self._open:
+            self._receive(max(self.deadline - time.monotonic(), 0.0), until_new=True)
+            if time.monotonic() >= self.deadline:
+                break
         self.stop()
         return list(self._best)
 
@@ -239,13 +248,17 @@ class BoundsInBackground:
             self._receiver.close()
             self._open = False
 
-    def _receive(self, wait: float) -> None:
+    def _receive(self, wait: float, until_new: bool = False) -> None:
+        """Take in what has been proven, waiting up to `wait` seconds for the process to
+        finish (or, `until_new`, for its next message)."""
         deadline = time.monotonic() + max(wait, 0.0)
         try:
             while self._open and self._receiver.poll(max(deadline - time.monotonic(), 0.0)):
                 n, value = self._receiver.recv()
                 old = self._best[n]
                 self._best[n] = value if old is None else min(old, value)
+                if until_new:
+                    return
         except (EOFError, OSError):
             self._receiver.close()
             self._open = False

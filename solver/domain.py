@@ -243,3 +243,5 @@ class Plan:
     bound: int | None = None
     status: str = "FEASIBLE"
     solve_seconds: float = 0.0
+    stopped_by_clock: bool = False
+    """The wall clock's safety cap cut the search: another run may differ."""

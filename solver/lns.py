@@ -7,15 +7,18 @@ everything else fixed; the result is kept when it is at least as good. The first
 move frees every place but fixes the timetable: the exact allocation of clients
 to the sessions already chosen, so the plan is never worse than booking would
 make of its own timetable.
+
+Everything here is counted in the search's deterministic work (`Runner`), never in
+seconds of the wall clock, so the same incumbent, budget and seed make the same moves.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -25,8 +28,25 @@ from solver.model import Solution, WeekModel
 
 log = logging.getLogger("solver")
 
-# Time kept for the last move, the exact places on the final timetable.
+# Work (in calibrated seconds) kept for the last move, the exact places on the final timetable.
 LAST_MOVE_SECONDS = 1.5
+
+
+class Runner(Protocol):
+    """How the search solves models side by side, each within `seconds` of deterministic
+    work, counted as the longest of them."""
+
+    def solve_models(
+        self, models: list[cp_model.CpModel], seconds: float
+    ) -> list[tuple[cp_model.CpSolver, int]]: ...
+
+    def spent(self) -> float:
+        """Work done so far, in calibrated seconds."""
+        ...
+
+    def out_of_clock(self) -> bool:
+        """Whether the wall clock's safety cap has been reached."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -52,8 +72,8 @@ class Neighbourhoods:
 
     Which kind pays depends on the week (measured on studio.json: a venue on a few days
     gained about ten times more places per second than whole days), so the choice
-    adapts: each kind is tried once, then a kind's score is its recent gain per second
-    of search, and a fifth of the picks are uniform so that no kind is forgotten.
+    adapts: each kind is tried once, then a kind's score is its recent gain per unit of
+    deterministic work, and a fifth of the picks are uniform so that no kind is forgotten.
     """
 
     EXPLORE = 0.2
@@ -97,7 +117,7 @@ class Neighbourhoods:
         )
 
     def record(self, hood: Neighbourhood, gain: int, seconds: float) -> None:
-        """What a move of this kind gained, in how long."""
+        """What a move of this kind gained, for how much work (in calibrated seconds)."""
         if hood.kind in self.score:
             rate = max(gain, 0) / max(seconds, 0.05)
             old = self.score[hood.kind]
@@ -136,32 +156,37 @@ def _fixings(wm: WeekModel, incumbent: Solution, hood: Neighbourhood) -> dict[in
     return fixed
 
 
-def solve_neighbourhood(
-    wm: WeekModel,
-    incumbent: Solution,
-    hood: Neighbourhood,
-    seconds: float,
-    configure: Callable[[cp_model.CpSolver], None],
-) -> Solution | None:
-    """The best solution found with everything outside `hood` as in `incumbent`.
-
-    The model's current objective and hint are used; `wm.model` itself is left as it was.
-    """
+def neighbourhood_model(
+    wm: WeekModel, incumbent: Solution, hood: Neighbourhood
+) -> cp_model.CpModel:
+    """A copy of the model (its objective and hint as they are) with everything outside
+    `hood` fixed as in `incumbent`; `wm.model` itself is left as it was."""
     copy = wm.model.clone()
     variables = copy.Proto().variables
     for index, value in _fixings(wm, incumbent, hood).items():
         domain = variables[index].domain  # a Boolean's domain is [0, 1]
         domain[0] = domain[1] = value
-    solver = cp_model.CpSolver()
-    configure(solver)
-    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-    status = solver.solve(copy)
-    log.debug(
-        "neighbourhood %s: %s in %.1fs", hood.name, solver.status_name(status), solver.wall_time
-    )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return wm.read(solver)
+    return copy
+
+
+def solve_neighbourhoods(
+    wm: WeekModel,
+    incumbent: Solution,
+    hoods: list[Neighbourhood],
+    seconds: float,
+    runner: Runner,
+) -> list[Solution | None]:
+    """For each neighbourhood, side by side, the best solution found with everything
+    outside it as in `incumbent`, within `seconds` of work (None where none was found)."""
+    solved = runner.solve_models([neighbourhood_model(wm, incumbent, h) for h in hoods], seconds)
+    found: list[Solution | None] = []
+    for hood, (solver, status) in zip(hoods, solved, strict=True):
+        log.debug(
+            "neighbourhood %s: %s in %.1fs", hood.name, solver.status_name(status), solver.wall_time
+        )
+        feasible = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        found.append(wm.read(solver) if feasible else None)
+    return found
 
 
 def improve(
@@ -169,38 +194,50 @@ def improve(
     incumbent: Solution,
     value: Callable[[Solution], int],
     seconds: float,
-    configure: Callable[[cp_model.CpSolver], None],
+    runner: Runner,
     *,
     seed: int = 0,
     on_improvement: Callable[[Solution, int], None] | None = None,
     move_seconds: float = 3.0,
+    side_by_side: int = 1,
 ) -> Solution:
-    """The incumbent improved by neighbourhood moves for about `seconds` (ties are taken too,
-    so the search drifts across equally good timetables)."""
-    started = time.monotonic()
+    """The incumbent improved by neighbourhood moves for about `seconds` of work (ties are
+    taken too, so the search drifts across equally good timetables). The search stops
+    early only when the wall clock's safety cap is reached.
+
+    Each round solves `side_by_side` neighbourhoods of the same incumbent at once and
+    keeps the best (the first of equals), so the rounds are the same however the
+    solves finish.
+    """
+    started = runner.spent()
     hoods = Neighbourhoods(wm, random.Random(seed))
     best, best_value = incumbent, value(incumbent)
     # The first and the last move place everyone anew on the timetable as it stands.
-    hood = fixed_timetable(wm)
-    while (left := seconds - (time.monotonic() - started)) >= 0.2:
+    round_ = [fixed_timetable(wm)]
+    while (left := seconds - (runner.spent() - started)) >= 0.2 and not runner.out_of_clock():
         last = left < LAST_MOVE_SECONDS + 0.2
         if last:
-            hood = fixed_timetable(wm)
+            round_ = [fixed_timetable(wm)]
+        elif hoods.score:
+            round_ += [hoods.pick() for _ in range(side_by_side - len(round_))]
         limit = left if last else min(move_seconds, left - LAST_MOVE_SECONDS)
         wm.hint(best)
-        move_started = time.monotonic()
-        found = solve_neighbourhood(wm, best, hood, limit, configure)
-        found_value = value(found) if found is not None else best_value
-        hoods.record(hood, found_value - best_value, time.monotonic() - move_started)
-        if found is not None:
-            if found_value > best_value:
-                log.info("neighbourhood %s: %d -> %d", hood.name, best_value, found_value)
-                best, best_value = found, found_value
+        move_started = runner.spent()
+        solved = solve_neighbourhoods(wm, best, round_, limit, runner)
+        work = runner.spent() - move_started
+        chosen, chosen_value = None, best_value - 1
+        for hood, found in zip(round_, solved, strict=True):
+            found_value = value(found) if found is not None else best_value
+            hoods.record(hood, found_value - best_value, work)
+            if found is not None and found_value > chosen_value:
+                chosen, chosen_value, chosen_hood = found, found_value, hood
+        if chosen is not None and chosen_value >= best_value:
+            if chosen_value > best_value:
+                log.info("neighbourhood %s: %d -> %d", chosen_hood.name, best_value, chosen_value)
                 if on_improvement is not None:
-                    on_improvement(best, best_value)
-            elif found_value == best_value:
-                best = found
+                    on_improvement(chosen, chosen_value)
+            best, best_value = chosen, chosen_value
         if last or not hoods.score:  # no slots, nothing to free
             break
-        hood = hoods.pick()
+        round_ = []
     return best

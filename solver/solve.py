@@ -13,12 +13,22 @@ given as `hint` is used the same way, as far as it still fits the week (its
 sessions and places naming a room, class type, instructor or client the week
 no longer has are ignored). Each stage's time is a share of what is left
 when it starts (`TimeBudget`); the shares are `SolveOptions`.
+
+Reproducible: time here is deterministic work, not the wall clock. Every CP-SAT
+solve runs on one worker within a deterministic-time limit, and the work it reports
+(in CP-SAT's deterministic seconds, calibrated to wall seconds on an idle core by
+`SolveOptions.work_per_second`) is what `WorkClock` counts, so the same week,
+options and seed give the same plan whatever else the machine is doing. The wall
+clock is only a safety cap (`SolveOptions.clock_cap`): a solve it cuts says so in
+`Plan.stopped_by_clock`. The second core, where there is one, proves the MIP bound
+beside the search; that bound may tighten with spare time, but never steers it.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -81,6 +91,29 @@ LEVELS: tuple[Level, ...] = (
 """The spec's "What best means", in order; level 1 is also bounded and searched by LNS."""
 
 
+WORK_PER_SECOND = 0.5
+"""Calibrated: see `SolveOptions.work_per_second`."""
+
+
+class WorkClock:
+    """The deterministic work a solve has done, in calibrated seconds: a clock for
+    `TimeBudget` that moves only when CP-SAT reports work done."""
+
+    def __init__(self, work_per_second: float) -> None:
+        self.work_per_second = work_per_second
+        self.seconds = 0.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+    def add(self, deterministic_time: float) -> None:
+        self.seconds += deterministic_time / self.work_per_second
+
+    def limit(self, seconds: float) -> float:
+        """CP-SAT's deterministic-time limit for `seconds` of work."""
+        return max(seconds, 0.01) * self.work_per_second
+
+
 @dataclass(frozen=True)
 class SolveOptions:
     """How a solve spends its time. The defaults are the measured ones; tests pick others."""
@@ -98,12 +131,22 @@ class SolveOptions:
     # model (which proves CP-SAT's bound); the rest goes to neighbourhood search, which
     # finds better plans.
     whole_model_share: float = 0.15
-    # Below this many seconds for a week, the MIP bound is left out. HiGHS needs about 20 s
-    # beside the search for the root LP of studio.json; a single 30 s solve there proved
-    # 716-736 with it (CP-SAT's bound 1229) and kept its places (654 on average, 655
-    # without), but the what-if sweep runs its 30 s solves two at a time, where the extra
-    # process cost places (the seven points' mean fell from 709 to 690).
-    mip_bound_min_seconds: float = 35.0
+    # CP-SAT's deterministic seconds per wall second of one worker on an idle core of
+    # these machines, so that `time_limit` seconds of work take about that long.
+    work_per_second: float = WORK_PER_SECOND
+    # The wall clock's safety cap on a solve: this many times its time limit, plus the
+    # slack (a busy machine may stretch the work; only a machine far slower cuts it).
+    clock_cap_factor: float = 3.0
+    clock_cap_slack: float = 10.0
+    # The MIP bound beside the search may go on for this share of the time limit after
+    # the search, where a part has no bound yet (the root LP of a week takes a while).
+    bound_grace: float = 0.5
+    # Below this many seconds for a week, no MIP bound is started.
+    mip_bound_min_seconds: float = 2.0
+
+    def clock_cap(self, time_limit: float) -> float:
+        """The wall seconds after which a solve of `time_limit` seconds of work is cut."""
+        return time_limit * self.clock_cap_factor + self.clock_cap_slack
 
 
 DEFAULT_OPTIONS = SolveOptions()
@@ -164,6 +207,15 @@ def _unchanged(bound: float) -> float:
     return bound
 
 
+def _rank(run: tuple[cp_model.CpSolver, int], sense: str) -> tuple[int, float]:
+    """How good a solve is: proven best first, then found, by its objective's value."""
+    solver, status = run
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return (0, 0.0)
+    value = solver.objective_value
+    return (2 if status == cp_model.OPTIMAL else 1, value if sense == "max" else -value)
+
+
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Logs each improving solution and passes it to the caller's callback, with the
     bound `bound_of` makes of CP-SAT's."""
@@ -199,13 +251,17 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 @dataclass
 class _Search:
-    """What every CP-SAT solve of one `solve()` shares: its parameters, options and reports."""
+    """What every CP-SAT solve of one `solve()` shares: its parameters, options, reports,
+    the work done and the wall clock's cap."""
 
-    workers: int
     seed: int
     started: float
     on_progress: ProgressCallback | None
     options: SolveOptions
+    clock: WorkClock
+    wall_deadline: float
+    side_by_side: int = 1
+    stopped_by_clock: bool = False
     # The best bound on the current part's priority places proven beside the search.
     proven: Callable[[], int | None] = lambda: None
 
@@ -214,15 +270,56 @@ class _Search:
         proven = self.proven()
         return bound if proven is None else min(bound, proven)
 
-    def configure(self, solver: cp_model.CpSolver) -> None:
+    def spent(self) -> float:
+        return self.clock()
+
+    def out_of_clock(self) -> bool:
+        return time.monotonic() >= self.wall_deadline
+
+    def solve_models(
+        self,
+        models: list[cp_model.CpModel],
+        seconds: float,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+        seeds: list[int] | None = None,
+    ) -> list[tuple[cp_model.CpSolver, int]]:
+        """CP-SAT on each model side by side (one thread each), each within `seconds` of
+        work and the wall clock's cap; the work counted is the longest solve's.
+
+        Each solve has one worker, as CP-SAT's own parallel search is not reproducible;
+        `callback` hears the first model's solutions.
+        """
+        solvers = [self._solver(seconds, seed) for seed in seeds or [self.seed] * len(models)]
+        statuses: list[int] = [cp_model.UNKNOWN] * len(models)
+
+        def solve_one(n: int) -> None:
+            statuses[n] = solvers[n].solve(models[n], callback if n == 0 else None)
+
+        threads = [threading.Thread(target=solve_one, args=(n,)) for n in range(1, len(models))]
+        for thread in threads:
+            thread.start()
+        solve_one(0)
+        for thread in threads:
+            thread.join()
+        self.clock.add(max(s.response_proto.deterministic_time for s in solvers))
+        cut = any(st not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) for st in statuses)
+        if cut and self.out_of_clock():
+            self.stopped_by_clock = True
+        return list(zip(solvers, statuses, strict=True))
+
+    def _solver(self, seconds: float, seed: int) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
         p = solver.parameters
-        p.num_workers = self.workers
-        p.random_seed = self.seed
+        p.num_workers = 1
+        p.random_seed = seed
         p.linearization_level = 2
         # CP-SAT's presolve weakens the linear relaxation of the allocation (measured:
         # fixed timetables that the plain model proves at once stall 10% above the
         # optimum with it), and the model is already small.
         p.cp_model_presolve = False
+        p.max_deterministic_time = self.clock.limit(seconds)
+        p.max_time_in_seconds = max(self.wall_deadline - time.monotonic(), 0.05)
+        return solver
 
     def run(
         self,
@@ -230,14 +327,16 @@ class _Search:
         stage: str,
         seconds: float,
         bound_of: Callable[[float], float] = _unchanged,
+        sense: Literal["max", "min"] = "max",
     ) -> tuple[cp_model.CpSolver, int]:
-        """Solve the model as it stands, each improving solution reported with `bound_of`
-        its bound."""
-        solver = cp_model.CpSolver()
-        self.configure(solver)
-        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-        status = solver.solve(wm.model, _Reporter(stage, self.started, self.on_progress, bound_of))
-        return solver, status
+        """Solve the model as it stands, side by side with as many seeds as cores, and
+        keep the best (the first of equals); the first's improving solutions are
+        reported with `bound_of` their bound."""
+        reporter = _Reporter(stage, self.started, self.on_progress, bound_of)
+        copies = [wm.model] + [wm.model.clone() for _ in range(self.side_by_side - 1)]
+        seeds = [self.seed + n for n in range(self.side_by_side)]
+        solved = self.solve_models(copies, seconds, reporter, seeds)
+        return max(solved, key=lambda run: _rank(run, sense))
 
     def improve(
         self, wm: WeekModel, best: Solution, bound: int, seconds: float, stage: str
@@ -256,9 +355,10 @@ class _Search:
             best,
             lambda solution: solution.objective.priority_places,
             seconds,
-            self.configure,
+            self,
             seed=self.seed,
             on_improvement=report,
+            side_by_side=self.side_by_side,
         )
 
 
@@ -280,16 +380,30 @@ def solve(
     hint: Plan | None = None,
     options: SolveOptions = DEFAULT_OPTIONS,
 ) -> Plan:
-    """The best plan found for `week` within `time_limit` seconds (see the module docstring).
+    """The best plan found for `week` within `time_limit` seconds of work (see the module
+    docstring). `workers` is the cores it may use: CP-SAT searches on one, a second
+    proves the MIP bound beside it.
 
     Raises `NoPlanError` when the pinned sessions and places cannot all be kept, or
     when no plan was found in time and an empty plan would break rule 11.
     """
     started = time.monotonic()
-    search = _Search(workers, seed, started, on_progress, options)
-    budget = TimeBudget(_search_seconds(week, time_limit), started)
+    clock = WorkClock(options.work_per_second)
+    search = _Search(
+        seed,
+        started,
+        on_progress,
+        options,
+        clock,
+        started + options.clock_cap(time_limit),
+        side_by_side=max(1, workers),
+    )
+    budget = TimeBudget(_search_seconds(week, time_limit), 0.0, clock)
     parts = split_week(week)
-    mip = _mip_bounds_in_background(week, parts, time_limit, budget.deadline, options)
+    mip = None
+    if workers > 1:
+        bound_deadline = started + time_limit * (1 + options.bound_grace)
+        mip = _mip_bounds_in_background(week, parts, time_limit, bound_deadline, options)
     sizes = [max(1, len(p.clients)) for p in parts]
     results: list[_PartResult] = []
     try:
@@ -306,8 +420,11 @@ def solve(
             if mip is not None:
                 search.proven = lambda n=n: mip.latest(n)
             results.append(_solve_part(part, part_budget, search, hint))
-    finally:
-        proven = mip.results() if mip is not None else [None] * len(parts)
+    except BaseException:
+        if mip is not None:
+            mip.stop()
+        raise
+    proven = mip.results(wait_for_every_part=True) if mip is not None else [None] * len(parts)
     results = [_with_mip_bound(r, p) for r, p in zip(results, proven, strict=True)]
     plan = _plan_of(week, [r.solution for r in results if r.solution is not None])
     plan = replace(
@@ -315,7 +432,10 @@ def solve(
         bound=sum(r.bound for r in results),
         status="OPTIMAL" if all(r.optimal for r in results) else "FEASIBLE",
         solve_seconds=time.monotonic() - started,
+        stopped_by_clock=search.stopped_by_clock,
     )
+    if search.stopped_by_clock:
+        log.warning("stopped by the clock: another run may differ")
     return replace(plan, unplaced=explain_unplaced(week, plan))
 
 
@@ -396,7 +516,8 @@ def _solve_later_levels(
             continue
         wm.hint(best)
         level.optimise(wm.model, exprs[level.name])
-        solver, status = search.run(wm, level.name, budget.left() * level.share_of(week))
+        seconds = budget.left() * level.share_of(week)
+        solver, status = search.run(wm, level.name, seconds, sense=level.sense)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return best, False
         best = wm.read(solver)

@@ -371,6 +371,13 @@ def example_files() -> list[Path]:
     return files
 
 
+def example_week(name: str) -> Week:
+    """The example week `name` (without `.json`), read as the solver's `Week`."""
+    from scheduler.formats.week import read_week_file
+
+    return read_week_file(next(p for p in example_files() if p.stem == name))
+
+
 def example_names() -> list:
     """Every example week's file name as a test parameter; the franchise weeks are slow to read."""
     return [

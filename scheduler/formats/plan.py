@@ -91,6 +91,7 @@ class PlanDocument(Document):
     bound: BoundDocument = BoundDocument()
     status: str = "FEASIBLE"
     solve_seconds: float = Field(0.0, ge=0)
+    stopped_by_clock: bool = False
 
     @field_validator("sessions")
     @classmethod
@@ -141,6 +142,8 @@ def plan_to_json(plan: Plan) -> dict:
         "bound": {"priority_places": plan.bound},
         "status": plan.status,
         "solve_seconds": round(plan.solve_seconds, 3),
+        # Written only when true: a plan the clock did not cut is exactly the spec's format.
+        **({"stopped_by_clock": True} if plan.stopped_by_clock else {}),
     }
 
 
@@ -186,6 +189,7 @@ def parse_plan(data: Any) -> Plan:
         bound=doc.bound.priority_places,
         status=doc.status,
         solve_seconds=doc.solve_seconds,
+        stopped_by_clock=doc.stopped_by_clock,
     )
 
 
