@@ -142,7 +142,7 @@ def solve_command(
     from scheduler.formats.week import WeekError, read_week_file
     from solver.baselines.fcfs import fcfs_plan
     from solver.checker import check_plan
-    from solver.solve import NoPlanError, solve
+    from solver.solve import STOPPED_BY_CLOCK, NoPlanError, solve
 
     if week_start is not None:
         if strategy == "fcfs":
@@ -181,6 +181,8 @@ def solve_command(
         f"{o.preference_points} preference points, {o.teaching_minutes} teaching minutes, "
         f"{plan.solve_seconds:.1f}s -> {output_file}"
     )
+    if plan.stopped_by_clock:
+        click.echo(STOPPED_BY_CLOCK, err=True)
     violations = check_plan(week, plan)
     for v in violations:
         click.echo(str(v), err=True)
@@ -195,7 +197,7 @@ def _solve_stored_week(
     from scheduler.core.db import session_scope
     from scheduler.planning.errors import PlanningError
     from scheduler.planning.solving import not_carried_over, solve_week
-    from solver.solve import NoPlanError
+    from solver.solve import STOPPED_BY_CLOCK, NoPlanError
 
     try:
         with session_scope() as session, LiveProgress(time_limit) as show:
@@ -209,6 +211,7 @@ def _solve_stored_week(
                 seed=seed,
             )
             saved = (row.version, row.status, row.priority_places, row.bound, row.solve_status)
+            cut = row.stopped_by_clock
             dropped = not_carried_over(session=session, plan_id=row.id)
     except (PlanningError, NoPlanError) as exc:
         click.echo(f"no plan: {exc}", err=True)
@@ -218,5 +221,7 @@ def _solve_stored_week(
         f"{solve_status}: {places} priority places (bound {bound});"
         f" saved as version {version} of the week of {week_start.isoformat()}, {status}"
     )
+    if cut:
+        click.echo(STOPPED_BY_CLOCK, err=True)
     for line in dropped:
         click.echo(line)

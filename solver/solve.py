@@ -94,6 +94,9 @@ LEVELS: tuple[Level, ...] = (
 WORK_PER_SECOND = 0.5
 """Calibrated: see `SolveOptions.work_per_second`."""
 
+STOPPED_BY_CLOCK = "stopped by the clock: another run may differ"
+"""What a plan the wall clock's safety cap cut says of itself."""
+
 
 class WorkClock:
     """The deterministic work a solve has done, in calibrated seconds: a clock for
@@ -435,7 +438,7 @@ def solve(
         stopped_by_clock=search.stopped_by_clock,
     )
     if search.stopped_by_clock:
-        log.warning("stopped by the clock: another run may differ")
+        log.warning(STOPPED_BY_CLOCK)
     return replace(plan, unplaced=explain_unplaced(week, plan))
 
 

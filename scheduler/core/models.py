@@ -312,6 +312,7 @@ class Plan(SQLModel, table=True):
     bound: int | None = None
     solve_status: str = "FEASIBLE"  # the solver's word: OPTIMAL or FEASIBLE
     solve_seconds: float = 0.0
+    stopped_by_clock: bool = False  # the wall clock's safety cap cut the search
     note: str | None = None
 
 

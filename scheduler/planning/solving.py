@@ -238,6 +238,7 @@ def run_result(plan: Plan) -> dict[str, Any]:
         "gap": gap(o.priority_places, plan.bound),
         "seconds": round(plan.solve_seconds, 2),
         "unplaced": sum(u.missing for u in plan.unplaced),
+        "stopped_by_clock": plan.stopped_by_clock,
     }
 
 

@@ -55,6 +55,7 @@ def save_plan(
         bound=plan.bound,
         solve_status=plan.status,
         solve_seconds=plan.solve_seconds,
+        stopped_by_clock=plan.stopped_by_clock,
         note=note,
     )
     session.add(row)
@@ -158,6 +159,7 @@ def load_stored_plan(*, session: Session, plan_id: int) -> domain.Plan:
         bound=row.bound,
         status=row.solve_status,
         solve_seconds=row.solve_seconds,
+        stopped_by_clock=row.stopped_by_clock,
     )
 
 

@@ -17,7 +17,8 @@
       put("r-places", r.priority_places); put("r-points", r.preference_points); put("r-minutes", r.teaching_minutes);
       put("bound", r.bound != null ? r.bound : "–"); put("gap", r.gap != null ? (100 * r.gap).toFixed(1) + "%" : "–");
       put("objective", r.priority_places); put("stage", "places");
-      put("r-line", r.status + " · " + r.unplaced + " place(s) wanted but not found");
+      put("r-line", r.status + " · " + r.unplaced + " place(s) wanted but not found" +
+        (r.stopped_by_clock ? " · stopped by the clock: another run may differ" : ""));
       var dropped = document.getElementById("r-not-carried");
       dropped.replaceChildren();
       (r.not_carried || []).forEach(function (line) {
