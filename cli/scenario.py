@@ -59,10 +59,11 @@ def run(
     from scheduler.formats.files import write_json
     from scheduler.formats.week import WeekError
     from scheduler.scenarios.report import BrokenPlanError, run_scenario
-    from scheduler.scenarios.service import open_scenario_file
+    from scheduler.scenarios.service import comparison_base, open_scenario_file
 
     try:
         _, loaded, base = open_scenario_file(file, base_file=base_file)
+        compared_with = comparison_base(loaded, base_file=base_file)
     except WeekError as exc:
         _fail(exc.errors)
     with click.progressbar(length=1000, label="Solving", show_percent=True) as bar:
@@ -83,13 +84,16 @@ def run(
                 workers=workers,
                 seed=seed,
                 on_progress=progress,
+                base=compared_with,
             )
         except (WeekError, BrokenPlanError) as exc:
             _fail(exc.errors)
     click.echo(f"\n{result['scenario']['name']} (week of {result['week_start']})")
     for line in result["changes"]:
         click.echo(f"  {line}")
+    click.echo(f"base: {result['base_source']}")
     click.echo(_comparison(result))
+    click.echo(f"Priority places: {result['comparison']['words']}")
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     reasons = result["result"]["optimiser"]["unplaced_by_reason"]
@@ -109,7 +113,7 @@ def run(
 @click.option("--chart", type=click.Path(dir_okay=False), help="Write a chart (.svg or .png).")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the sweep JSON here.")
 @_time_limit_option
-@click.option("--processes", type=int, help="Points solved at once (default: every core).")
+@click.option("--workers", type=int, default=2, show_default=True, help="Cores per solve.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @_base_option
 def sweep_command(
@@ -119,16 +123,17 @@ def sweep_command(
     chart: str | None,
     output: str | None,
     time_limit: float,
-    processes: int | None,
+    workers: int,
     seed: int,
     base_file: str | None,
 ) -> None:
-    """Solve the scenario in FILE once per value at PATH, in parallel; chart each figure."""
+    """Solve the scenario in FILE once per value at PATH, each point from the plan of the
+    one before; chart each figure."""
     from scheduler.formats.files import write_json
     from scheduler.formats.week import WeekError
     from scheduler.scenarios.document import parse_value
     from scheduler.scenarios.report import BrokenPlanError, sweep
-    from scheduler.scenarios.service import open_scenario_file
+    from scheduler.scenarios.service import comparison_base, open_scenario_file
 
     if chart and Path(chart).suffix.lower() not in (".svg", ".png"):
         raise click.UsageError("--chart must end in .svg or .png")
@@ -136,16 +141,19 @@ def sweep_command(
     if not points:
         raise click.UsageError("--values names no value")
     try:
-        document, _, base = open_scenario_file(file, base_file=base_file)
+        document, loaded, base = open_scenario_file(file, base_file=base_file)
+        compared_with = comparison_base(loaded, base_file=base_file)
     except WeekError as exc:
         _fail(exc.errors)
-    with click.progressbar(length=len(points), label="Solving points") as bar:
+    with click.progressbar(length=1000, label="Solving points") as bar:
         done = [0]
 
-        def progress(fraction: float, _stage: str) -> None:
-            solved = round(fraction * len(points))
-            bar.update(solved - done[0])
-            done[0] = solved
+        def progress(fraction: float, stage: str) -> None:
+            bar.label = stage.capitalize()
+            step = int(fraction * 1000) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
 
         try:
             result = sweep(
@@ -154,12 +162,14 @@ def sweep_command(
                 path,
                 points,
                 time_limit=time_limit,
-                processes=processes,
+                workers=workers,
                 seed=seed,
                 on_progress=progress,
+                base=compared_with,
             )
         except (WeekError, BrokenPlanError) as exc:
             _fail(exc.errors)
+    click.echo(f"base: {result['base_source']}")
     click.echo(_sweep_table(result))
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}", err=True)
@@ -221,13 +231,16 @@ def _signed(delta: float, key: str) -> str:
 
 def _sweep_table(result: dict) -> str:
     keys = [k for _, k in SUMMARY_ROWS[:3]] + ["fill_rate", "unplaced_places", "revenue"]
-    header = f"{result['path']:>20}" + "".join(f"{k[:14]:>16}" for k in keys)
+    header = f"{result['path']:>20}" + "".join(f"{k[:14]:>16}" for k in keys) + f"{'bound':>8}"
     lines = [header, "-" * len(header)]
-    for point in result["points"]:
+    base = result["base"]
+    for label, figures in (("base", base), *((_show(p["value"]), p) for p in result["points"])):
         cells = "".join(
-            f"{_show(point['optimiser'][k], k) + ' / ' + _show(point['fcfs'][k], k):>16}"
+            f"{_show(figures['optimiser'][k], k) + ' / ' + _show(figures['fcfs'][k], k):>16}"
             for k in keys
         )
-        lines.append(f"{_show(point['value']):>20}{cells}")
+        lines.append(f"{label:>20}{cells}{_show(figures['optimiser']['bound']):>8}")
     lines.append("(each cell: optimiser / FCFS on the optimiser's timetable)")
+    lines.append("Priority places against the base:")
+    lines += [f"{_show(p['value']):>20}  {p['comparison']['words']}" for p in result["points"]]
     return "\n".join(lines)

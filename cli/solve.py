@@ -142,7 +142,8 @@ def solve_command(
     from scheduler.formats.week import WeekError, read_week_file
     from solver.baselines.fcfs import fcfs_plan
     from solver.checker import check_plan
-    from solver.solve import STOPPED_BY_CLOCK, NoPlanError, solve
+    from solver.domain import STOPPED_BY_CLOCK
+    from solver.solve import NoPlanError, solve
 
     if week_start is not None:
         if strategy == "fcfs":
@@ -197,7 +198,8 @@ def _solve_stored_week(
     from scheduler.core.db import session_scope
     from scheduler.planning.errors import PlanningError
     from scheduler.planning.solving import not_carried_over, solve_week
-    from solver.solve import STOPPED_BY_CLOCK, NoPlanError
+    from solver.domain import STOPPED_BY_CLOCK
+    from solver.solve import NoPlanError
 
     try:
         with session_scope() as session, LiveProgress(time_limit) as show:

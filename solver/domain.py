@@ -21,6 +21,10 @@ def day_of(minute: int) -> int:
     return minute // MINUTES_PER_DAY
 
 
+STOPPED_BY_CLOCK = "stopped by the clock: another run may differ"
+"""What a plan the wall clock's safety cap cut says of itself."""
+
+
 @dataclass(frozen=True)
 class Window:
     """A half-open stretch of time [start, end) in minutes of the week."""

@@ -11,7 +11,8 @@ where neighbourhoods are under a third of the size and solve that much faster; i
 best plan is handed to the full-grid model, which refines it. A previous plan
 given as `hint` is used the same way, as far as it still fits the week (its
 sessions and places naming a room, class type, instructor or client the week
-no longer has are ignored). Each stage's time is a share of what is left
+no longer has are ignored), repaired to what still keeps every rule, which the
+search never falls below. Each stage's time is a share of what is left
 when it starts (`TimeBudget`); the shares are `SolveOptions`.
 
 Reproducible: time here is deterministic work, not the wall clock. Every CP-SAT
@@ -39,7 +40,7 @@ from ortools.sat.python import cp_model
 
 from solver.bound import BoundsInBackground
 from solver.candidates import Slot, candidate_slots
-from solver.domain import Allocation, Objective, Plan, Session, Week
+from solver.domain import STOPPED_BY_CLOCK, Allocation, Objective, Plan, Session, Week
 from solver.explain import explain_unplaced
 from solver.lns import improve
 from solver.model import Solution, WeekModel, build_model
@@ -94,9 +95,6 @@ LEVELS: tuple[Level, ...] = (
 WORK_PER_SECOND = 0.5
 """Calibrated: see `SolveOptions.work_per_second`."""
 
-STOPPED_BY_CLOCK = "stopped by the clock: another run may differ"
-"""What a plan the wall clock's safety cap cut says of itself."""
-
 
 class WorkClock:
     """The deterministic work a solve has done, in calibrated seconds: a clock for
@@ -134,6 +132,9 @@ class SolveOptions:
     # model (which proves CP-SAT's bound); the rest goes to neighbourhood search, which
     # finds better plans.
     whole_model_share: float = 0.15
+    # Of a part's time, the most the repair of a previous plan (a hint) may take: a small
+    # model, everything outside the plan kept out.
+    repair_share: float = 0.1
     # CP-SAT's deterministic seconds per wall second of one worker on an idle core of
     # these machines, so that `time_limit` seconds of work take about that long.
     work_per_second: float = WORK_PER_SECOND
@@ -455,16 +456,51 @@ def _solve_part(week: Week, budget: TimeBudget, search: _Search, hint: Plan | No
     log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
     first = None
     if hint is not None:
-        first = _solution_from_plan(wm, hint)
+        first = _repaired(wm, _solution_from_plan(wm, hint), search, budget)
     elif _has_open_timetable(week, slots) and search.options.coarse_timetable:
         first = _coarse_solution(
             week, wm, budget.share_of_whole(search.options.coarse_share), search
         )
     if first is not None:
         wm.hint(first)
-    # A coarse timetable is a solution of this model; a previous plan is only a hint.
-    fallback = first if hint is None else None
-    return _solve_levels(week, wm, fallback, search, budget)
+    return _solve_levels(week, wm, first, search, budget)
+
+
+def _repaired(
+    wm: WeekModel, previous: Solution, search: _Search, budget: TimeBudget
+) -> Solution | None:
+    """What of a previous plan still keeps every rule of this week: of its sessions and
+    places, the subset with the most priority places (all of them where they still fit).
+
+    The search starts from it and keeps it unless it finds better, so a week that only
+    gained capacity or hours never gets fewer priority places than its previous plan.
+    None where nothing of it can be kept with the pinned sessions and places.
+    """
+    running = {s.id for s in previous.running}
+    level = LEVELS[0]
+    level.optimise(wm.model, wm.levels()[level.name])
+    wm.hint(previous)
+    subset = wm.model.clone()
+    variables = subset.Proto().variables
+    for s in wm.slots:
+        keep_out = [wm.runs[s.id]] if s.id not in running else []
+        keep_out += [wm.teaches[s.id, i] for i in s.instructors if previous.teacher.get(s.id) != i]
+        inside = set(previous.clients.get(s.id, ()))
+        keep_out += [wm.placed[c, s.id] for c in s.clients if c not in inside]
+        for var in keep_out:
+            domain = variables[var.Index()].domain  # a Boolean's domain is [0, 1]
+            domain[1] = 0
+    seconds = budget.seconds * search.options.repair_share
+    (solver, status), *_ = search.solve_models([subset], seconds)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    repaired = wm.read(solver)
+    log.info(
+        "previous plan: %d priority places, %d of them kept",
+        previous.objective.priority_places,
+        repaired.objective.priority_places,
+    )
+    return repaired
 
 
 def _has_open_timetable(week: Week, slots: list[Slot]) -> bool:
@@ -556,6 +592,8 @@ def _solve_level_one(
         raise NoPlanError("the pinned sessions and places cannot all be kept with every hard rule")
     optimal = status == cp_model.OPTIMAL
     best = wm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else fallback
+    if fallback is not None and best is not None and _value(fallback) > _value(best):
+        best = fallback  # the search starts from its fallback and never goes below it
     bound = upper_bound(status, solver.best_objective_bound, wm)
     if best is None:
         if week.pinned_sessions or week.pinned_allocations:
@@ -564,6 +602,10 @@ def _solve_level_one(
     if not optimal:
         best = search.improve(wm, best, bound, budget.left(), level.name)
     return _PartResult(best, bound, optimal)
+
+
+def _value(solution: Solution) -> int:
+    return getattr(solution.objective, LEVELS[0].name)
 
 
 def _mip_bounds_in_background(

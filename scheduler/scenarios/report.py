@@ -8,13 +8,10 @@ unplaced demand by reason; weekly revenue where class types carry prices.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +20,7 @@ from scheduler.scenarios.changes import apply_changes
 from scheduler.scenarios.document import Scenario, parse_scenario, scenario_to_json, set_path
 from solver.baselines.fcfs import fcfs_plan
 from solver.checker import check_plan
-from solver.domain import MINUTES_PER_DAY, Plan, Week
+from solver.domain import MINUTES_PER_DAY, STOPPED_BY_CLOCK, Plan, Week
 
 RESULT_FORMAT = "reformer-scenario-result/1"
 SWEEP_FORMAT = "reformer-sweep/1"
@@ -281,43 +278,105 @@ class BrokenPlanError(RuntimeError):
         super().__init__("\n".join(errors))
 
 
+@dataclass(frozen=True)
+class Base:
+    """What a comparison starts from: the studio's own plan of the base week, or none
+    (then the base is solved once and reused), with the words that say which."""
+
+    plan: Plan | None = None
+    source: str = "solved for this comparison"
+
+
+def base_outcome(
+    base_week: Week,
+    base: Base,
+    prices: Mapping[str, float] | None,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[Outcome, str]:
+    """The base week's outcome: its own plan measured as it is where it has one that
+    keeps every rule, else a plan solved now; and the words that say which."""
+    if base.plan is not None and not check_plan(base_week, base.plan):
+        fcfs = fcfs_plan(base_week, timetable=base.plan.sessions)
+        measured = Outcome(
+            measure(base_week, base.plan, prices), measure(base_week, fcfs, prices), base.plan
+        )
+        return measured, base.source
+    outcome = solve_and_measure(
+        base_week,
+        prices,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=on_progress,
+        hint=base.plan,
+    )
+    if base.plan is not None:
+        return outcome, f"{base.source} no longer keeps every rule: solved again from it"
+    return outcome, base.source
+
+
 def run_scenario(
     scenario: Scenario,
     base_week: Week,
     *,
     time_limit: float,
-    workers: int = 1,
+    workers: int = 2,
     seed: int = 0,
     on_progress: ProgressCallback | None = None,
+    base: Base = Base(),
 ) -> dict:
-    """Solve the base week and the scenario's week, each for `time_limit` seconds; report both.
+    """The scenario's week solved from the base plan (repaired to the changed week, so a
+    change that only adds capacity never shows fewer priority places), beside the base.
 
-    `on_progress(fraction, what)` follows the two solves (the base is the first half).
-    The result is a JSON-ready `reformer-scenario-result/1` document.
+    The base is `base.plan` measured as it is, or else solved first for `time_limit`
+    seconds. `on_progress(fraction, what)` follows the solves. The result is a
+    JSON-ready `reformer-scenario-result/1` document, its `comparison` saying how
+    certain the change is.
     """
     week = apply_changes(base_week, scenario.changes)
-    outcomes = {}
-    for i, (stage, w) in enumerate((("base", base_week), ("scenario", week))):
+    solves = 1 if base.plan is not None else 2
 
-        def progress(fraction: float, detail: str, i: int = i, stage: str = stage) -> None:
+    def stage_progress(stage: str, done: int) -> ProgressCallback:
+        def progress(fraction: float, detail: str) -> None:
             if on_progress is not None:
-                on_progress((i + fraction) / 2, f"solving the {stage}: {detail}")
+                on_progress((done + fraction) / solves, f"solving the {stage}: {detail}")
 
-        progress(0.0, "starting")
-        outcomes[stage] = solve_and_measure(
-            w,
-            scenario.prices,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            on_progress=progress,
-        )
+        return progress
+
+    base_result, source = base_outcome(
+        base_week,
+        base,
+        scenario.prices,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=stage_progress("base", 0),
+    )
+    changed = solve_and_measure(
+        week,
+        scenario.prices,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=stage_progress("scenario", solves - 1),
+        hint=base_result.plan,
+    )
     if on_progress is not None:
         on_progress(1.0, "done")
+    outcomes = {"base": base_result, "scenario": changed}
     warnings = [
         f"the optimiser found no plan for the {stage} in {time_limit:g} s: give it more time"
         for stage, outcome in outcomes.items()
         if _no_plan_found(outcome)
+    ]
+    warnings += [
+        f"the {stage}'s solve was {STOPPED_BY_CLOCK}"
+        for stage, outcome in outcomes.items()
+        if outcome.plan.stopped_by_clock
     ]
     return {
         "format": RESULT_FORMAT,
@@ -325,10 +384,11 @@ def run_scenario(
         "week_start": base_week.week_start,
         "time_limit": time_limit,
         "changes": [c.describe() for c in scenario.changes],
-        "base": {"optimiser": outcomes["base"].optimiser, "fcfs": outcomes["base"].fcfs},
-        "result": {"optimiser": outcomes["scenario"].optimiser, "fcfs": outcomes["scenario"].fcfs},
-        "comparison": certainty(outcomes["base"].optimiser, outcomes["scenario"].optimiser),
-        "plan": plan_to_json(outcomes["scenario"].plan),
+        "base_source": source,
+        "base": {"optimiser": base_result.optimiser, "fcfs": base_result.fcfs},
+        "result": {"optimiser": changed.optimiser, "fcfs": changed.fcfs},
+        "comparison": certainty(base_result.optimiser, changed.optimiser),
+        "plan": plan_to_json(changed.plan),
         "warnings": warnings,
     }
 
@@ -338,21 +398,6 @@ def _no_plan_found(outcome: Outcome) -> bool:
     return not outcome.plan.sessions and outcome.optimiser["places_wanted"] > 0
 
 
-def _sweep_point(
-    document: dict, base_week: Week, path: str, value: Any, time_limit: float, seed: int
-) -> dict:
-    """One point of a sweep, solved on one core (runs in a worker process)."""
-    scenario = parse_scenario(set_path(document, path, value), base_week)
-    week = apply_changes(base_week, scenario.changes)
-    outcome = solve_and_measure(week, scenario.prices, time_limit=time_limit, workers=1, seed=seed)
-    return {
-        "value": value,
-        "optimiser": outcome.optimiser,
-        "fcfs": outcome.fcfs,
-        "plan_found": not _no_plan_found(outcome),
-    }
-
-
 def sweep(
     document: dict,
     base_week: Week,
@@ -360,33 +405,65 @@ def sweep(
     values: list[Any],
     *,
     time_limit: float,
-    processes: int | None = None,
+    workers: int = 2,
     seed: int = 0,
     on_progress: ProgressCallback | None = None,
+    base: Base = Base(),
 ) -> dict:
-    """Solve the scenario once for each value put at `path`, the points in parallel.
+    """Solve the scenario once for each value put at `path`, each point starting from
+    the plan of the point before it (the first from the base plan), so the places
+    never fall along a sweep that only adds capacity.
 
-    Each point is solved on one core; `processes` (default: every core) run at
-    once. Every value is validated before any solve starts. The result is a
+    Every value is validated before any solve starts. The base is measured (or
+    solved) once; each point carries its comparison with it. The result is a
     JSON-ready `reformer-sweep/1` document with each point's figures, in order.
     """
-    for value in values:
-        parse_scenario(set_path(document, path, value), base_week)
-    processes = processes or os.cpu_count() or 1
-    points: dict[int, dict] = {}
-    # Spawned workers start clean: safe beside the web app's threads.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(processes, len(values)), mp_context=context) as pool:
-        futures = {
-            pool.submit(_sweep_point, document, base_week, path, value, time_limit, seed): i
-            for i, value in enumerate(values)
-        }
-        for future in as_completed(futures):
-            points[futures[future]] = future.result()
-            if on_progress is not None:
-                on_progress(
-                    len(points) / len(values), f"{len(points)} of {len(values)} points solved"
-                )
+    scenarios = [parse_scenario(set_path(document, path, value), base_week) for value in values]
+    prices = scenarios[0].prices if scenarios else {}
+    steps = len(values) + (base.plan is None)
+    done = [0]
+
+    def progress(fraction: float, _detail: str) -> None:
+        if on_progress is not None:
+            solved = min(done[0], len(values))
+            on_progress((done[0] + fraction) / steps, f"{solved} of {len(values)} points solved")
+
+    base_result, source = base_outcome(
+        base_week,
+        base,
+        prices,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=progress,
+    )
+    done[0] = steps - len(values)
+    previous = base_result.plan
+    points = []
+    for value, scenario in zip(values, scenarios, strict=True):
+        week = apply_changes(base_week, scenario.changes)
+        outcome = solve_and_measure(
+            week,
+            scenario.prices,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            on_progress=progress,
+            hint=previous,
+        )
+        previous = outcome.plan
+        points.append(
+            {
+                "value": value,
+                "optimiser": outcome.optimiser,
+                "fcfs": outcome.fcfs,
+                "comparison": certainty(base_result.optimiser, outcome.optimiser),
+                "plan_found": not _no_plan_found(outcome),
+                "stopped_by_clock": outcome.plan.stopped_by_clock,
+            }
+        )
+        done[0] += 1
+        progress(0.0, "")
     return {
         "format": SWEEP_FORMAT,
         "scenario": document,
@@ -394,10 +471,17 @@ def sweep(
         "path": path,
         "values": list(values),
         "time_limit": time_limit,
-        "points": [points[i] for i in range(len(values))],
+        "base_source": source,
+        "base": {"optimiser": base_result.optimiser, "fcfs": base_result.fcfs},
+        "points": points,
         "warnings": [
-            f"the optimiser found no plan for {path} = {points[i]['value']} in {time_limit:g} s"
-            for i in range(len(values))
-            if not points[i]["plan_found"]
+            f"the optimiser found no plan for {path} = {p['value']} in {time_limit:g} s"
+            for p in points
+            if not p["plan_found"]
+        ]
+        + [
+            f"the solve for {path} = {p['value']} was {STOPPED_BY_CLOCK}"
+            for p in points
+            if p["stopped_by_clock"]
         ],
     }

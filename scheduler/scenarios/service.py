@@ -30,7 +30,8 @@ from scheduler.scenarios.document import (
     scenario_to_json,
     set_path,
 )
-from scheduler.scenarios.report import run_scenario, sweep
+from scheduler.scenarios.report import Base, run_scenario, sweep
+from scheduler.store.plans import find_plan, load_stored_plan
 from scheduler.store.weeks import load_stored_week, week_row, week_starts
 from solver.domain import (
     Week,
@@ -39,7 +40,7 @@ from solver.domain import (
 log = logging.getLogger(__name__)
 
 
-# CP-SAT workers for one stored run (a sweep solves each point on one core instead).
+# Cores for each solve of a stored run or sweep (a sweep's points go one after another).
 RUN_WORKERS = 2
 
 
@@ -85,6 +86,28 @@ def base_week_of(
             return base_week_of(scenario, session=own)
     row, week = stored_week(session=session, week_start=scenario.base_week_start)
     return week, stored_prices(session=session, week_id=row.id)
+
+
+def comparison_base(
+    scenario: Scenario, *, base_file: str | None = None, session: Session | None = None
+) -> Base:
+    """What a scenario is compared with: the latest plan of its stored base week (the one
+    the week page shows), or, for a week file or a week with no plan, nothing (the base
+    is then solved once for the comparison)."""
+    if base_file or scenario.base_file:
+        return Base()
+    if session is None:
+        with Session(get_engine()) as own:
+            return comparison_base(scenario, session=own)
+    row, _ = stored_week(session=session, week_start=scenario.base_week_start)
+    plan_row = find_plan(session=session, week_start=row.week_start)
+    if plan_row is None:
+        return Base()
+    return Base(
+        load_stored_plan(session=session, plan_id=plan_row.id),
+        f"version {plan_row.version} ({plan_row.status}) of the week of "
+        f"{row.week_start.isoformat()}",
+    )
 
 
 def open_scenario_file(
@@ -215,9 +238,15 @@ def execute_scenario_run(
         try:
             scenario = parse_scenario(document)
             base, _ = base_week_of(scenario, session=session)
+            compared_with = comparison_base(scenario, session=session)
             if sweep_path is None:
                 result = run_scenario(
-                    scenario, base, time_limit=time_limit, workers=RUN_WORKERS, on_progress=progress
+                    scenario,
+                    base,
+                    time_limit=time_limit,
+                    workers=RUN_WORKERS,
+                    on_progress=progress,
+                    base=compared_with,
                 )
                 # The plan itself stays out of the row: the comparison is what the page shows.
                 result.pop("plan", None)
@@ -228,7 +257,9 @@ def execute_scenario_run(
                     sweep_path,
                     list(sweep_values or []),
                     time_limit=time_limit,
+                    workers=RUN_WORKERS,
                     on_progress=progress,
+                    base=compared_with,
                 )
             run.status, run.result = "succeeded", result
             run.progress = {"fraction": 1.0, "stage": "done", "sweep": sweep_path}
