@@ -144,7 +144,7 @@ class SolveOptions:
     clock_cap_slack: float = 10.0
     # The MIP bound beside the search may go on for this share of the time limit after
     # the search, where a part has no bound yet (the root LP of a week takes a while).
-    bound_grace: float = 0.5
+    bound_grace: float = 1.0
     # Below this many seconds for a week, no MIP bound is started.
     mip_bound_min_seconds: float = 2.0
 
