@@ -20,8 +20,14 @@ from sqlmodel import Session
 
 from scheduler.core import models as db
 from scheduler.scenarios.document import SCENARIO_FORMAT, ScenarioError
-from scheduler.scenarios.service import save_scenario, stored_week
-from scheduler.scenarios.words import WeekNames, week_names
+from scheduler.scenarios.service import (
+    save_scenario,
+    scenario_document,
+    scenario_row,
+    start_scenario_run,
+    stored_week,
+)
+from scheduler.scenarios.words import WeekNames, change_words, sweep_fields, week_names
 
 # The most points a sweep chosen on a form may have.
 MOST_SWEEP_POINTS = 25
@@ -481,3 +487,59 @@ def sweep_values(start: float, stop: float, step: float, *, whole: bool) -> list
     if whole:
         return [int(round(v)) for v in values]
     return [int(v) if float(v).is_integer() else round(v, 6) for v in values]
+
+
+def scenario_in_words(*, session: Session, row: db.Scenario) -> dict[str, Any]:
+    """What a scenario's page shows: its document, each change in words, what a sweep can vary.
+
+    Names come from the base week (the newest if it is gone).
+    """
+    document = scenario_document(session=session, row=row)
+    names = names_for_form(session=session, week_start=document["base"]["week_start"])
+    return {
+        "document": document,
+        "names": names,
+        "changes": [change_words(c, names) for c in document["changes"]],
+        "sweep_fields": sweep_fields(document, names),
+    }
+
+
+def start_sweep_in_words(
+    *,
+    session: Session,
+    scenario_id: int,
+    path: str,
+    start: float,
+    stop: float,
+    step: float,
+    time_limit: float,
+    database_url: str | None = None,
+) -> db.SolveRun:
+    """Start a sweep chosen in words: the field at `path`, from `start` to `stop` by `step`.
+
+    Raises `FormErrors` for a field the scenario has no such number at, or values
+    that do not fit it (a count takes whole numbers, within the field's bounds).
+    """
+    row = scenario_row(session=session, scenario_id=scenario_id)
+    if row is None:
+        raise ScenarioError([f"no scenario {scenario_id}"])
+    shown = scenario_in_words(session=session, row=row)
+    chosen = next((f for f in shown["sweep_fields"] if f.path == path), None)
+    if chosen is None:
+        problems = FormErrors()
+        problems.add("path", "Vary: choose one of the scenario's numbers", "choose one")
+        raise problems
+    values = sweep_values(start, stop, step, whole=chosen.whole)
+    if values[0] < chosen.low or values[-1] > chosen.high:
+        problems = FormErrors()
+        message = f"{chosen.words} runs from {chosen.low:g} to {chosen.high:g}"
+        problems.add("start" if values[0] < chosen.low else "stop", message, message)
+        raise problems
+    return start_scenario_run(
+        session=session,
+        scenario_id=scenario_id,
+        time_limit=time_limit,
+        sweep_path=path,
+        sweep_values=values,
+        database_url=database_url,
+    )
