@@ -543,3 +543,11 @@ def start_sweep_in_words(
         sweep_values=values,
         database_url=database_url,
     )
+
+
+def names_of_result(*, session: Session, result: Mapping[str, Any]) -> WeekNames:
+    """The names of the week a run's or a sweep's result was measured on."""
+    base = result.get("scenario", {}).get("base", {})
+    return names_for_form(
+        session=session, week_start=base.get("week_start") or result.get("week_start")
+    )

@@ -306,3 +306,18 @@ def _index(path: str) -> int:
 def sweep_field(document: Mapping[str, Any], path: str, names: WeekNames) -> SweepField | None:
     """The sweepable field at `path` of `document`, or None if there is none."""
     return next((f for f in sweep_fields(document, names) if f.path == path), None)
+
+
+def sweep_label(result: Mapping[str, Any], names: WeekNames | None = None) -> tuple[str, bool]:
+    """The swept number in words ("the number of reformers added to Hitchin · Studio"), and
+    whether it is a count; the path itself for a field the words do not know."""
+    field = sweep_field(
+        result.get("scenario", {}),
+        result["path"],
+        names or WeekNames(rooms={}, venues={}, instructors={}, class_types={}),
+    )
+    if field is not None:
+        return field.words[:1].upper() + field.words[1:], field.whole
+    values = [p["value"] for p in result["points"]]
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    return result["path"], whole
