@@ -9,7 +9,7 @@ from flask import Response, abort, jsonify, render_template, request
 from scheduler.scenarios.forms import names_of_result
 from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT, SWEEP_FORMAT
 from scheduler.scenarios.service import scenario_run_state
-from scheduler.scenarios.words import FIGURE_EXPLANATIONS, sweep_label
+from scheduler.scenarios.words import FIGURE_EXPLANATIONS, change_words, sweep_label
 from web.db import get_session
 from web.form_parts import ROW_ID
 from web.scenarios import bp, run_or_404, scenario_or_404
@@ -32,6 +32,10 @@ def run_page(run_id: int) -> Any:
         labels=KPI_LABELS,
         explain=FIGURE_EXPLANATIONS,
         names=names,
+        change_words=[
+            change_words(c, names) for c in result.get("scenario", {}).get("changes", [])
+        ],
+        time_of_day=str.capitalize,
         sweep_words=sweep_label(result, names) if swept else None,
     )
 
