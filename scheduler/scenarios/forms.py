@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import Session
 
 from scheduler.core import models as db
-from scheduler.scenarios.document import SCENARIO_FORMAT, ScenarioError
+from scheduler.scenarios.document import SCENARIO_FORMAT, ScenarioError, parse_scenario
 from scheduler.scenarios.service import (
     save_scenario,
     scenario_document,
@@ -188,18 +188,23 @@ class FormErrors(ScenarioError):
     """What is wrong with a scenario's form: each message by the form field it belongs to.
 
     `fields` maps a form field (`name`, `week_start`, `changes-0-count`) to its
-    messages; `errors` says each one in a sentence for the top of the page.
+    messages; `errors` says each problem in a sentence for the top of the page.
     """
 
     def __init__(self) -> None:
         super().__init__([])
         self.fields: dict[str, list[str]] = {}
+        self.entries: list[tuple[str | None, str, str]] = []
 
-    def add(self, key: str, sentence: str, message: str) -> None:
-        """Record `message` against form field `key`, and `sentence` for the summary (once)."""
-        if message not in self.fields.setdefault(key, []):
-            self.fields[key].append(message)
-            self.errors.append(sentence)
+    def add(self, key: str | None, sentence: str, message: str) -> None:
+        """Record `message` against form field `key` (None: the whole form), and `sentence`
+        for the summary; a message given twice is kept once."""
+        if key is not None and message in self.fields.get(key, []):
+            return
+        if key is not None:
+            self.fields.setdefault(key, []).append(message)
+        self.entries.append((key, sentence, message))
+        self.errors.append(sentence)
 
 
 def _as_list(values: Mapping[str, Any], name: str) -> list[str]:
@@ -342,10 +347,11 @@ def scenario_from_form(
     week_start: str,
     changes: list[tuple[str, Mapping[str, Any]]],
     names: WeekNames,
-) -> dict[str, Any]:
-    """The `reformer-scenario/1` document a form makes; raises `FormErrors` for unreadable fields.
+) -> tuple[dict[str, Any], FormErrors]:
+    """The `reformer-scenario/1` document a form makes, and the fields it could not read.
 
-    `changes` is each change's kind and posted fields, in order.
+    `changes` is each change's kind and posted fields, in order; an unreadable
+    field is left out of the document.
     """
     problems = FormErrors()
     built = []
@@ -359,15 +365,14 @@ def scenario_from_form(
         built.append(change)
     if not changes:
         problems.add("changes", "Add at least one change.", "Add at least one change.")
-    if problems.errors:
-        raise problems
-    return {
+    document = {
         "format": SCENARIO_FORMAT,
         "name": name.strip(),
         "description": description.strip(),
         "base": {"week_start": week_start or "latest"},
         "changes": built,
     }
+    return document, problems
 
 
 def _sentence(index: int, kind: str, field_name: str | None, message: str) -> str:
@@ -393,7 +398,7 @@ def form_errors(scenario_errors: list[str], document: Mapping[str, Any]) -> Form
             path, _, message = line.partition(": ")
             key = next((k for p, k in _TOP_FIELDS.items() if path.startswith(p)), None)
             if key is None:
-                problems.errors.append(line)
+                problems.add(None, line, line)
             else:
                 problems.add(key, f"{labels[key]}: {message}", message)
             continue
@@ -446,15 +451,25 @@ def save_scenario_from_form(
     Raises `FormErrors`, each problem named by its form field.
     """
     names = names_for_form(session=session, week_start=week_start)
-    document = scenario_from_form(
+    document, unreadable = scenario_from_form(
         name=name, description=description, week_start=week_start, changes=changes, names=names
     )
     try:
+        if unreadable.errors:
+            # Check the rest too, so the owner sees every problem at once.
+            _, week = stored_week(session=session, week_start=week_start or "latest")
+            parse_scenario(document, week)
+            raise unreadable
         return save_scenario(session=session, document=document)
     except FormErrors:
         raise
     except ScenarioError as exc:
-        raise form_errors(exc.errors, document) from None
+        read = set(unreadable.fields)
+        for key, sentence, message in form_errors(exc.errors, document).entries:
+            # A field that could not be read is "required" in the document: say it once.
+            if key not in read:
+                unreadable.add(key, sentence, message)
+        raise unreadable from None
 
 
 def sweep_values(start: float, stop: float, step: float, *, whole: bool) -> list[int | float]:
