@@ -9,6 +9,7 @@ for a phone); axes are labelled in the studio's words.
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Any
 
 import matplotlib
@@ -78,6 +79,11 @@ def _style_axis(ax: Any, kpi: str) -> None:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _title(figure: Any, text: str, narrow: bool) -> None:
+    """The chart's title, wrapped to the narrow layout's width."""
+    figure.suptitle(textwrap.fill(text, 44) if narrow else text, fontsize=11)
+
+
 def _save(figure: Any, image_format: str) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format=image_format, dpi=110 if image_format == "png" else None)
@@ -128,8 +134,8 @@ def sweep_chart(
         ax.set_visible(False)
     if shown:
         axes.flat[0].legend(fontsize=7 if narrow else 8)
-    figure.supxlabel(label, fontsize=9)
-    figure.suptitle(result["scenario"].get("name", "Sweep"), fontsize=11)
+    figure.supxlabel(textwrap.fill(label, 50) if narrow else label, fontsize=9)
+    _title(figure, result["scenario"].get("name", "Sweep"), narrow)
     return _save(figure, image_format)
 
 
@@ -199,9 +205,7 @@ def run_chart(result: dict, image_format: str = "svg", *, narrow: bool = False) 
         ax.set_visible(False)
     if shown:
         axes.flat[0].legend(fontsize=7 if narrow else 8, loc="lower right")
-    figure.suptitle(
-        f"{result['scenario'].get('name', 'Scenario')}: base beside scenario", fontsize=11
-    )
+    _title(figure, f"{result['scenario'].get('name', 'Scenario')}: base beside scenario", narrow)
     return _save(figure, image_format)
 
 

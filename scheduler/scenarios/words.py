@@ -25,9 +25,8 @@ DAY_NAMES = dict(
 
 # What each figure of a result means, in a sentence the owner can read beside it.
 FIGURE_EXPLANATIONS: dict[str, str] = {
-    "priority_places": "Places given, each counted by the client's priority "
-    "(a member's place counts 3, a class pack's 2, a drop-in's 1). The optimiser makes "
-    "this as large as it can first.",
+    "priority_places": "Places given, each counted by the client's priority (members above "
+    "drop-ins). The optimiser makes this as large as it can first.",
     "places": "Places given in the week's classes, one for each client in each class.",
     "clients_fully_served": "Clients who got every class they asked for.",
     "clients_partly_served": "Clients who got some, but not all, of the classes they asked for.",
