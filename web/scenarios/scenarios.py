@@ -202,6 +202,7 @@ def _detail(row: models.Scenario, sweep_form: SweepForm, status: int = 200) -> A
             scenario=row,
             document=shown["document"],
             change_words=shown["changes"],
+            names=shown["names"],
             runs=scenario_runs(session=session, scenario_id=row.id),
             run_form=RunForm(),
             sweep_form=sweep_form,
