@@ -26,7 +26,13 @@ def demo(week_start: date, seed: int, password: str | None) -> None:
     from scheduler.core.config import get_settings
     from scheduler.core.db import session_scope
     from scheduler.studio.accounts import AccountError
-    from scheduler.studio.demo import CLIENTS, DEMO_PASSWORD, save_demo_owner, save_demo_week
+    from scheduler.studio.demo import (
+        CLIENTS,
+        DEMO_PASSWORD,
+        save_demo_owner,
+        save_demo_scenarios,
+        save_demo_week,
+    )
 
     settings = get_settings()
     if password is None:
@@ -36,10 +42,14 @@ def demo(week_start: date, seed: int, password: str | None) -> None:
         with session_scope() as session:
             summary = save_demo_week(session=session, week_start=week_start, seed=seed)
             email, name = save_demo_owner(session=session, password=password)
+            # Last: storing a scenario commits, and nothing may be stored if the owner is refused.
+            scenarios = save_demo_scenarios(session=session, week_start=week_start)
     except AccountError as exc:
         refuse([f"not loaded: {exc}"])
     reformer, last = this_command(), f"{CLIENTS:03d}"
     click.echo(summary)
+    if scenarios:
+        click.echo(f"what-if scenarios saved: {', '.join(scenarios)}")
     click.echo(
         f"\nThe owner, {name}, signs in at {settings.base_url}/auth/sign-in\n"
         f"  e-mail:   {email}\n"

@@ -16,12 +16,15 @@ Ofcom's range for drama (07700 900xxx).
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session
 
+from scheduler.scenarios.service import save_scenario
 from scheduler.store.weeks import save_week
 from scheduler.studio.accounts import add_instructor_login, find_by_email, set_password
 from solver.domain import (
@@ -40,6 +43,8 @@ from solver.domain import (
 )
 
 CLIENTS = 250
+# The example what-if scenarios, stored with the demo so its What if page starts with four.
+EXAMPLE_SCENARIOS = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 ALL_LEVELS = ("beginner", "improver", "advanced")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
@@ -364,6 +369,24 @@ def save_demo_week(*, session: Session, week_start: date, seed: int = 1) -> str:
         f"({priorities[3]} members, {priorities[2]} class packs, {priorities[1]} drop-ins, "
         f"{sum(c.needs_intro for c in week.clients)} new needing an intro)"
     )
+
+
+def save_demo_scenarios(
+    *, session: Session, week_start: date, folder: Path = EXAMPLE_SCENARIOS
+) -> list[str]:
+    """Store each example scenario in `folder` against the demo's week; their names.
+
+    An example based on the `latest` week is based on the demo's week instead, so
+    it reads the week it was made for even when later weeks are stored. A scenario
+    of the same name is replaced; a folder that is not there stores none.
+    """
+    names = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("base", {}).get("week_start") in ("latest", "next"):
+            document["base"] = {"week_start": week_start.isoformat()}
+        names.append(save_scenario(session=session, document=document).name)
+    return names
 
 
 def save_demo_owner(*, session: Session, password: str) -> tuple[str, str]:

@@ -6,7 +6,10 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from scheduler.scenarios.forms import names_of_result
 from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT
+from scheduler.scenarios.words import FIGURE_EXPLANATIONS
+from web.db import get_session
 from web.form_parts import row_id
 from web.scenarios import bp, run_or_404
 
@@ -22,4 +25,11 @@ def compare() -> Any:
     if not runs:
         flash("Choose at least one finished run to compare.", "info")
         return redirect(url_for("scenarios.index"))
-    return render_template("scenarios/compare.html", runs=runs, labels=KPI_LABELS)
+    return render_template(
+        "scenarios/compare.html",
+        runs=runs,
+        labels=KPI_LABELS,
+        explain=FIGURE_EXPLANATIONS,
+        names=names_of_result(session=get_session(), result=runs[0].result),
+        time_of_day=str.capitalize,
+    )

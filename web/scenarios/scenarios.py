@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from scheduler.core import models
 from scheduler.formats.validation import load_json
-from scheduler.scenarios.document import CHANGE_FIELDS, SCENARIO_FORMAT, ScenarioError, parse_value
+from scheduler.scenarios.document import CHANGE_FIELDS, SCENARIO_FORMAT, ScenarioError
+from scheduler.scenarios.forms import (
+    CHANGE_FORMS,
+    FormErrors,
+    form_values,
+    names_for_form,
+    save_scenario_from_form,
+    scenario_in_words,
+    start_sweep_in_words,
+)
 from scheduler.scenarios.service import (
     delete_scenario,
     save_scenario,
@@ -19,23 +28,41 @@ from scheduler.scenarios.service import (
     start_scenario_run,
     stored_scenarios,
 )
+from scheduler.scenarios.words import DAY_NAMES
 from scheduler.store.weeks import week_starts
 from web.db import get_session
 from web.form_parts import ROW_ID
 from web.scenarios import bp, scenario_or_404
-from web.scenarios.forms import RunForm, ScenarioForm, SweepForm, UploadForm
+from web.scenarios.forms import (
+    BuilderForm,
+    RunForm,
+    ScenarioForm,
+    SweepForm,
+    UploadForm,
+    posted_changes,
+)
 
 
 @bp.get("/")
 def index() -> Any:
     """Every scenario, and the forms to create one."""
-    return _index(ScenarioForm(), UploadForm())
+    return _index(ScenarioForm(formdata=None), UploadForm(formdata=None))
 
 
-def _index(form: ScenarioForm, upload: UploadForm, errors: list[str] = (), status: int = 200):
+def _index(
+    form: ScenarioForm,
+    upload: UploadForm,
+    errors: list[str] = (),
+    status: int = 200,
+    builder: BuilderForm | None = None,
+    changes: list[tuple[str, dict]] = (),
+    problems: FormErrors | None = None,
+):
     session = get_session()
     weeks = [w.isoformat() for w in reversed(week_starts(session=session))]
-    form.week_start.choices = [SelectChoice(w) for w in weeks]
+    builder = builder or BuilderForm(formdata=None)
+    for f in (form.week_start, builder.week_start):
+        f.choices = [SelectChoice(w) for w in weeks]
     return (
         render_template(
             "scenarios/index.html",
@@ -45,9 +72,65 @@ def _index(form: ScenarioForm, upload: UploadForm, errors: list[str] = (), statu
             errors=errors,
             kinds=CHANGE_FIELDS,
             has_weeks=bool(weeks),
+            builder=builder,
+            changes=list(changes),
+            change_forms=CHANGE_FORMS,
+            names=names_for_form(session=session, week_start=builder.week_start.data),
+            days=DAY_NAMES,
+            problems=problems,
         ),
         status,
     )
+
+
+@bp.post("/new")
+def build() -> Any:
+    """The scenario built from forms: add a change, take one out, or save it."""
+    builder = BuilderForm()
+    changes = posted_changes(request.form)
+    action = request.form.get("action", "save")
+    blank = ScenarioForm(formdata=None), UploadForm(formdata=None)
+    if action == "add":
+        changes.append((builder.new_kind.data, {}))
+        return _index(*blank, builder=builder, changes=changes)
+    if action.startswith("remove-") and action[7:].isdigit():
+        del changes[int(action[7:]) : int(action[7:]) + 1]
+        return _index(*blank, builder=builder, changes=changes)
+    try:
+        row = save_scenario_from_form(
+            session=get_session(),
+            name=builder.name.data or "",
+            description=builder.description.data or "",
+            week_start=builder.week_start.data or "latest",
+            changes=changes,
+        )
+    except FormErrors as exc:
+        return _index(*blank, builder=builder, changes=changes, problems=exc, status=400)
+    flash(f"Scenario “{row.name}” saved.", "success")
+    return redirect(url_for("scenarios.detail", scenario_id=row.id))
+
+
+@bp.get(f"/<{ROW_ID}:scenario_id>/edit")
+def edit(scenario_id: int) -> Any:
+    """A stored scenario in the forms, to change and save again (under the same name it is
+    replaced)."""
+    row = scenario_or_404(scenario_id)
+    document = scenario_document(session=get_session(), row=row)
+    builder = BuilderForm(
+        formdata=None,
+        name=document["name"],
+        description=document.get("description", ""),
+        week_start=document["base"]["week_start"],
+    )
+    changes = [(c["kind"], form_values(c)) for c in document["changes"]]
+    json_form = ScenarioForm(
+        formdata=None,
+        name=document["name"],
+        description=document.get("description", ""),
+        week_start=document["base"]["week_start"],
+        changes=json.dumps(document["changes"], indent=2),
+    )
+    return _index(json_form, UploadForm(formdata=None), builder=builder, changes=changes)
 
 
 @bp.post("/")
@@ -99,15 +182,34 @@ def _save(document: Any, form: ScenarioForm, upload: UploadForm) -> Any:
 @bp.get(f"/<{ROW_ID}:scenario_id>")
 def detail(scenario_id: int) -> Any:
     """A scenario's changes, its runs and sweeps, and the forms to start one."""
+    return _detail(scenario_or_404(scenario_id), SweepForm(formdata=None))
+
+
+def _detail(row: models.Scenario, sweep_form: SweepForm, status: int = 200) -> Any:
     session = get_session()
-    row = scenario_or_404(scenario_id)
-    return render_template(
-        "scenarios/detail.html",
-        scenario=row,
-        document=scenario_document(session=session, row=row),
-        runs=scenario_runs(session=session, scenario_id=row.id),
-        run_form=RunForm(),
-        sweep_form=SweepForm(),
+    shown = scenario_in_words(session=session, row=row)
+    sweep_form.path.choices = [SelectChoice(f.path, f.words) for f in shown["sweep_fields"]]
+    if not sweep_form.path.data and shown["sweep_fields"]:
+        first = shown["sweep_fields"][0]
+        sweep_form.path.data = first.path
+        if first.value is not None and sweep_form.stop.data == sweep_form.stop.default:
+            sweep_form.start.data = 0 if first.whole and first.low <= 0 else first.value
+            sweep_form.stop.data = max(first.value * 2, first.value + 4)
+    whole = {f.path: f.whole for f in shown["sweep_fields"]}
+    return (
+        render_template(
+            "scenarios/detail.html",
+            scenario=row,
+            document=shown["document"],
+            change_words=shown["changes"],
+            names=shown["names"],
+            runs=scenario_runs(session=session, scenario_id=row.id),
+            run_form=RunForm(),
+            sweep_form=sweep_form,
+            sweep_whole=whole,
+            sweep_words={f.path: f.words for f in shown["sweep_fields"]},
+        ),
+        status,
     )
 
 
@@ -140,26 +242,35 @@ def sweep(scenario_id: int) -> Any:
     row = scenario_or_404(scenario_id)
     form = SweepForm()
     if not form.validate_on_submit():
-        errors = [e for field in form for e in field.errors]
-        flash(" ".join(errors) or "Could not start the sweep.", "error")
-        return redirect(url_for("scenarios.detail", scenario_id=row.id))
-    values = [parse_value(v.strip()) for v in form.values.data.split(",") if v.strip()]
-    return _start(row, form.time_limit.data, form.path.data.strip(), values)
-
-
-def _start(row: models.Scenario, time_limit: float, path: str | None = None, values=None) -> Any:
+        return _detail(row, form, status=400)
     try:
-        started = start_scenario_run(
+        started = start_sweep_in_words(
             session=get_session(),
             scenario_id=row.id,
-            time_limit=time_limit,
-            sweep_path=path,
-            sweep_values=values,
+            path=form.path.data,
+            start=form.start.data,
+            stop=form.stop.data,
+            step=form.step.data,
+            time_limit=form.time_limit.data,
             database_url=current_app.config["DATABASE_URL"],
         )
+    except FormErrors as exc:
+        for name, messages in exc.fields.items():
+            getattr(form, name).errors = list(messages)
+        return _detail(row, form, status=400)
     except ScenarioError as exc:
         flash("The sweep cannot run: " + "; ".join(exc.errors), "error")
         return redirect(url_for("scenarios.detail", scenario_id=row.id))
+    return redirect(url_for("scenarios.run_page", run_id=started.id))
+
+
+def _start(row: models.Scenario, time_limit: float) -> Any:
+    started = start_scenario_run(
+        session=get_session(),
+        scenario_id=row.id,
+        time_limit=time_limit,
+        database_url=current_app.config["DATABASE_URL"],
+    )
     return redirect(url_for("scenarios.run_page", run_id=started.id))
 
 

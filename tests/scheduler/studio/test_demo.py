@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -97,6 +97,29 @@ def test_reformer_demo_stores_the_business_with_prices_and_emails(engine, db_ses
     emails = dict(db_session.exec(select(models.Instructor.key, models.Instructor.email)).all())
     assert prices == PRICES
     assert emails == INSTRUCTOR_EMAILS
+
+
+def test_reformer_demo_stores_the_four_example_scenarios_against_its_week(
+    engine, db_session, runner
+):
+    later = MONDAY + timedelta(days=7)
+    runner.invoke(cli, ["demo", "--week", later.isoformat()])
+    result = runner.invoke(cli, ["demo", "--week", MONDAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "what-if scenarios saved" in result.output
+    weeks = {w.id: w.week_start for w in db_session.exec(select(models.Week)).scalars()}
+    stored = {s.name: s for s in db_session.exec(select(models.Scenario)).scalars()}
+    assert set(stored) == {
+        "Baldock closes",
+        "Demand up 20%",
+        "A second instructor on Saturday mornings",
+        "Two more reformers at Hitchin",
+    }
+    # "latest" in the files is the demo's week, though a later week is stored.
+    assert {weeks[s.base_week_id] for s in stored.values()} == {MONDAY}
+    assert stored["Two more reformers at Hitchin"].changes == [
+        {"kind": "add_reformers", "room": "hitchin-studio", "count": 2, "features": []}
+    ]
 
 
 def test_reformer_demo_defaults_to_the_coming_monday(engine, db_session, runner):
