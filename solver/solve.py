@@ -145,6 +145,10 @@ class SolveOptions:
     # The MIP bound beside the search may go on for this share of the time limit after
     # the search, where a part has no bound yet (the root LP of a week takes a while).
     bound_grace: float = 1.0
+    # After the linear relaxation's bound, tighten it by the MIP. Without, the bound is
+    # the relaxation's alone, the same in every run, waited for until the clock's cap
+    # (what a comparison of two weeks needs).
+    mip_after_lp: bool = True
     # Below this many seconds for a week, no MIP bound is started.
     mip_bound_min_seconds: float = 2.0
 
@@ -406,7 +410,10 @@ def solve(
     parts = split_week(week)
     mip = None
     if workers > 1:
-        bound_deadline = started + time_limit * (1 + options.bound_grace)
+        grace = time_limit * options.bound_grace
+        bound_deadline = started + (
+            time_limit + grace if options.mip_after_lp else options.clock_cap(time_limit)
+        )
         mip = _mip_bounds_in_background(week, parts, time_limit, bound_deadline, options)
     sizes = [max(1, len(p.clients)) for p in parts]
     results: list[_PartResult] = []
@@ -615,7 +622,7 @@ def _mip_bounds_in_background(
     if week.only_pinned_sessions or seconds < options.mip_bound_min_seconds:
         return None
     try:
-        return BoundsInBackground(parts, deadline)
+        return BoundsInBackground(parts, deadline, mip=options.mip_after_lp)
     except (AssertionError, OSError) as exc:  # e.g. inside a daemonic worker process
         log.info("no MIP bound: %s", exc)
         return None

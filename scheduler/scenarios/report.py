@@ -12,7 +12,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scheduler.formats.plan import plan_to_json
@@ -215,7 +215,7 @@ def solve_and_measure(
     `on_progress(fraction of the time limit used, latest figures)` follows the solve.
     A plan that breaks a hard rule raises `BrokenPlanError` naming every broken rule.
     """
-    from solver.solve import solve  # CP-SAT loads only when something is solved
+    from solver.solve import DEFAULT_OPTIONS, solve  # CP-SAT loads only when something is solved
 
     started = time.monotonic()
 
@@ -224,8 +224,16 @@ def solve_and_measure(
             used = min(1.0, (time.monotonic() - started) / max(time_limit, 0.001))
             on_progress(used, f"{p.stage.replace('_', ' ')} {p.objective:g} (bound {p.bound:g})")
 
+    # A comparison rests on the linear relaxation's bound: the same in every run.
+    options = replace(DEFAULT_OPTIONS, mip_after_lp=False)
     plan = solve(
-        week, time_limit=time_limit, workers=workers, seed=seed, on_progress=progress, hint=hint
+        week,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=progress,
+        hint=hint,
+        options=options,
     )
     fcfs = fcfs_plan(week, timetable=plan.sessions)
     for name, p in (("optimiser", plan), ("FCFS", fcfs)):
