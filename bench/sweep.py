@@ -1,14 +1,19 @@
-"""A what-if sweep on the demo business: seven points solved in parallel, charted.
+"""What-ifs on the demo business: a scenario run twice, and a seven-point sweep, charted.
 
-    python bench/sweep.py [--vary reformers|demand] [--time-limit S] [--processes 2] [-v]
+    python bench/sweep.py [--vary reformers|demand] [--time-limit S] [--workers 2] [-v]
 
+The demo's coming week is solved first for 60 s: that plan stands for the studio's
+published plan, the base of every comparison (measured as it is, not solved
+again). Then "two more reformers at Hitchin" is run twice from it (`--time-limit`
+seconds): every figure of the two results must be equal. Then the sweep:
 `reformers` (the default) adds 0 to 6 reformers to the Hitchin studio (7 to 13 in
-service); `demand` grows or shrinks the client list from -20% to +50%. Each point is
-solved on one core (`--time-limit` seconds), booked FCFS on the optimiser's
-timetable, checked, and measured; the points run `--processes` at a time. Target:
-the seven points in under 3 minutes on 2 cores. Prints the elapsed time and a
-markdown table, writes `bench/out/sweep.json` and the chart `bench/out/sweep.svg`
-(and `sweep.png`).
+service); `demand` grows or shrinks the client list from -20% to +50%. Each point
+starts from the plan of the point before (the first from the base plan), so the
+places never fall along a sweep that adds capacity; each is booked FCFS on the
+optimiser's timetable, checked, measured, and given the bound of its linear
+relaxation. Target: the seven points in under 3 minutes on 2 cores. Prints the
+times and markdown tables, writes `bench/out/sweep.json` and the chart
+`bench/out/sweep.svg` (and `sweep.png`).
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from datetime import date
 from common import OUT, markdown_table, write_results
 
 from scheduler.scenarios.charts import sweep_chart
-from scheduler.scenarios.document import SCENARIO_FORMAT
-from scheduler.scenarios.report import sweep
+from scheduler.scenarios.document import SCENARIO_FORMAT, parse_scenario
+from scheduler.scenarios.report import Base, run_scenario, sweep
 from scheduler.studio.demo import PRICES, demo_week
+from solver.checker import check_plan
+from solver.solve import solve
 
 TARGET_SECONDS = 180
 SWEEPS = {
@@ -54,31 +61,83 @@ COLUMNS = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vary", choices=sorted(SWEEPS), default="reformers")
-    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per point")
-    parser.add_argument("--processes", type=int, default=2, help="points solved at once")
+    parser.add_argument("--time-limit", type=float, default=22.0, help="seconds per solve")
+    parser.add_argument("--base-time-limit", type=float, default=60.0, help="for the base plan")
+    parser.add_argument("--workers", type=int, default=2, help="cores for each solve")
     parser.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each point as solved")
     options = parser.parse_args()
 
     name, change, path, values = SWEEPS[options.vary]
     week = demo_week(week_start=date(2026, 11, 30))
-    document = {
-        "format": SCENARIO_FORMAT,
-        "name": name,
-        "base": {"week_start": week.week_start},
-        "prices": {k: pence / 100 for k, pence in PRICES.items()},
-        "changes": [change],
-    }
-    print(
-        f"demo business: {len(week.clients)} clients; {len(values)} points of {path}, "
-        f"{options.time_limit:g} s each, {options.processes} at a time",
-        file=sys.stderr,
-    )
+    prices = {k: pence / 100 for k, pence in PRICES.items()}
+    print(f"demo business: {len(week.clients)} clients; the base plan first", file=sys.stderr)
+    started = time.monotonic()
+    plan = solve(week, time_limit=options.base_time_limit, workers=options.workers)
+    assert check_plan(week, plan) == [], "the base plan breaks a rule"
+    base = Base(plan, f"the demo week solved for {options.base_time_limit:g} s")
+    base_seconds = time.monotonic() - started
 
     def progress(fraction: float, stage: str) -> None:
         if options.verbose:
             print(f"  {stage} at {time.monotonic() - started:.1f}s", file=sys.stderr)
 
+    scenario = parse_scenario(
+        {
+            "format": SCENARIO_FORMAT,
+            "name": "Two more reformers at Hitchin",
+            "base": {"week_start": week.week_start},
+            "prices": prices,
+            "changes": [{"kind": "add_reformers", "room": "hitchin-studio", "count": 2}],
+        },
+        week,
+    )
+    twice, twice_seconds = [], []
+    for _ in range(2):
+        started = time.monotonic()
+        result = run_scenario(
+            scenario,
+            week,
+            time_limit=options.time_limit,
+            workers=options.workers,
+            seed=options.seed,
+            on_progress=progress,
+            base=base,
+        )
+        twice_seconds.append(time.monotonic() - started)
+        result["plan"].pop("solve_seconds")
+        twice.append(result)
+    differ = [k for k in ("base", "result", "comparison", "plan") if twice[0][k] != twice[1][k]]
+    first = twice[0]
+    print(
+        markdown_table(
+            ["two more reformers at Hitchin", "base", "scenario", "bound", "certainty"],
+            [
+                [
+                    f"run {n + 1} ({twice_seconds[n]:.0f} s)",
+                    r["base"]["optimiser"]["priority_places"],
+                    r["result"]["optimiser"]["priority_places"],
+                    r["result"]["optimiser"]["bound"],
+                    r["comparison"]["words"],
+                ]
+                for n, r in enumerate(twice)
+            ],
+        )
+    )
+    same = "every one equal" if not differ else "DIFFER in " + ", ".join(differ)
+    print(f"the two runs' figures: {same}\n")
+
+    document = {
+        "format": SCENARIO_FORMAT,
+        "name": name,
+        "base": {"week_start": week.week_start},
+        "prices": prices,
+        "changes": [change],
+    }
+    print(
+        f"{len(values)} points of {path}, {options.time_limit:g} s each, one after another",
+        file=sys.stderr,
+    )
     started = time.monotonic()
     result = sweep(
         document,
@@ -86,31 +145,45 @@ def main() -> None:
         path,
         values,
         time_limit=options.time_limit,
-        processes=options.processes,
+        workers=options.workers,
         seed=options.seed,
         on_progress=progress,
+        base=base,
     )
     elapsed = time.monotonic() - started
 
     rows = []
-    for point in result["points"]:
+    for label, point in (("base", result["base"]), *((p["value"], p) for p in result["points"])):
         cells = [
             f"{_show(k, point['optimiser'][k])} / {_show(k, point['fcfs'][k])}" for k in COLUMNS
         ]
-        rows.append([point["value"], point["optimiser"]["status"], *cells])
-    print(markdown_table([path, "status", *COLUMNS], rows))
+        rows.append([label, point["optimiser"]["bound"], *cells])
+    print(markdown_table([path, "bound", *COLUMNS], rows))
     print("(each cell: optimiser / FCFS on the optimiser's timetable; every plan checked)")
+    for point in result["points"]:
+        print(f"  {point['value']}: {point['comparison']['words']}")
+    places = [p["optimiser"]["priority_places"] for p in result["points"]]
+    falls = sum(b < a for a, b in zip(places, places[1:], strict=False))
+    print(f"priority places fall {falls} time(s) along the sweep")
     for warning in result["warnings"]:
         print(f"warning: {warning}")
     verdict = "within" if elapsed < TARGET_SECONDS else "OVER"
-    print(f"\nelapsed: {elapsed:.1f} s for {len(values)} points ({verdict} the 3-minute target)")
+    runs = " and ".join(f"{t:.1f} s" for t in twice_seconds)
+    print(f"\nbase plan: {base_seconds:.1f} s; scenario runs: {runs}")
+    print(f"sweep: {elapsed:.1f} s for {len(values)} points ({verdict} the 3-minute target)")
 
     OUT.mkdir(exist_ok=True)
     for image_format in ("svg", "png"):
         (OUT / f"sweep.{image_format}").write_bytes(sweep_chart(result, image_format))
     written = write_results(
         "sweep",
-        {"elapsed_seconds": round(elapsed, 1), "target_seconds": TARGET_SECONDS, "sweep": result},
+        {
+            "elapsed_seconds": round(elapsed, 1),
+            "target_seconds": TARGET_SECONDS,
+            "falls": falls,
+            "scenario_twice": {"differ": differ, "seconds": twice_seconds, "first": first},
+            "sweep": result,
+        },
     )
     print(f"wrote {written}, {OUT / 'sweep.svg'} and {OUT / 'sweep.png'}", file=sys.stderr)
 
@@ -125,5 +198,5 @@ def _show(key: str, value: object) -> str:
     return str(value)
 
 
-if __name__ == "__main__":  # worker processes import this module again; only the parent runs
+if __name__ == "__main__":  # the bound's processes import this module again
     main()
