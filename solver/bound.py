@@ -38,6 +38,7 @@ from solver.domain import Week
 log = logging.getLogger("solver")
 
 CP_SAT_INFINITY = 2**62
+STDOUT = 1  # the file descriptor, whatever `sys.stdout` is now
 # HiGHS's bound is exact up to its tolerances; rounding up by this much keeps the
 # integer bound valid (a larger bound is always still a bound).
 TOLERANCE = 1e-4
@@ -75,6 +76,21 @@ class _Rows:
     def add_clause(self, literals: list[int], enforced_by: list[int]) -> None:
         """At least one literal true, unless an enforcement literal is false."""
         self.add_literals([*literals, *(-e - 1 for e in enforced_by)], 1, highspy.kHighsInf)
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance, made without its banner on standard output (where the CLI may
+    be writing a plan): HiGHS prints it as it is made, before any option can stop it."""
+    sys.stdout.flush()
+    kept = os.dup(STDOUT)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, STDOUT)
+        return highspy.Highs()
+    finally:
+        os.dup2(kept, STDOUT)
+        os.close(kept)
+        os.close(devnull)
 
 
 def highs_model(model: cp_model.CpModel, relaxed: bool = False) -> highspy.Highs:
@@ -123,7 +139,7 @@ def highs_model(model: cp_model.CpModel, relaxed: bool = False) -> highspy.Highs
     lp.a_matrix_.value_ = np.array(rows.value, dtype=float)
     if not relaxed:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
-    highs = highspy.Highs()
+    highs = _quiet_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     # The interior point method solves the root LP of a week about five times faster

@@ -38,7 +38,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from solver.bound import BoundsInBackground
+from solver.bound import BoundsInBackground, lp_bound
 from solver.candidates import Slot, candidate_slots
 from solver.domain import STOPPED_BY_CLOCK, Allocation, Objective, Plan, Session, Week
 from solver.explain import explain_unplaced
@@ -163,6 +163,10 @@ class SolveOptions:
     mip_after_lp: bool = True
     # Below this many seconds for a week, no MIP bound is started.
     mip_bound_min_seconds: float = 2.0
+    # A week of fewer clients has its linear relaxation proven in this process, before
+    # each part's search (a fraction of a second), instead of in a process beside it
+    # (which takes a second or two to start).
+    bound_process_clients: int = 60
 
     def clock_cap(self, time_limit: float) -> float:
         """The wall seconds after which a solve of `time_limit` seconds of work is cut."""
@@ -282,6 +286,10 @@ class _Search:
     wall_deadline: float
     side_by_side: int = 1
     stopped_by_clock: bool = False
+    # Prove each part's linear relaxation here, before its search (a small week), rather
+    # than in a process beside it.
+    relax_in_process: bool = False
+    relaxed: list[int | None] = field(default_factory=list)
     # The best bound on the current part's priority places proven beside the search.
     proven: Callable[[], int | None] = lambda: None
 
@@ -423,7 +431,8 @@ def solve(
     budget = TimeBudget(_search_seconds(week, time_limit), 0.0, clock)
     parts = split_week(week)
     mip = None
-    if workers > 1:
+    search.relax_in_process = len(week.clients) < options.bound_process_clients
+    if workers > 1 and not search.relax_in_process:
         grace = time_limit * options.bound_grace
         bound_deadline = started + (
             time_limit + grace if options.mip_after_lp else options.clock_cap(time_limit)
@@ -449,7 +458,9 @@ def solve(
         if mip is not None:
             mip.stop()
         raise
-    proven = mip.results(wait_for_every_part=True) if mip is not None else [None] * len(parts)
+    proven = search.relaxed if search.relax_in_process else [None] * len(parts)
+    if mip is not None:
+        proven = mip.results(wait_for_every_part=True)
     results = [_with_mip_bound(r, p) for r, p in zip(results, proven, strict=True)]
     plan = _plan_of(week, [r.solution for r in results if r.solution is not None])
     plan = replace(
@@ -475,6 +486,10 @@ def _solve_part(week: Week, budget: TimeBudget, search: _Search, hint: Plan | No
     slots = candidate_slots(week, step=week.grid_minutes, extra=extra)
     wm = build_model(week, slots)
     search.clock.charge_model(wm.model)
+    if search.relax_in_process:
+        level = LEVELS[0]
+        level.optimise(wm.model, wm.levels()[level.name])
+        search.relaxed.append(lp_bound(wm.model))
     log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
     first = None
     if hint is not None:
