@@ -32,7 +32,7 @@ from typing import Any
 from scheduler.formats import bounds
 from scheduler.formats.times import format_time
 from scheduler.scenarios.changes import apply_change
-from scheduler.scenarios.document import ScenarioChange, ScenarioError
+from scheduler.scenarios.document import SCENARIO_FORMAT, ScenarioChange, ScenarioError
 from scheduler.scenarios.report import (
     BrokenPlanError,
     certainty,
@@ -481,6 +481,17 @@ def check_costs(costs: Any, candidates: list[Candidate]) -> dict[str, float]:
     if errors:
         raise ScenarioError(errors)
     return {k: float(v) for k, v in costs.items()}
+
+
+def advice_scenario(row: Mapping[str, Any], week_start: str) -> dict[str, Any]:
+    """A candidate (or a row of the ranking) as a `reformer-scenario/1` document of its own."""
+    return {
+        "format": SCENARIO_FORMAT,
+        "name": row["description"],
+        "description": "Suggested by the capacity advisor.",
+        "base": {"week_start": week_start},
+        "changes": [dict(row["change"])],
+    }
 
 
 # --- the cheap pre-ranking ------------------------------------------------------------------
