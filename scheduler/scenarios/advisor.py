@@ -24,6 +24,7 @@ import math
 import multiprocessing
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ from solver.domain import (
     InstructorWindow,
     Plan,
     Room,
+    Session,
     Unplaced,
     Venue,
     Week,
@@ -94,14 +96,15 @@ AdviceProgress = Callable[[int, int, str], None]
 class Candidate:
     """One change to try: a stable key, the `reformer-scenario/1` change, its words.
 
-    `reaches(week, client, want)` says whether the change could give that unmet want
-    a place (the pre-ranking's test); `reasons` are the reasons it answers.
+    `reaches(facts, client, want)` says whether the change could give that unmet want
+    a place, from what the base plan shows (`BaseFacts`); `reasons` are the reasons
+    for an unmet want it answers.
     """
 
     key: str
     change: dict[str, Any]
     description: str
-    reaches: Callable[[Week, Client, Unplaced], bool] = field(compare=False, repr=False)
+    reaches: Callable[[BaseFacts, Client, Unplaced], bool] = field(compare=False, repr=False)
     reasons: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     cost: float | None = None
     reach: int = 0
@@ -116,6 +119,87 @@ class Candidate:
             "cost": self.cost,
             "reach": {"priority_places": self.reach, "reason_fits": self.fitting_reach},
         }
+
+
+# Reasons no change of the studio's answers: the client's own (clearance, intro, limits).
+CLIENT_REASONS = frozenset(
+    {
+        "it needs GP clearance",
+        "an intro 1-2-1 must come first",
+        "already at their classes-a-day limit",
+        "it clashes with their other classes",
+        "the class is not offered at their level",
+    }
+)
+
+
+@dataclass(frozen=True)
+class BaseFacts:
+    """What the base plan shows that the pre-ranking reads: its full classes, and the
+    minutes each instructor teaches each day and all week."""
+
+    week: Week
+    full: tuple[Session, ...]
+    day_minutes: Mapping[tuple[str, int], int]
+    week_minutes: Mapping[str, int]
+
+    @classmethod
+    def of(cls, week: Week, plan: Plan) -> BaseFacts:
+        """The facts of `plan` for `week`."""
+        taken = Counter(a.session for a in plan.allocations)
+        types, rooms = week.class_type_by_id, week.rooms
+        full = tuple(
+            s
+            for s in plan.sessions
+            if s.room in rooms
+            and s.class_type in types
+            and taken[s.id] >= week.capacity(types[s.class_type], rooms[s.room])
+        )
+        day: Counter[tuple[str, int]] = Counter()
+        for s in plan.sessions:
+            day[s.instructor, s.start // MINUTES_PER_DAY] += s.end - s.start
+        total: Counter[str] = Counter()
+        for (who, _), minutes in day.items():
+            total[who] += minutes
+        return cls(week, full, day, total)
+
+    def turned_away(
+        self, client: Client, want: Unplaced, *, room: str | None = None, sized: bool = False
+    ) -> bool:
+        """A full class the want could have had (in `room`; with `sized`, one its class
+        type's size fills, not the room) at one of the client's venues, in their hours."""
+        types = self.week.class_type_by_id
+        return any(
+            s.class_type in want.class_types
+            and s.venue in client.venues
+            and (room is None or s.room == room)
+            and (not sized or types[s.class_type].max_size < self._room_limit(s))
+            and any(w.contains(s.start, s.end) for w in client.availability)
+            for s in self.full
+        )
+
+    def _room_limit(self, session: Session) -> int:
+        room = self.week.rooms[session.room]
+        kind = self.week.class_type_by_id[session.class_type]
+        return len(room.reformers_in_service) if kind.uses_reformers else room.mat_spaces
+
+    def shortest_class(self, instructor: str) -> int:
+        """The minutes of the shortest class the instructor teaches."""
+        person = self.week.instructor_by_id[instructor]
+        types = self.week.class_type_by_id
+        return min((types[t].minutes for t in person.teaches if t in types), default=HOUR)
+
+    def day_is_full(self, instructor: str, day: int) -> bool:
+        """The instructor cannot teach another class that day: their daily cap is reached."""
+        person = self.week.instructor_by_id[instructor]
+        used = self.day_minutes.get((instructor, day), 0)
+        return used + self.shortest_class(instructor) > person.max_day_minutes
+
+    def week_is_full(self, instructor: str) -> bool:
+        """The instructor cannot teach another class this week: their weekly cap is reached."""
+        person = self.week.instructor_by_id[instructor]
+        used = self.week_minutes.get(instructor, 0)
+        return used + self.shortest_class(instructor) > person.max_week_minutes
 
 
 # --- the changes worth trying ------------------------------------------------------------
@@ -154,8 +238,8 @@ def _reformer_rooms(week: Week) -> list[Candidate]:
                 continue
             where = room_words(room, venue)
 
-            def plain(week: Week, c: Client, u: Unplaced, v: str = venue.id) -> bool:
-                return v in c.venues and not c.needs and _wants_kind(week, u, "reformer")
+            def plain(facts: BaseFacts, c: Client, u: Unplaced, r: str = room.id) -> bool:
+                return not c.needs and facts.turned_away(c, u, room=r)
 
             found.append(
                 Candidate(
@@ -171,9 +255,14 @@ def _reformer_rooms(week: Week) -> list[Candidate]:
             for feature in needed:
 
                 def with_feature(
-                    week: Week, c: Client, u: Unplaced, v: str = venue.id, f: str = feature
+                    facts: BaseFacts, c: Client, u: Unplaced, v: str = venue.id, f: str = feature
                 ) -> bool:
-                    return v in c.venues and c.needs <= {f} and _wants_kind(week, u, "reformer")
+                    return (
+                        f in c.needs
+                        and c.needs <= {f}
+                        and v in c.venues
+                        and _wants_kind(facts.week, u, "reformer")
+                    )
 
                 found.append(
                     Candidate(
@@ -201,8 +290,8 @@ def _mat_rooms(week: Week) -> list[Candidate]:
             if room.mat_spaces <= 0 or room.mat_spaces >= bounds.MAT_SPACES[1]:
                 continue
 
-            def reaches(week: Week, c: Client, u: Unplaced, v: str = venue.id) -> bool:
-                return v in c.venues and _wants_kind(week, u, "mat")
+            def reaches(facts: BaseFacts, c: Client, u: Unplaced, r: str = room.id) -> bool:
+                return facts.turned_away(c, u, room=r)
 
             found.append(
                 Candidate(
@@ -246,14 +335,19 @@ def _window_json(w: Window) -> dict[str, str]:
     return {"day": day, "from": format_time(start), "to": format_time(end)}
 
 
-def _reach_by_hours(venue: str, hour: Window, teaches: frozenset[str] | None = None):
-    """Unmet wants at `venue` of a client free in `hour` (of a type `teaches`, if given)."""
+def _reach_by_hours(venue: str, hour: Window, instructors: tuple[str, ...]):
+    """Unmet wants at `venue` of a client free in `hour`, of a class type one of
+    `instructors` teaches who has a class to spare that day and that week."""
 
-    def reaches(week: Week, c: Client, u: Unplaced) -> bool:
-        return (
-            venue in c.venues
-            and _client_free(c, hour.start, hour.end)
-            and (teaches is None or any(t in teaches for t in u.class_types))
+    def reaches(facts: BaseFacts, c: Client, u: Unplaced) -> bool:
+        if venue not in c.venues or not _client_free(c, hour.start, hour.end):
+            return False
+        people = facts.week.instructor_by_id
+        return any(
+            any(t in people[i].teaches for t in u.class_types)
+            and not facts.day_is_full(i, hour.day)
+            and not facts.week_is_full(i)
+            for i in instructors
         )
 
     return reaches
@@ -271,7 +365,8 @@ def _opening_hours(week: Week) -> list[Candidate]:
                 continue
             for end, window in (("earlier", windows[0]), ("later", windows[-1])):
                 for direction, longer, hour in _hour_before_and_after(window):
-                    if direction != end or not _someone_teaches(week, venue.id, hour):
+                    teachers = _teachers(week, venue.id, hour)
+                    if direction != end or not teachers:
                         continue
                     hours = [longer if w is window else w for w in windows]
                     if len(hours) == 1:
@@ -299,18 +394,19 @@ def _opening_hours(week: Week) -> list[Candidate]:
                             f"open_day:{venue.id}:{day}:{direction}",
                             change,
                             words,
-                            _reach_by_hours(venue.id, hour),
+                            _reach_by_hours(venue.id, hour, teachers),
                             HOURS_REASONS,
                         )
                     )
     return found
 
 
-def _someone_teaches(week: Week, venue: str, hour: Window) -> bool:
-    return any(
-        venue in w.venues and _overlaps(w, hour.start, hour.end)
+def _teachers(week: Week, venue: str, hour: Window) -> tuple[str, ...]:
+    """The instructors who could teach at `venue` in some of `hour`."""
+    return tuple(
+        i.id
         for i in week.instructors
-        for w in i.availability
+        if any(venue in w.venues and _overlaps(w, hour.start, hour.end) for w in i.availability)
     )
 
 
@@ -324,7 +420,6 @@ def _instructor_hours(week: Week) -> list[Candidate]:
         return []
     found = []
     for person in week.instructors:
-        teaches = frozenset(person.teaches)
         for k, window in enumerate(person.availability):
             for venue in window.venues:
                 if venue not in week.venue_by_id:
@@ -363,7 +458,7 @@ def _instructor_hours(week: Week) -> list[Candidate]:
                             f"change_instructor:{person.id}:{venue}:{slot}:{direction}",
                             change,
                             words,
-                            _reach_by_hours(venue, hour, teaches),
+                            _reach_by_hours(venue, hour, (person.id,)),
                             HOURS_REASONS,
                         )
                     )
@@ -382,11 +477,23 @@ def _instructor_caps(week: Week) -> list[Candidate]:
     found = []
     for person in week.instructors:
         teaches = frozenset(person.teaches)
-        venues = {v for w in person.availability for v in w.venues}
 
-        def reaches(week: Week, c: Client, u: Unplaced, t=teaches, v=venues) -> bool:
-            return bool(v & set(c.venues)) and any(x in t for x in u.class_types)
+        def free_with(c: Client, u: Unplaced, days: set[int], who=person, t=teaches) -> bool:
+            """The client could meet the instructor on one of `days` at a shared venue."""
+            return any(x in t for x in u.class_types) and any(
+                w.day in days and set(w.venues) & set(c.venues) and _client_free(c, w.start, w.end)
+                for w in who.availability
+            )
 
+        def day_cap(facts: BaseFacts, c: Client, u: Unplaced, who=person) -> bool:
+            full = {d for d in range(len(DAYS)) if facts.day_is_full(who.id, d)}
+            return not facts.week_is_full(who.id) and free_with(c, u, full)
+
+        def week_cap(facts: BaseFacts, c: Client, u: Unplaced, who=person) -> bool:
+            open_days = {d for d in range(len(DAYS)) if not facts.day_is_full(who.id, d)}
+            return facts.week_is_full(who.id) and free_with(c, u, open_days)
+
+        reach_of = {"max_day_minutes": day_cap, "max_week_minutes": week_cap}
         for cap, limit, words in (
             ("max_day_minutes", bounds.DAY_MINUTES[1], "a day"),
             ("max_week_minutes", bounds.WEEK_MINUTES[1], "a week"),
@@ -400,7 +507,7 @@ def _instructor_caps(week: Week) -> list[Candidate]:
                     {"kind": "change_instructor", "instructor": person.id, cap: now + HOUR},
                     f"{person.name} may teach an hour more {words} "
                     f"({_hours_text(now + HOUR)} instead of {_hours_text(now)})",
-                    reaches,
+                    reach_of[cap],
                     HOURS_REASONS,
                 )
             )
@@ -415,7 +522,10 @@ def _class_sizes(week: Week) -> list[Candidate]:
         if kind.one_to_one:
             continue
 
-        def reaches(week: Week, c: Client, u: Unplaced, t: str = kind.id) -> bool:
+        def bigger(facts: BaseFacts, c: Client, u: Unplaced, t: str = kind.id) -> bool:
+            return t in u.class_types and facts.turned_away(c, u, sized=True)
+
+        def smaller(facts: BaseFacts, c: Client, u: Unplaced, t: str = kind.id) -> bool:
             return t in u.class_types
 
         room_limited = [
@@ -430,7 +540,7 @@ def _class_sizes(week: Week) -> list[Candidate]:
                     f"class_type:{kind.id}:max_size",
                     {"kind": "class_type", "class_type": kind.id, "max_size": kind.max_size + 1},
                     f"{kind.name} classes take {kind.max_size + 1} (instead of {kind.max_size})",
-                    reaches,
+                    bigger,
                     ROOM_REASONS,
                 )
             )
@@ -441,7 +551,7 @@ def _class_sizes(week: Week) -> list[Candidate]:
                     {"kind": "class_type", "class_type": kind.id, "min_size": kind.min_size - 1},
                     f"{kind.name} classes run with {kind.min_size - 1} clients "
                     f"(instead of at least {kind.min_size})",
-                    reaches,
+                    smaller,
                     SMALL_CLASS_REASONS | HOURS_REASONS,
                 )
             )
@@ -505,16 +615,22 @@ def prerank(week: Week, base: Plan, candidates: list[Candidate]) -> list[Candida
     Ordered by fitting reach, then reach; ties keep the candidates' own order.
     """
     clients = week.client_by_id
+    facts = BaseFacts.of(week, base)
+    # A want turned down only for the client's own reasons is no capacity problem.
+    wants = [
+        (u, clients[u.client], {reason_kind(r) for r in u.reasons})
+        for u in base.unplaced
+        if u.client in clients
+    ]
+    wants = [(u, c, kinds) for u, c, kinds in wants if not kinds or kinds - CLIENT_REASONS]
     ranked = []
     for candidate in candidates:
         reach = fitting = 0
-        for want in base.unplaced:
-            who = clients.get(want.client)
-            if who is None or not candidate.reaches(week, who, want):
+        for want, who, kinds in wants:
+            if not candidate.reaches(facts, who, want):
                 continue
             places = who.priority * want.missing
             reach += places
-            kinds = {reason_kind(r) for r in want.reasons}
             if kinds & candidate.reasons:
                 fitting += places
         ranked.append(replace(candidate, reach=reach, fitting_reach=fitting))
@@ -603,11 +719,20 @@ def evaluate_candidate(
     except (NoPlanError, BrokenPlanError) as exc:
         return {"error": "\n".join(getattr(exc, "errors", [])) or str(exc)}
     figures = outcome.optimiser
+    found = bool(outcome.plan.sessions) or not figures["places_wanted"]
+    kept = False
+    if not check_plan(changed, base_plan):
+        # The change takes nothing away, so the base plan is a plan of the changed week
+        # too: the week does at least that well, whatever the solve reached in its time.
+        as_before = measure(changed, base_plan, prices)
+        if as_before["priority_places"] > figures["priority_places"]:
+            figures, kept = {**as_before, "bound": figures["bound"], "status": "FEASIBLE"}, True
     return {
         "figures": figures,
         "gains": _gains(base_figures, figures),
         "certainty": certainty(base_figures, figures),
-        "plan_found": bool(outcome.plan.sessions) or not figures["places_wanted"],
+        "plan_found": found,
+        "base_plan_kept": kept,
     }
 
 
@@ -714,7 +839,8 @@ def run_advice(
     for n, row in enumerate(ranking, start=1):
         row["rank"] = n
     warnings = [
-        f"no plan found for “{r['description']}” in {job.time_limit:g} s: give it more time"
+        f"no plan found for “{r['description']}” in {job.time_limit:g} s (the base plan "
+        "stands for it): give it more time"
         for r in ranking
         if r.get("plan_found") is False
     ]
