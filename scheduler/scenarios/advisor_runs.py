@@ -52,7 +52,9 @@ def prepare_stored_advice(
     """
     try:
         row, week = stored_week(session=session, week_start=week_start)
-    except ValueError:
+    except ScenarioError:
+        raise
+    except ValueError:  # a date that is not one
         raise ScenarioError([f"--week: '{week_start}' is not YYYY-MM-DD, latest or next"]) from None
     plan, source = None, "solved"
     if use_stored_plan:
@@ -89,10 +91,12 @@ def start_advice_run(
     top: int | None,
     database_url: str | None = None,
     background: bool = True,
+    processes: int | None = None,
 ) -> db.SolveRun:
     """Queue an advisor run on a stored week and start it in a thread of its own.
 
-    With `background=False` it runs to the end before returning (for tests).
+    Candidates are solved `processes` at once (default: every core). With
+    `background=False` it runs to the end before returning (for tests).
     Raises `ScenarioError` for a week that is not stored.
     """
     row, _ = stored_week(session=session, week_start=week_start)
@@ -106,7 +110,7 @@ def start_advice_run(
     session.add(run)
     session.commit()
     session.refresh(run)
-    job = (run.id, row.week_start.isoformat(), time_limit, top, database_url)
+    job = (run.id, row.week_start.isoformat(), time_limit, top, database_url, processes)
     if background:
         threading.Thread(target=execute_advice_run, args=job, daemon=True).start()
     else:
@@ -116,7 +120,12 @@ def start_advice_run(
 
 
 def execute_advice_run(
-    run_id: int, week_start: str, time_limit: float, top: int | None, database_url: str | None
+    run_id: int,
+    week_start: str,
+    time_limit: float,
+    top: int | None,
+    database_url: str | None,
+    processes: int | None = None,
 ) -> None:
     """Carry out a queued advisor run, recording progress, the advice or the error on its row."""
     engine = get_engine(database_url)
@@ -144,7 +153,10 @@ def execute_advice_run(
             )
             # The stored rows are all read: let go of the database while the solves run.
             session.commit()
-            run.status, run.result = "succeeded", run_advice(job, on_progress=progress)
+            run.status, run.result = (
+                "succeeded",
+                run_advice(job, processes=processes, on_progress=progress),
+            )
             run.progress = {"fraction": 1.0, "stage": "done", "top": top}
         except Exception as exc:  # the row must say why the run stopped, whatever stopped it
             log.exception("advice run %s failed", run_id)

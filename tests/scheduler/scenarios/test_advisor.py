@@ -19,43 +19,12 @@ from scheduler.scenarios.document import ScenarioError, parse_scenario
 from scheduler.scenarios.report import solve_and_measure
 from solver.checker import check_plan
 from tests.builders import (
-    client,
     example_names,
-    instructor,
-    room,
+    full_room_week,
     shared_dir,
-    venue,
-    week,
 )
 
 TIME_LIMIT = 2.0
-
-
-def full_hitchin_week():
-    """Hitchin's studio (2 reformers) is full on the one hour its clients and Jo share;
-    Stevenage (6 reformers) has room to spare. One more reformer at Hitchin is the fix."""
-    monday_hour = [("mon", "09:00", "10:00")]
-    return week(
-        venues=[
-            venue("hitchin", rooms=[room("hitchin-studio", reformers=2, mat_spaces=4)]),
-            venue("stevenage", rooms=[room("stevenage-studio", reformers=6, mat_spaces=0)]),
-        ],
-        instructors=[
-            instructor(
-                availability=[
-                    ("mon", "09:00", "10:00", ["hitchin"]),
-                    ("tue", "09:00", "10:00", ["stevenage"]),
-                ]
-            )
-        ],
-        clients=[
-            *(client(f"h{i}", availability=monday_hour, priority=2) for i in range(5)),
-            *(
-                client(f"s{i}", venues=["stevenage"], availability=[("tue", "09:00", "10:00")])
-                for i in range(3)
-            ),
-        ],
-    )
 
 
 @pytest.mark.parametrize("name", example_names())
@@ -76,7 +45,7 @@ def test_a_fixed_timetable_is_offered_only_changes_of_room():
 
 
 def test_the_changes_are_described_in_the_studios_words():
-    words = {c.key: c.description for c in candidate_changes(full_hitchin_week())}
+    words = {c.key: c.description for c in candidate_changes(full_room_week())}
     assert words["add_reformers:hitchin-studio"] == "One more reformer in Hitchin · Studio"
     assert words["mat_spaces:hitchin-studio"] == (
         "One more mat space in Hitchin · Studio (5 instead of 4)"
@@ -88,13 +57,13 @@ def test_the_changes_are_described_in_the_studios_words():
 
 
 def test_hours_no_instructor_could_teach_are_not_tried():
-    keys = {c.key for c in candidate_changes(full_hitchin_week())}
+    keys = {c.key for c in candidate_changes(full_room_week())}
     # Jo teaches 09:00-10:00 only: opening an hour earlier (06:00-07:00) cannot help.
     assert not any(k.startswith("open_day") for k in keys)
 
 
 def test_the_prerank_puts_the_full_room_first():
-    base_week = full_hitchin_week()
+    base_week = full_room_week()
     outcome = solve_and_measure(base_week, time_limit=TIME_LIMIT)
     ranked = prerank(base_week, outcome.plan, candidate_changes(base_week))
     assert ranked[0].key == "add_reformers:hitchin-studio"
@@ -103,7 +72,7 @@ def test_the_prerank_puts_the_full_room_first():
 
 
 def test_the_advisor_ranks_one_more_reformer_in_the_full_room_first():
-    base_week = full_hitchin_week()
+    base_week = full_room_week()
     job = plan_advice(base_week, {"reformer": 18.0}, time_limit=TIME_LIMIT)
     advice = run_advice(job, processes=1)
     assert advice["format"] == ADVICE_FORMAT
@@ -121,7 +90,7 @@ def test_the_advisor_ranks_one_more_reformer_in_the_full_room_first():
 
 
 def test_the_plans_the_advisor_judges_keep_every_rule():
-    base_week = full_hitchin_week()
+    base_week = full_room_week()
     job = plan_advice(base_week, {}, time_limit=TIME_LIMIT, top=2)
     advice = run_advice(job, processes=1)
     assert len(advice["ranking"]) == 2
@@ -133,7 +102,7 @@ def test_the_plans_the_advisor_judges_keep_every_rule():
 
 
 def test_a_stored_base_plan_is_used_and_a_broken_one_is_not():
-    base_week = full_hitchin_week()
+    base_week = full_room_week()
     plan = solve_and_measure(base_week, time_limit=TIME_LIMIT).plan
     job = plan_advice(base_week, {}, time_limit=TIME_LIMIT, base_plan=plan, base_source="draft")
     assert job.base_source == "draft" and job.candidates[0].key == "add_reformers:hitchin-studio"
@@ -143,7 +112,7 @@ def test_a_stored_base_plan_is_used_and_a_broken_one_is_not():
 
 
 def test_a_cost_gives_the_gain_per_pound_by_key_or_else_by_kind():
-    base_week = full_hitchin_week()
+    base_week = full_room_week()
     costs = {"add_reformers": 400.0, "add_reformers:hitchin-studio": 500.0}
     job = plan_advice(base_week, {"reformer": 18.0}, time_limit=TIME_LIMIT, costs=costs)
     advice = run_advice(job, processes=1)
@@ -158,7 +127,7 @@ def test_a_cost_gives_the_gain_per_pound_by_key_or_else_by_kind():
 
 
 def test_a_costs_file_naming_no_candidate_is_refused_with_its_path():
-    candidates = candidate_changes(full_hitchin_week())
+    candidates = candidate_changes(full_room_week())
     with pytest.raises(ScenarioError) as caught:
         check_costs({"add_reformer": 10, "mat_spaces": -1}, candidates)
     assert caught.value.errors == [
