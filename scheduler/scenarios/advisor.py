@@ -835,7 +835,8 @@ def run_advice(
         finally:
             if own is not None:
                 own.shutdown()
-    ranking = sorted(rows.values(), key=rank_key)
+    # Equal gains keep the pre-ranking's order, not the order the solves finished in.
+    ranking = sorted((rows[i] for i in sorted(rows)), key=rank_key)
     for n, row in enumerate(ranking, start=1):
         row["rank"] = n
     warnings = [
