@@ -10,6 +10,7 @@ from scheduler.scenarios.advisor import (
     advice_scenario,
     candidate_changes,
     check_costs,
+    evaluate_candidate,
     plan_advice,
     prerank,
     run_advice,
@@ -21,6 +22,7 @@ from solver.checker import check_plan
 from tests.builders import (
     example_names,
     full_room_week,
+    oversubscribed_week,
     shared_dir,
 )
 
@@ -134,3 +136,25 @@ def test_a_costs_file_naming_no_candidate_is_refused_with_its_path():
         "$.add_reformer: no candidate change has this key or kind",
         "$.mat_spaces: must be a cost in pounds above 0, not -1",
     ]
+
+
+def test_one_candidate_is_judged_on_the_base_timetable_first_then_the_whole_week():
+    base_week = full_room_week()
+    base = solve_and_measure(base_week, {"reformer": 18.0}, time_limit=TIME_LIMIT)
+    change = {"kind": "add_reformers", "room": "hitchin-studio", "count": 1}
+    row = evaluate_candidate(
+        base_week, {"reformer": 18.0}, base.optimiser, base.plan, change, TIME_LIMIT
+    )
+    before = base.optimiser["priority_places"]
+    assert row["stages"]["base timetable"] == before + 2  # one more client in Jo's class
+    assert row["stages"]["whole week"] == before + 2
+    assert row["gains"]["priority_places"] == 2 and row["certainty"]["certain"]
+
+
+def test_a_week_with_pins_of_its_own_keeps_them_in_every_stage():
+    base_week = oversubscribed_week()  # four pinned classes, two reformers, eight clients
+    base = solve_and_measure(base_week, time_limit=TIME_LIMIT)
+    change = {"kind": "add_reformers", "room": "hitchin-studio", "count": 1}
+    row = evaluate_candidate(base_week, {}, base.optimiser, base.plan, change, TIME_LIMIT)
+    assert row["stages"]["base timetable"] == row["stages"]["whole week"] == 12
+    assert row["gains"]["places"] == 4 and row["figures"]["sessions"] == 4
