@@ -740,8 +740,9 @@ def evaluate_candidate(
         except (NoPlanError, BrokenPlanError):
             stages[stage] = None
             continue
-        # A quick stage's plan counts only if it keeps every rule of the week as changed
-        # (its pinned classes were spared the smallest class size, for one).
+        # A quick stage's plan counts only if it keeps every rule of the week as changed:
+        # its classes, pinned there, were spared the smallest class size.
+        plan = _without_small_classes(changed, plan)
         ok = not check_plan(changed, plan)
         stages[stage] = _priority_places(changed, plan) if ok else None
         if ok and stages[stage] > best_places:
@@ -760,7 +761,10 @@ def evaluate_candidate(
     figures = outcome.optimiser
     found = bool(outcome.plan.sessions) or not figures["places_wanted"]
     stages["whole week"] = figures["priority_places"] if found else None
-    if best is not None and best_places > figures["priority_places"]:
+    # A tie goes to the quick stage: the whole week's solve started from its plan.
+    whole = figures["priority_places"]
+    quick = found_by != "base plan"
+    if best is not None and (best_places > whole or (quick and best_places == whole)):
         figures = {
             **measure(changed, best, prices),
             "bound": figures["bound"],
@@ -781,6 +785,25 @@ def evaluate_candidate(
 def _priority_places(week: Week, plan: Plan) -> int:
     clients = week.client_by_id
     return sum(clients[a.client].priority for a in plan.allocations)
+
+
+def _without_small_classes(week: Week, plan: Plan) -> Plan:
+    """The plan less any unpinned class with fewer clients than its type needs to run."""
+    types = week.class_type_by_id
+    pinned = {p.id for p in week.pinned_sessions}
+    taken = Counter(a.session for a in plan.allocations)
+    small = {
+        s.id
+        for s in plan.sessions
+        if s.id not in pinned and taken[s.id] < types[s.class_type].min_size
+    }
+    if not small:
+        return plan
+    return replace(
+        plan,
+        sessions=tuple(s for s in plan.sessions if s.id not in small),
+        allocations=tuple(a for a in plan.allocations if a.session not in small),
+    )
 
 
 def _quick_stages(changed: Week, base: Plan) -> list[tuple[str, Week]]:
