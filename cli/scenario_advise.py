@@ -72,7 +72,7 @@ def advise(
                 session=session,
                 week_start=week_start,
                 time_limit=time_limit,
-                base_time_limit=base_time_limit or 3 * time_limit,
+                base_time_limit=base_time_limit,
                 top=top or None,
                 costs=costs,
                 use_stored_plan=not solve_base,

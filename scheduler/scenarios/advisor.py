@@ -672,7 +672,8 @@ def plan_advice(
     """The candidates to try (the `top` most promising, if given), for `run_advice`.
 
     A `base_plan` that breaks a hard rule of the week (or has no bound) is not used:
-    the base is solved instead. Without one, candidates are pre-ranked after the
+    the base is solved instead, for `base_time_limit` (default: `BASE_TIME_FACTOR`
+    times `time_limit`). Without one, candidates are pre-ranked after the
     base is solved.
     """
     candidates = candidate_changes(week)
@@ -688,13 +689,16 @@ def plan_advice(
         prices=dict(prices),
         candidates=tried,
         time_limit=time_limit,
-        base_time_limit=base_time_limit or time_limit,
+        base_time_limit=base_time_limit or BASE_TIME_FACTOR * time_limit,
         base_plan=base_plan,
         base_source=base_source,
         not_tried=candidates[len(tried) :],
         seed=seed,
     )
 
+
+# The base is solved once for all the changes: it gets this many times a change's seconds.
+BASE_TIME_FACTOR = 3
 
 # The share of a candidate's time each quick stage may use at most (each is usually
 # proven best in a second or two, being so much smaller than the week).

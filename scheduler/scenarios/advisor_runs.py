@@ -24,6 +24,8 @@ from scheduler.scenarios.advisor import (
     AdviceJob,
     AdviceProgress,
     advice_scenario,
+    candidate_changes,
+    check_costs,
     plan_advice,
     run_advice,
 )
@@ -89,6 +91,7 @@ def start_advice_run(
     week_start: str,
     time_limit: float,
     top: int | None,
+    costs: Any = None,
     database_url: str | None = None,
     background: bool = True,
     processes: int | None = None,
@@ -97,9 +100,12 @@ def start_advice_run(
 
     Candidates are solved `processes` at once (default: every core). With
     `background=False` it runs to the end before returning (for tests).
-    Raises `ScenarioError` for a week that is not stored.
+    Raises `ScenarioError` for a week that is not stored or costs that are wrong,
+    before anything is queued.
     """
-    row, _ = stored_week(session=session, week_start=week_start)
+    row, week = stored_week(session=session, week_start=week_start)
+    if costs is not None:
+        check_costs(costs, candidate_changes(week))
     run = db.SolveRun(
         week_id=row.id,
         kind=ADVICE_KIND,
@@ -110,7 +116,7 @@ def start_advice_run(
     session.add(run)
     session.commit()
     session.refresh(run)
-    job = (run.id, row.week_start.isoformat(), time_limit, top, database_url, processes)
+    job = (run.id, row.week_start.isoformat(), time_limit, top, costs, database_url, processes)
     if background:
         threading.Thread(target=execute_advice_run, args=job, daemon=True).start()
     else:
@@ -124,6 +130,7 @@ def execute_advice_run(
     week_start: str,
     time_limit: float,
     top: int | None,
+    costs: Any,
     database_url: str | None,
     processes: int | None = None,
 ) -> None:
@@ -149,7 +156,7 @@ def execute_advice_run(
 
         try:
             job = prepare_stored_advice(
-                session=session, week_start=week_start, time_limit=time_limit, top=top
+                session=session, week_start=week_start, time_limit=time_limit, top=top, costs=costs
             )
             # The stored rows are all read: let go of the database while the solves run.
             session.commit()

@@ -124,3 +124,38 @@ def test_a_ranked_change_is_saved_as_a_scenario(owner, db_session, database_url)
     assert str(scenario.id) in response.headers["Location"]
     missing = owner.post(f"{ADVICE}/{run_id}/save", data={"rank": "99", "csrf_token": token(page)})
     assert missing.status_code == 302 and advice_run(session=db_session, run_id=run_id)
+
+
+def test_costs_typed_in_are_checked_before_the_advisor_starts(owner, engine):
+    page = owner.get(ADVICE).data
+    data = {"week_start": "2026-11-30", "top": 1, "time_limit": 1, "csrf_token": token(page)}
+    response = owner.post(ADVICE, data={**data, "costs": '{"add_reformer": 10}'})
+    assert response.status_code == 400
+    assert "$.add_reformer: no candidate change has this key or kind" in response.data.decode()
+    response = owner.post(ADVICE, data={**data, "costs": "{"})
+    assert response.status_code == 400 and "not valid JSON" in response.data.decode()
+    with engine.connect() as connection:
+        assert connection.execute(select(models.SolveRun)).all() == []
+
+
+def test_costs_typed_in_give_the_gain_per_pound(owner, db_session, database_url):
+    run = start_advice_run(
+        session=db_session,
+        week_start="latest",
+        time_limit=2,
+        top=1,
+        costs={"add_reformers": 500},
+        database_url=database_url,
+        background=False,
+        processes=1,
+    )
+    page = owner.get(f"{ADVICE}/{run.id}").data.decode()
+    assert "£500.00" in page and "0.004 places per £" in page
+
+
+def test_a_week_not_stored_is_refused_on_the_form(owner):
+    page = owner.get(ADVICE).data
+    data = {"week_start": "2027-01-04", "top": 1, "time_limit": 1, "csrf_token": token(page)}
+    response = owner.post(ADVICE, data=data)
+    assert response.status_code == 400
+    assert "no week starting 2027-01-04 is stored" in response.data.decode()

@@ -12,9 +12,17 @@ from typing import Any
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms import (
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from scheduler.formats.validation import load_json
 from scheduler.scenarios.advisor import ADVICE_FORMAT
 from scheduler.scenarios.advisor_runs import (
     advice_run,
@@ -31,7 +39,7 @@ from web.scenarios import bp
 
 
 class AdviceForm(FlaskForm):
-    """Which week to advise on, how many changes to try, and the seconds for each."""
+    """Which week to advise on, how many changes to try, the seconds for each, any costs."""
 
     week_start = SelectField("Week", validate_choice=False)
     top = IntegerField(
@@ -43,6 +51,11 @@ class AdviceForm(FlaskForm):
         "Seconds per change",
         default=20,
         validators=[NumberRange(min=1, max=600, message="Give between 1 and 600 seconds.")],
+    )
+    costs = TextAreaField(
+        "Costs in pounds (JSON, optional)",
+        description='by kind of change or a change\'s key, e.g. {"add_reformers": 3500}',
+        validators=[Optional(), Length(max=20000)],
     )
 
 
@@ -75,16 +88,20 @@ def start_advice() -> Any:
     if not form.validate_on_submit():
         return _advice_page(form, status=400)
     try:
+        costs = load_json(form.costs.data, ScenarioError) if form.costs.data else None
         run = start_advice_run(
             session=get_session(),
             week_start=form.week_start.data or "latest",
             time_limit=form.time_limit.data,
             top=form.top.data,
+            costs=costs,
             database_url=current_app.config["DATABASE_URL"],
         )
     except ScenarioError as exc:
-        flash("The advisor cannot run: " + "; ".join(exc.errors), "error")
-        return redirect(url_for("scenarios.advice"))
+        # A week no longer stored is the week's error; anything else is in the costs.
+        form.week_start.errors = [e for e in exc.errors if e.startswith("$.base")]
+        form.costs.errors = [e for e in exc.errors if not e.startswith("$.base")]
+        return _advice_page(form, status=400)
     return redirect(url_for("scenarios.advice_page", run_id=run.id))
 
 
