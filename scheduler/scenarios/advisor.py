@@ -41,6 +41,7 @@ from scheduler.scenarios.report import (
     reason_kind,
     solve_and_measure,
 )
+from scheduler.scenarios.words import DAY_NAMES, week_names
 from solver.checker import check_plan
 from solver.domain import (
     DAYS,
@@ -50,23 +51,13 @@ from solver.domain import (
     PinnedAllocation,
     PinnedSession,
     Plan,
-    Room,
     Session,
     Unplaced,
-    Venue,
     Week,
     Window,
 )
 
 ADVICE_FORMAT = "reformer-advice/1"
-
-DAY_NAMES = dict(
-    zip(
-        DAYS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
-)
 
 HOUR = 60
 
@@ -207,12 +198,6 @@ class BaseFacts:
 # --- the changes worth trying ------------------------------------------------------------
 
 
-def room_words(room: Room, venue: Venue) -> str:
-    """A room in the studio's words: `hitchin-studio` at Hitchin is "Hitchin · Studio"."""
-    bare = room.id.removeprefix(f"{venue.id}-") if room.id != venue.id else room.id
-    return f"{venue.name} · {bare.replace('-', ' ').replace('_', ' ').capitalize()}"
-
-
 def _day_window(minute: int) -> tuple[str, int]:
     return DAYS[minute // MINUTES_PER_DAY], minute % MINUTES_PER_DAY
 
@@ -238,7 +223,7 @@ def _reformer_rooms(week: Week) -> list[Candidate]:
         for room in venue.rooms:
             if not room.reformers or len(room.reformers) >= bounds.REFORMERS_PER_ROOM:
                 continue
-            where = room_words(room, venue)
+            where = week_names(week).room(room.id)
 
             def plain(facts: BaseFacts, c: Client, u: Unplaced, r: str = room.id) -> bool:
                 return not c.needs and facts.turned_away(c, u, room=r)
@@ -299,7 +284,7 @@ def _mat_rooms(week: Week) -> list[Candidate]:
                 Candidate(
                     f"mat_spaces:{room.id}",
                     {"kind": "mat_spaces", "room": room.id, "mat_spaces": room.mat_spaces + 1},
-                    f"One more mat space in {room_words(room, venue)} "
+                    f"One more mat space in {week_names(week).room(room.id)} "
                     f"({room.mat_spaces + 1} instead of {room.mat_spaces})",
                     reaches,
                     ROOM_REASONS,
