@@ -79,7 +79,8 @@ def advise(
             )
     except ScenarioError as exc:
         refuse(exc.errors)
-    click.echo(f"Base: the week's {job.base_source}", err=True)
+    if job.base_plan is not None:
+        click.echo(f"Base: {job.base_source}", err=True)
     with click.progressbar(length=len(job.candidates), label="Trying changes") as bar:
         done = [0]
 

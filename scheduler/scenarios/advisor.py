@@ -960,5 +960,9 @@ def _with_base(job: AdviceJob, processes: int, progress: Callable[[int, str], No
     everything = prerank(job.week, outcome.plan, [*job.candidates, *job.not_tried])
     count = len(job.candidates)
     return replace(
-        job, base_plan=outcome.plan, candidates=everything[:count], not_tried=everything[count:]
+        job,
+        base_plan=outcome.plan,
+        base_source=f"the week solved for {job.base_time_limit:g} s",
+        candidates=everything[:count],
+        not_tried=everything[count:],
     )

@@ -1,6 +1,6 @@
 """The capacity advisor on a stored week: in the foreground, or as a background run.
 
-The base is the week's published plan, else its latest draft, where that plan still
+The base is the week's latest plan (the version the week page shows), where it still
 keeps every hard rule of the week as stored; otherwise the base is solved. A run in
 the background writes its progress and its `reformer-advice/1` document to a
 `SolveRun` row of kind `advice` (the page polls it), and reads the live data only.
@@ -31,7 +31,7 @@ from scheduler.scenarios.advisor import (
 )
 from scheduler.scenarios.document import ScenarioError
 from scheduler.scenarios.service import save_scenario, stored_prices, stored_week
-from scheduler.store.plans import find_plan, load_stored_plan, published_plan
+from scheduler.store.plans import find_plan, load_stored_plan
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,11 @@ def prepare_stored_advice(
         raise ScenarioError([f"--week: '{week_start}' is not YYYY-MM-DD, latest or next"]) from None
     plan, source = None, "solved"
     if use_stored_plan:
-        stored = published_plan(session=session, week_start=row.week_start) or find_plan(
-            session=session, week_start=row.week_start
-        )
+        # The latest version, as the week page and the scenario runs compare with.
+        stored = find_plan(session=session, week_start=row.week_start)
         if stored is not None:
             plan = load_stored_plan(session=session, plan_id=stored.id)
-            source = f"{stored.status} plan (version {stored.version})"
+            source = f"version {stored.version} ({stored.status}) of the week"
     return plan_advice(
         week,
         stored_prices(session=session, week_id=row.id),

@@ -39,7 +39,7 @@ def test_advise_ranks_one_more_reformer_in_the_full_room_first(
     assert result.exit_code == 0, result.output
     advice = json.loads(out.read_text())
     assert advice["format"] == "reformer-advice/1"
-    assert advice["base"]["source"] == "solved"
+    assert advice["base"]["source"] == "the week solved for 6 s"
     best = advice["ranking"][0]
     assert best["description"] == "One more reformer in Hitchin · Studio"
     assert (best["gains"]["priority_places"], best["gains"]["revenue"]) == (2, 18.0)
@@ -57,7 +57,7 @@ def test_advise_starts_from_the_weeks_stored_plan(runner, db_session, tmp_path):
     result = advise(runner, "--top", "1", "--output", str(out))
     assert result.exit_code == 0, result.output
     advice = json.loads(out.read_text())
-    assert advice["base"]["source"] == "draft plan (version 1)"
+    assert advice["base"]["source"] == "version 1 (draft) of the week"
     assert advice["ranking"][0]["key"] == "add_reformers:hitchin-studio"
 
 
