@@ -1,5 +1,7 @@
 """`reformer scenario run|sweep FILE`: what-if scenarios solved beside their base week.
 
+`reformer scenario advise` (the capacity advisor) is in `scenario_advise.py`.
+
 Neither command writes to the database: the base week is only read.
 """
 
@@ -8,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+from cli.scenario_advise import advise
 
 # The rows of the comparison the CLI prints: (label, key in the figures).
 SUMMARY_ROWS = (
@@ -181,6 +185,9 @@ def sweep_command(
 
         Path(chart).write_bytes(sweep_chart(result, Path(chart).suffix.lower()[1:]))
         click.echo(f"wrote {chart}")
+
+
+scenario.add_command(advise)
 
 
 def _fail(errors: list[str]) -> None:

@@ -349,6 +349,34 @@ def oversubscribed_week() -> Week:
     )
 
 
+def full_room_week() -> Week:
+    """Hitchin's studio (2 reformers) is full in the one hour its five clients (priority 2)
+    and Jo share; Stevenage (6 reformers) has room to spare for its three. One more
+    reformer at Hitchin is what would help."""
+    monday_hour = [("mon", "09:00", "10:00")]
+    return week(
+        venues=[
+            venue("hitchin", rooms=[room("hitchin-studio", reformers=2, mat_spaces=4)]),
+            venue("stevenage", rooms=[room("stevenage-studio", reformers=6, mat_spaces=0)]),
+        ],
+        instructors=[
+            instructor(
+                availability=[
+                    ("mon", "09:00", "10:00", ["hitchin"]),
+                    ("tue", "09:00", "10:00", ["stevenage"]),
+                ]
+            )
+        ],
+        clients=[
+            *(client(f"h{i}", availability=monday_hour, priority=2) for i in range(5)),
+            *(
+                client(f"s{i}", venues=["stevenage"], availability=[("tue", "09:00", "10:00")])
+                for i in range(3)
+            ),
+        ],
+    )
+
+
 def shared_dir() -> Path:
     """The project's shared folder (spec and example weeks), beside the repository.
 

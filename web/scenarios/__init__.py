@@ -3,6 +3,7 @@
     /owner/scenarios/, /owner/scenarios/<id>...    scenarios.py (create, show, run, sweep, delete)
     /owner/scenarios/runs/<id>...                  runs.py (progress, results, a sweep's chart)
     /owner/scenarios/compare                       compare.py
+    /owner/scenarios/advice...                     advice.py (the capacity advisor)
 
 Views are thin: each parses its form (`forms.py`) and calls one service of
 `scheduler.scenarios`. Solving happens in the background; the run page polls
@@ -44,6 +45,6 @@ def run_or_404(run_id: int) -> models.SolveRun:
 
 
 # Each module adds its views to `bp` as it is imported.
-from web.scenarios import compare, runs, scenarios  # noqa: E402
+from web.scenarios import advice, compare, runs, scenarios  # noqa: E402
 
-__all__ = ["bp", "compare", "run_or_404", "runs", "scenario_or_404", "scenarios"]
+__all__ = ["advice", "bp", "compare", "run_or_404", "runs", "scenario_or_404", "scenarios"]
