@@ -118,8 +118,8 @@ class WorkClock:
     def charge_model(self, model: cp_model.CpModel, times: float = 1.0) -> None:
         """Count building (or copying) a model as work in proportion to its size."""
         proto = model.Proto()
-        self.seconds += times * MODEL_SECONDS_PER_ITEM * (
-            len(proto.variables) + len(proto.constraints)
+        self.seconds += (
+            times * MODEL_SECONDS_PER_ITEM * (len(proto.variables) + len(proto.constraints))
         )
 
     def limit(self, seconds: float) -> float:

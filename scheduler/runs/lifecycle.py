@@ -19,15 +19,18 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select, text, update
+from sqlmodel import Session
 
 from scheduler.core import models
+from scheduler.core.db import get_engine
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,54 @@ def night_lock(night: date) -> tuple[str, int]:
 def run_lock(run_id: int) -> tuple[str, int]:
     """The advisory lock any run holds while `keep_alive` lasts."""
     return "/run", run_id
+
+
+ProgressWriter = Callable[[float, str], None]
+
+
+def carry_out_run(
+    run_id: int,
+    database_url: str | None,
+    work: Callable[[Session, ProgressWriter], dict],
+    *,
+    shown: Mapping[str, Any] | None = None,
+) -> None:
+    """Carry out a queued background run (a scenario, a sweep, the advisor) on its row.
+
+    The row is marked running and kept alive; `work(session, progress)` does the run,
+    `progress(fraction, stage)` writing to the row at most twice a second (the page
+    polls; the database need not churn), each time with `shown` beside it. Its
+    result, or why it failed, whatever stopped it, is recorded on the row.
+    """
+    engine = get_engine(database_url)
+    with keep_alive(engine, run_id), Session(engine) as session:
+        run = session.get(models.SolveRun, run_id)
+        run.status, run.started_at, run.pid = "running", models.utcnow(), os.getpid()
+        run.heartbeat_at = run.started_at
+        session.add(run)
+        session.commit()
+        last = [0.0]
+
+        def progress(fraction: float, stage: str) -> None:
+            if time.monotonic() - last[0] < 0.5 and fraction < 1.0:
+                return
+            last[0] = time.monotonic()
+            run.progress = {"fraction": round(fraction, 3), "stage": stage, **(shown or {})}
+            run.heartbeat_at = models.utcnow()
+            session.add(run)
+            session.commit()
+
+        try:
+            run.result = work(session, progress)
+            run.status = "succeeded"
+            run.progress = {"fraction": 1.0, "stage": "done", **(shown or {})}
+        except Exception as exc:  # the row must say why the run stopped, whatever stopped it
+            log.exception("run %s failed", run_id)
+            run.status = "failed"
+            run.error = "\n".join(getattr(exc, "errors", [])) or str(exc) or type(exc).__name__
+        run.finished_at = models.utcnow()
+        session.add(run)
+        session.commit()
 
 
 @contextmanager

@@ -9,16 +9,13 @@ the background writes its progress and its `reformer-advice/1` document to a
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
 from typing import Any
 
 from sqlmodel import Session, select
 
 from scheduler.core import models as db
-from scheduler.core.db import get_engine
-from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
+from scheduler.runs.lifecycle import ProgressWriter, carry_out_run, mark_interrupted_runs
 from scheduler.scenarios.advisor import (
     ADVICE_FORMAT,
     AdviceJob,
@@ -134,43 +131,20 @@ def execute_advice_run(
     processes: int | None = None,
 ) -> None:
     """Carry out a queued advisor run, recording progress, the advice or the error on its row."""
-    engine = get_engine(database_url)
-    with keep_alive(engine, run_id), Session(engine) as session:
-        run = session.get(db.SolveRun, run_id)
-        run.status, run.started_at, run.pid = "running", db.utcnow(), os.getpid()
-        run.heartbeat_at = run.started_at
-        session.add(run)
-        session.commit()
-        last = [0.0]
 
-        def progress(done: int, total: int, stage: str) -> None:
-            # Write at most twice a second: the page polls, the database need not churn.
-            if time.monotonic() - last[0] < 0.5 and done < total:
-                return
-            last[0] = time.monotonic()
-            run.progress = {"fraction": round(done / max(total, 1), 3), "stage": stage, "top": top}
-            run.heartbeat_at = db.utcnow()
-            session.add(run)
-            session.commit()
-
-        try:
-            job = prepare_stored_advice(
-                session=session, week_start=week_start, time_limit=time_limit, top=top, costs=costs
-            )
-            # The stored rows are all read: let go of the database while the solves run.
-            session.commit()
-            run.status, run.result = (
-                "succeeded",
-                run_advice(job, processes=processes, on_progress=progress),
-            )
-            run.progress = {"fraction": 1.0, "stage": "done", "top": top}
-        except Exception as exc:  # the row must say why the run stopped, whatever stopped it
-            log.exception("advice run %s failed", run_id)
-            run.status = "failed"
-            run.error = "\n".join(getattr(exc, "errors", [])) or str(exc) or type(exc).__name__
-        run.finished_at = db.utcnow()
-        session.add(run)
+    def work(session: Session, progress: ProgressWriter) -> dict:
+        job = prepare_stored_advice(
+            session=session, week_start=week_start, time_limit=time_limit, top=top, costs=costs
+        )
+        # The stored rows are all read: let go of the database while the solves run.
         session.commit()
+        return run_advice(
+            job,
+            processes=processes,
+            on_progress=lambda done, total, stage: progress(done / max(total, 1), stage),
+        )
+
+    carry_out_run(run_id, database_url, work, shown={"top": top})
 
 
 def advice_run(*, session: Session, run_id: int) -> db.SolveRun | None:

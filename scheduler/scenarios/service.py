@@ -7,9 +7,7 @@ own `Scenario` row and the `SolveRun` rows of their runs.
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from scheduler.core import models as db
 from scheduler.core.dates import as_date, coming_monday
 from scheduler.core.db import get_engine
 from scheduler.formats.week import read_week_file
-from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
+from scheduler.runs.lifecycle import ProgressWriter, carry_out_run, mark_interrupted_runs
 from scheduler.scenarios.document import (
     SCENARIO_FORMAT,
     Scenario,
@@ -216,60 +214,35 @@ def execute_scenario_run(
     database_url: str | None,
 ) -> None:
     """Carry out a queued run, recording progress, the result or the error on its row."""
-    engine = get_engine(database_url)
-    with keep_alive(engine, run_id), Session(engine) as session:
-        run = session.get(db.SolveRun, run_id)
-        run.status, run.started_at, run.pid = "running", db.utcnow(), os.getpid()
-        run.heartbeat_at = run.started_at
-        session.add(run)
-        session.commit()
-        last = [0.0]
 
-        def progress(fraction: float, stage: str) -> None:
-            # Write at most twice a second: the page polls, the database need not churn.
-            if time.monotonic() - last[0] < 0.5 and fraction < 1.0:
-                return
-            last[0] = time.monotonic()
-            run.progress = {"fraction": round(fraction, 3), "stage": stage, "sweep": sweep_path}
-            run.heartbeat_at = db.utcnow()
-            session.add(run)
-            session.commit()
+    def work(session: Session, progress: ProgressWriter) -> dict:
+        scenario = parse_scenario(document)
+        base, _ = base_week_of(scenario, session=session)
+        compared_with = comparison_base(scenario, session=session)
+        if sweep_path is not None:
+            return sweep(
+                document,
+                base,
+                sweep_path,
+                list(sweep_values or []),
+                time_limit=time_limit,
+                workers=RUN_WORKERS,
+                on_progress=progress,
+                base=compared_with,
+            )
+        result = run_scenario(
+            scenario,
+            base,
+            time_limit=time_limit,
+            workers=RUN_WORKERS,
+            on_progress=progress,
+            base=compared_with,
+        )
+        # The plan itself stays out of the row: the comparison is what the page shows.
+        result.pop("plan", None)
+        return result
 
-        try:
-            scenario = parse_scenario(document)
-            base, _ = base_week_of(scenario, session=session)
-            compared_with = comparison_base(scenario, session=session)
-            if sweep_path is None:
-                result = run_scenario(
-                    scenario,
-                    base,
-                    time_limit=time_limit,
-                    workers=RUN_WORKERS,
-                    on_progress=progress,
-                    base=compared_with,
-                )
-                # The plan itself stays out of the row: the comparison is what the page shows.
-                result.pop("plan", None)
-            else:
-                result = sweep(
-                    document,
-                    base,
-                    sweep_path,
-                    list(sweep_values or []),
-                    time_limit=time_limit,
-                    workers=RUN_WORKERS,
-                    on_progress=progress,
-                    base=compared_with,
-                )
-            run.status, run.result = "succeeded", result
-            run.progress = {"fraction": 1.0, "stage": "done", "sweep": sweep_path}
-        except Exception as exc:  # the row must say why the run stopped, whatever stopped it
-            log.exception("scenario run %s failed", run_id)
-            run.status = "failed"
-            run.error = "\n".join(getattr(exc, "errors", [])) or str(exc) or type(exc).__name__
-        run.finished_at = db.utcnow()
-        session.add(run)
-        session.commit()
+    carry_out_run(run_id, database_url, work, shown={"sweep": sweep_path})
 
 
 def stored_scenarios(*, session: Session) -> list[tuple[db.Scenario, date | None, int | None]]:
