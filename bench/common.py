@@ -35,7 +35,7 @@ def arguments(description: str, time_limit: float | None) -> argparse.ArgumentPa
         default=time_limit,
         help="seconds for each optimiser run (a small value makes a quick smoke run)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="cores for each solve (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
     parser.add_argument(
         "--examples", type=Path, default=None, help="folder holding the example weeks"

@@ -48,7 +48,7 @@ _time_limit_option = click.option(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the result JSON here.")
 @_time_limit_option
-@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT workers.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Cores for each solve.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @_base_option
 def run(

@@ -112,8 +112,13 @@ class LiveProgress:
     help="Solve the stored week of this Monday (YYYY-MM-DD or next) instead of a file.",
 )
 @click.option("--publish", is_flag=True, help="With --week: publish the new plan at once.")
-@click.option("--time-limit", default=30.0, show_default=True, help="Seconds to search.")
-@click.option("--workers", default=2, show_default=True, help="CP-SAT search workers.")
+@click.option(
+    "--time-limit",
+    default=30.0,
+    show_default=True,
+    help="Seconds of work to search (reproducible).",
+)
+@click.option("--workers", default=2, show_default=True, help="Cores to use.")
 @click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
 @click.option(
     "--strategy",

@@ -55,7 +55,7 @@ def solve_week(
 ) -> models.Plan:
     """Solve the stored week and save the result as its next version, a draft unless `publish`.
 
-    `workers` and `seed` are CP-SAT's search workers and random seed. With `copy_from`,
+    `workers` is the cores the solve may use and `seed` its random seed. With `copy_from`,
     the week is not stored yet: it is solved as a copy of that week's business and
     stored (`copy_week_forward`) in the same commit as its plan, so a failed
     solve leaves no week behind.
