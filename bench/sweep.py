@@ -61,7 +61,7 @@ COLUMNS = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vary", choices=sorted(SWEEPS), default="reformers")
-    parser.add_argument("--time-limit", type=float, default=22.0, help="seconds per solve")
+    parser.add_argument("--time-limit", type=float, default=18.0, help="seconds per solve")
     parser.add_argument("--base-time-limit", type=float, default=60.0, help="for the base plan")
     parser.add_argument("--workers", type=int, default=2, help="cores for each solve")
     parser.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
