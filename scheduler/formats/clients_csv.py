@@ -158,7 +158,17 @@ def parse_clients_csv(
     """
     if isinstance(text, bytes):
         text = decode_csv(text)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    # Lines may end in \r, \n or both, as the csv module reads them when left untranslated.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _rows(reader, week=week, known=known)
+    except csv.Error as exc:
+        raise CsvError([f"line {reader.line_num or 1}: not readable as CSV: {exc}"]) from None
+
+
+def _rows(
+    reader: csv.DictReader, *, week: Week, known: Mapping[str, str]
+) -> list[tuple[int, Client, frozenset[str]]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]

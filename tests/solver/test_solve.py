@@ -192,7 +192,7 @@ def test_a_whole_model_solve_that_finds_nothing_keeps_searching():
     # No hourly timetable, and a first whole-model solve far too short to find a plan.
     options = SolveOptions(coarse_timetable=False, whole_model_share=1e-6)
     w = example("studio.json")
-    plan = valid(w, solve(w, time_limit=20, options=options))
+    plan = valid(w, solve(w, time_limit=20, workers=1, options=options))
     assert plan.objective.priority_places > 0
 
 

@@ -196,3 +196,12 @@ def test_the_missed_weeks_column_is_read_and_kept_within_its_bounds(db_session, 
     db_session.commit()
     clients = load_stored_week(session=db_session, week_start=studio.week_start).clients
     assert {c.email: c.missed_weeks for c in clients} == {None: 0, "bea@example.org": 3}
+
+
+@pytest.mark.parametrize("data", [b"\r\x01", b'name,email\r\n"Amy\rMoore', b'"unclosed'])
+def test_a_file_the_csv_module_cannot_read_is_refused_at_a_line(data):
+    from scheduler.formats.clients_csv import parse_clients_csv
+
+    with pytest.raises(CsvError) as refused:
+        parse_clients_csv(data, week=week(), known={})
+    assert all(e.startswith("line ") for e in refused.value.errors)
