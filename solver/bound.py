@@ -233,7 +233,7 @@ def _bounds_of_parts(parts: list[Week], deadline: float, mip: bool, connection: 
         # A solve killed outright cannot stop its helper: the helper stops itself.
         return os.getppid() != parent
 
-    def tell(part: int, value: int) -> None:
+    def tell(part: int, value: int | None) -> None:
         # If the solve is gone, `orphaned` stops HiGHS at its next check.
         with contextlib.suppress(OSError):
             connection.send((part, value))
@@ -245,9 +245,8 @@ def _bounds_of_parts(parts: list[Week], deadline: float, mip: bool, connection: 
         wm = build_model(part, candidate_slots(part, step=part.grid_minutes))
         wm.model.maximize(wm.levels()["priority_places"])
         models.append(wm.model)
-        relaxed = lp_bound(wm.model, orphaned)
-        if relaxed is not None:
-            tell(n, relaxed)
+        # Told even when there is none (an empty part), so the solve need not wait for it.
+        tell(n, lp_bound(wm.model, orphaned))
     sizes = [max(1, len(p.clients)) for p in parts]
     for n, model in enumerate(models if mip else []):
         if orphaned() or time.monotonic() >= deadline:
@@ -273,6 +272,7 @@ class BoundsInBackground:
         sender.close()
         self.deadline = deadline
         self._best: list[int | None] = [None] * len(parts)
+        self._heard = [False] * len(parts)
         self._open = True
 
     def latest(self, part: int) -> int | None:
@@ -288,7 +288,7 @@ class BoundsInBackground:
         the process.
         """
         self._receive(wait)
-        while wait_for_every_part and None in self._best and self._open:
+        while wait_for_every_part and not all(self._heard) and self._open:
             self._receive(max(self.deadline - time.monotonic(), 0.0), until_new=True)
             if time.monotonic() >= self.deadline:
                 break
@@ -304,14 +304,17 @@ class BoundsInBackground:
             self._open = False
 
     def _receive(self, wait: float, until_new: bool = False) -> None:
-        """Take in what has been proven, waiting up to `wait` seconds for the process to
-        finish (or, `until_new`, for its next message)."""
+        """Take in what has been proven (None: a part with no bound to prove), waiting up
+        to `wait` seconds for the process to finish (or, `until_new`, for its next
+        message)."""
         deadline = time.monotonic() + max(wait, 0.0)
         try:
             while self._open and self._receiver.poll(max(deadline - time.monotonic(), 0.0)):
                 n, value = self._receiver.recv()
+                self._heard[n] = True
                 old = self._best[n]
-                self._best[n] = value if old is None else min(old, value)
+                if value is not None:
+                    self._best[n] = value if old is None else min(old, value)
                 if until_new:
                     return
         except (EOFError, OSError):
