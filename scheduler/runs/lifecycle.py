@@ -68,6 +68,24 @@ def run_lock(run_id: int) -> tuple[str, int]:
 ProgressWriter = Callable[[float, str], None]
 
 
+def start_run(
+    session: Session,
+    run: models.SolveRun,
+    execute: Callable[..., None],
+    job: tuple,
+    *,
+    background: bool,
+) -> models.SolveRun:
+    """Start a queued run: `execute(*job)` in a thread of its own, or, without
+    `background`, here to its end (for the CLI and tests); the run's row as it stands."""
+    if background:
+        threading.Thread(target=execute, args=job, daemon=True).start()
+    else:
+        execute(*job)
+        session.refresh(run)
+    return run
+
+
 def carry_out_run(
     run_id: int,
     database_url: str | None,

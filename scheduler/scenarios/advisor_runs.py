@@ -9,13 +9,17 @@ the background writes its progress and its `reformer-advice/1` document to a
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from sqlmodel import Session, select
 
 from scheduler.core import models as db
-from scheduler.runs.lifecycle import ProgressWriter, carry_out_run, mark_interrupted_runs
+from scheduler.runs.lifecycle import (
+    ProgressWriter,
+    carry_out_run,
+    mark_interrupted_runs,
+    start_run,
+)
 from scheduler.scenarios.advisor import (
     ADVICE_FORMAT,
     AdviceJob,
@@ -113,12 +117,7 @@ def start_advice_run(
     session.commit()
     session.refresh(run)
     job = (run.id, row.week_start.isoformat(), time_limit, top, costs, database_url, processes)
-    if background:
-        threading.Thread(target=execute_advice_run, args=job, daemon=True).start()
-    else:
-        execute_advice_run(*job)
-        session.refresh(run)
-    return run
+    return start_run(session, run, execute_advice_run, job, background=background)
 
 
 def execute_advice_run(

@@ -7,7 +7,6 @@ own `Scenario` row and the `SolveRun` rows of their runs.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,12 @@ from scheduler.core import models as db
 from scheduler.core.dates import as_date, coming_monday
 from scheduler.core.db import get_engine
 from scheduler.formats.week import read_week_file
-from scheduler.runs.lifecycle import ProgressWriter, carry_out_run, mark_interrupted_runs
+from scheduler.runs.lifecycle import (
+    ProgressWriter,
+    carry_out_run,
+    mark_interrupted_runs,
+    start_run,
+)
 from scheduler.scenarios.document import (
     SCENARIO_FORMAT,
     Scenario,
@@ -197,12 +201,7 @@ def start_scenario_run(
     session.commit()
     session.refresh(run)
     job = (run.id, document, time_limit, sweep_path, sweep_values, database_url)
-    if background:
-        threading.Thread(target=execute_scenario_run, args=job, daemon=True).start()
-    else:
-        execute_scenario_run(*job)
-        session.refresh(run)
-    return run
+    return start_run(session, run, execute_scenario_run, job, background=background)
 
 
 def execute_scenario_run(
