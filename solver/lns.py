@@ -200,10 +200,12 @@ def improve(
     on_improvement: Callable[[Solution, int], None] | None = None,
     move_seconds: float = 3.0,
     side_by_side: int = 1,
+    most: int | None = None,
 ) -> Solution:
     """The incumbent improved by neighbourhood moves for about `seconds` of work (ties are
     taken too, so the search drifts across equally good timetables). The search stops
-    early only when the wall clock's safety cap is reached.
+    early when its value reaches `most` (a proven bound), or when the wall clock's
+    safety cap is reached.
 
     Each round solves `side_by_side` neighbourhoods of the same incumbent at once and
     keeps the best (the first of equals), so the rounds are the same however the
@@ -215,6 +217,8 @@ def improve(
     # The first and the last move place everyone anew on the timetable as it stands.
     round_ = [fixed_timetable(wm)]
     while (left := seconds - (runner.spent() - started)) >= 0.2 and not runner.out_of_clock():
+        if most is not None and best_value >= most:
+            break  # nothing better exists
         last = left < LAST_MOVE_SECONDS + 0.2
         if last:
             round_ = [fixed_timetable(wm)]

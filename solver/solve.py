@@ -100,6 +100,11 @@ MODEL_SECONDS_PER_ITEM = 3e-5
 2.2e-5 on studio.json, 4.4e-5 on studio-small.json); copying one and loading it
 into CP-SAT for a solve is counted as a twentieth of that."""
 
+SECONDS_PER_SOLVE = 1e-3
+"""Seconds of one core that every CP-SAT solve costs whatever its model's size (measured:
+about 1 ms to copy and solve a neighbourhood of a week of a dozen clients, of which
+CP-SAT counts almost nothing), so that a search of tiny moves still ends in time."""
+
 
 class WorkClock:
     """The deterministic work a solve has done, in calibrated seconds: a clock for
@@ -121,6 +126,10 @@ class WorkClock:
         self.seconds += (
             times * MODEL_SECONDS_PER_ITEM * (len(proto.variables) + len(proto.constraints))
         )
+
+    def charge_solves(self, count: int) -> None:
+        """Count the fixed cost of `count` CP-SAT solves as work."""
+        self.seconds += SECONDS_PER_SOLVE * count
 
     def limit(self, seconds: float) -> float:
         """CP-SAT's deterministic-time limit for `seconds` of work."""
@@ -339,6 +348,7 @@ class _Search:
         self.clock.add(max(s.response_proto.deterministic_time for s in solvers))
         # Copying a model and loading it into CP-SAT cost work that CP-SAT does not count.
         self.clock.charge_model(models[0], times=len(models) / 20)
+        self.clock.charge_solves(len(models))
         cut = any(st not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) for st in statuses)
         if cut and self.out_of_clock():
             self.stopped_by_clock = True
@@ -388,6 +398,10 @@ class _Search:
             if self.on_progress is not None:
                 self.on_progress(Progress(stage, value, proven, seconds))
 
+        # Only bounds proven in this process may stop the search: one proven beside it
+        # arrives when the machine's load lets it, and the plan must not depend on that.
+        relaxed = [b for b in self.relaxed[-1:] if b is not None and self.relax_in_process]
+        most = min([bound, *relaxed])
         return improve(
             wm,
             best,
@@ -397,6 +411,7 @@ class _Search:
             seed=self.seed,
             on_improvement=report,
             side_by_side=self.side_by_side,
+            most=most,
         )
 
 

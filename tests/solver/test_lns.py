@@ -5,10 +5,13 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from ortools.sat.python import cp_model
+
 from solver.candidates import candidate_slots
 from solver.domain import MINUTES_PER_DAY
-from solver.lns import Neighbourhoods
-from solver.model import WeekModel, build_model
+from solver.lns import Neighbourhoods, improve
+from solver.model import Solution, WeekModel, build_model
+from solver.solve import LEVELS
 from tests.builders import client, venue, want, week
 
 
@@ -75,3 +78,56 @@ def test_every_kind_of_move_is_tried_once_before_any_is_repeated():
         first.append(hoods.pick())
         hoods.record(first[-1], 0, 1.0)
     assert {hood.kind for hood in first} == set(hoods.score)
+
+
+class CountingRunner:
+    """Real CP-SAT solves, one worker each, counting the solves and each move's limit as work."""
+
+    def __init__(self) -> None:
+        self.solves, self.work = 0, 0.0
+
+    def solve_models(self, models, seconds):
+        self.solves += len(models)
+        self.work += seconds
+        solved = []
+        for model in models:
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solved.append((solver, solver.solve(model)))
+        return solved
+
+    def spent(self) -> float:
+        return self.work
+
+    def out_of_clock(self) -> bool:
+        return False
+
+
+def _solved(wm: WeekModel) -> Solution:
+    LEVELS[0].optimise(wm.model, wm.levels()[LEVELS[0].name])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(wm.model) == cp_model.OPTIMAL
+    return wm.read(solver)
+
+
+def _places(solution: Solution) -> int:
+    return solution.objective.priority_places
+
+
+def test_a_search_whose_incumbent_reaches_its_bound_stops_without_a_move():
+    wm = two_venue_model()
+    best = _solved(wm)
+    runner = CountingRunner()
+    assert improve(wm, best, _places, 60.0, runner, most=_places(best)) is best
+    assert runner.solves == 0
+
+
+def test_a_search_below_its_bound_moves_until_its_work_is_spent():
+    wm = two_venue_model()
+    best = _solved(wm)
+    runner = CountingRunner()
+    found = improve(wm, best, _places, 20.0, runner, most=_places(best) + 1)
+    assert _places(found) == _places(best)
+    assert runner.solves > 2
+    assert 19.8 <= runner.work <= 20.0
