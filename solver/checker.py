@@ -34,12 +34,28 @@ from solver.domain import (
 
 @dataclass(frozen=True)
 class Violation:
-    """One way a plan breaks a hard rule, naming the session and client concerned."""
+    """One way a plan breaks a hard rule, naming the session and client concerned.
+
+    `message` says it with the week's ids; `kind` names the way the rule breaks
+    (`full`, `not_free`, ...) and the fields after it hold the facts it rests on,
+    so the studio's words for it are built from what the checker found.
+    """
 
     rule: int
     message: str
     session: str | None = None
     client: str | None = None
+    kind: str = ""
+    other: str | None = None
+    """The second session of an overlap, a clash or a journey too short."""
+    instructor: str | None = None
+    reformer: str | None = None
+    count: int | None = None
+    """What the plan holds against the `limit` it breaks (clients, minutes, classes)."""
+    limit: int | None = None
+    day: int | None = None
+    names: tuple[str, ...] = ()
+    """Ids the finding names: the class types of a want, the features a reformer lacks."""
 
     def __str__(self) -> str:
         return f"rule {self.rule}: {self.message}"
@@ -128,7 +144,9 @@ def rule_1_session_in_venue_room_on_grid_inside_open_window(ix: PlanIndex) -> It
     seen: set[str] = set()
     for s in ix.plan.sessions:
         if s.id in seen:
-            yield Violation(1, f"session id {s.id} is used by more than one session", s.id)
+            yield Violation(
+                1, f"session id {s.id} is used by more than one session", s.id, kind="duplicate"
+            )
             continue
         seen.add(s.id)
         unknown = [
@@ -142,12 +160,17 @@ def rule_1_session_in_venue_room_on_grid_inside_open_window(ix: PlanIndex) -> It
             if value not in known
         ]
         if unknown:
-            yield Violation(1, f"session {s.id} names unknown {', '.join(unknown)}", s.id)
+            yield Violation(
+                1, f"session {s.id} names unknown {', '.join(unknown)}", s.id, kind="unknown"
+            )
             continue
         room = ix.rooms[s.room]
         if room.venue != s.venue:
             yield Violation(
-                1, f"session {s.id} is at {s.venue} but room {s.room} is at {room.venue}", s.id
+                1,
+                f"session {s.id} is at {s.venue} but room {s.room} is at {room.venue}",
+                s.id,
+                kind="room_elsewhere",
             )
             continue
         minutes = ix.class_type(s).minutes
@@ -157,6 +180,9 @@ def rule_1_session_in_venue_room_on_grid_inside_open_window(ix: PlanIndex) -> It
                 f"session {s.id} runs {_when(s.start)}-{_when(s.end)}, "
                 f"but a {s.class_type} class lasts {minutes} minutes",
                 s.id,
+                kind="length",
+                count=s.end - s.start,
+                limit=minutes,
             )
         if (s.start % MINUTES_PER_DAY) % ix.week.grid_minutes:
             yield Violation(
@@ -164,6 +190,8 @@ def rule_1_session_in_venue_room_on_grid_inside_open_window(ix: PlanIndex) -> It
                 f"session {s.id} starts at {_when(s.start)}, "
                 f"off the {ix.week.grid_minutes}-minute grid",
                 s.id,
+                kind="off_grid",
+                limit=ix.week.grid_minutes,
             )
         if not any(w.contains(s.start, s.end) for w in ix.venues[s.venue].open):
             yield Violation(
@@ -171,6 +199,7 @@ def rule_1_session_in_venue_room_on_grid_inside_open_window(ix: PlanIndex) -> It
                 f"session {s.id} ({_when(s.start)}-{_when(s.end)}) is not inside "
                 f"an open window of {s.venue}",
                 s.id,
+                kind="venue_closed",
             )
 
 
@@ -181,7 +210,11 @@ def rule_2_instructor_teaches_type_and_is_available_there(ix: PlanIndex) -> Iter
         instructor = ix.instructors[s.instructor]
         if s.class_type not in instructor.teaches:
             yield Violation(
-                2, f"session {s.id}: {s.instructor} does not teach {s.class_type}", s.id
+                2,
+                f"session {s.id}: {s.instructor} does not teach {s.class_type}",
+                s.id,
+                kind="not_taught",
+                instructor=s.instructor,
             )
         if not any(
             s.venue in w.venues and w.contains(s.start, s.end) for w in instructor.availability
@@ -191,6 +224,8 @@ def rule_2_instructor_teaches_type_and_is_available_there(ix: PlanIndex) -> Iter
                 f"session {s.id}: {s.instructor} is not available at {s.venue} "
                 f"{_when(s.start)}-{_when(s.end)}",
                 s.id,
+                kind="instructor_not_free",
+                instructor=s.instructor,
             )
 
 
@@ -202,7 +237,11 @@ def rule_3_sessions_in_one_room_never_overlap(ix: PlanIndex) -> Iterator[Violati
     for room, sessions in by_room.items():
         for first, second in _overlapping_pairs(sessions):
             yield Violation(
-                3, f"sessions {first.id} and {second.id} overlap in room {room}", second.id
+                3,
+                f"sessions {first.id} and {second.id} overlap in room {room}",
+                second.id,
+                kind="room_overlap",
+                other=first.id,
             )
 
 
@@ -220,7 +259,12 @@ def rule_4_instructor_never_overlaps_travels_and_keeps_hours(ix: PlanIndex) -> I
         for first, second in _overlapping_pairs(sessions):
             overlapping.add((first.id, second.id))
             yield Violation(
-                4, f"{instructor_id} teaches {first.id} and {second.id} at once", second.id
+                4,
+                f"{instructor_id} teaches {first.id} and {second.id} at once",
+                second.id,
+                kind="instructor_overlap",
+                other=first.id,
+                instructor=instructor_id,
             )
         by_day: dict[int, list[Session]] = defaultdict(list)
         for s in sessions:
@@ -240,6 +284,9 @@ def rule_4_instructor_never_overlaps_travels_and_keeps_hours(ix: PlanIndex) -> I
                             f"but no travel time is listed between {first.venue} "
                             f"and {second.venue}",
                             second.id,
+                            kind="no_travel",
+                            other=first.id,
+                            instructor=instructor_id,
                         )
                     elif gap < travel:
                         yield Violation(
@@ -248,6 +295,11 @@ def rule_4_instructor_never_overlaps_travels_and_keeps_hours(ix: PlanIndex) -> I
                             f"{second.id}; travel from {first.venue} to {second.venue} "
                             f"takes {travel}",
                             second.id,
+                            kind="travel",
+                            other=first.id,
+                            instructor=instructor_id,
+                            count=gap,
+                            limit=travel,
                         )
             day_minutes = sum(s.end - s.start for s in on_day)
             if day_minutes > instructor.max_day_minutes:
@@ -255,6 +307,11 @@ def rule_4_instructor_never_overlaps_travels_and_keeps_hours(ix: PlanIndex) -> I
                     4,
                     f"{instructor_id} teaches {day_minutes} minutes on {DAYS[day]}, "
                     f"at most {instructor.max_day_minutes} a day",
+                    kind="day_minutes",
+                    instructor=instructor_id,
+                    count=day_minutes,
+                    limit=instructor.max_day_minutes,
+                    day=day,
                 )
         week_minutes = sum(s.end - s.start for s in sessions)
         if week_minutes > instructor.max_week_minutes:
@@ -262,6 +319,10 @@ def rule_4_instructor_never_overlaps_travels_and_keeps_hours(ix: PlanIndex) -> I
                 4,
                 f"{instructor_id} teaches {week_minutes} minutes in the week, "
                 f"at most {instructor.max_week_minutes}",
+                kind="week_minutes",
+                instructor=instructor_id,
+                count=week_minutes,
+                limit=instructor.max_week_minutes,
             )
 
 
@@ -273,7 +334,14 @@ def rule_5_capacity(ix: PlanIndex) -> Iterator[Violation]:
         held = len({a.client for a in ix.placed_in[s.id]})
         capacity = ix.capacity(s)
         if held > capacity:
-            yield Violation(5, f"session {s.id} holds {held} clients, capacity is {capacity}", s.id)
+            yield Violation(
+                5,
+                f"session {s.id} holds {held} clients, capacity is {capacity}",
+                s.id,
+                kind="full",
+                count=held,
+                limit=capacity,
+            )
 
 
 def rule_6_session_that_runs_has_min_size_unless_pinned(ix: PlanIndex) -> Iterator[Violation]:
@@ -285,7 +353,12 @@ def rule_6_session_that_runs_has_min_size_unless_pinned(ix: PlanIndex) -> Iterat
         min_size = ix.class_type(s).min_size
         if held < min_size:
             yield Violation(
-                6, f"session {s.id} runs with {held} clients, at least {min_size} needed", s.id
+                6,
+                f"session {s.id} runs with {held} clients, at least {min_size} needed",
+                s.id,
+                kind="too_small",
+                count=held,
+                limit=min_size,
             )
 
 
@@ -301,6 +374,7 @@ def rule_7_client_placed_only_where_they_can_go(ix: PlanIndex) -> Iterator[Viola
                 f"{a.client} is placed in {a.session}, which is not a session of the plan",
                 a.session,
                 a.client,
+                kind="no_such_session",
             )
             continue
         if a.client not in ix.clients:
@@ -309,6 +383,7 @@ def rule_7_client_placed_only_where_they_can_go(ix: PlanIndex) -> Iterator[Viola
                 f"session {a.session} holds {a.client}, who is not a client of the week",
                 a.session,
                 a.client,
+                kind="no_such_client",
             )
             continue
         s = ix.sessions.get(a.session)
@@ -319,17 +394,25 @@ def rule_7_client_placed_only_where_they_can_go(ix: PlanIndex) -> Iterator[Viola
         wanted = {t for w in client.wants for t in w.class_types}
         problems = []
         if s.venue not in client.venues:
-            problems.append(f"{s.venue} is not one of their venues")
+            problems.append(("not_their_venue", f"{s.venue} is not one of their venues"))
         if not any(w.contains(s.start, s.end) for w in client.availability):
-            problems.append(f"{_when(s.start)}-{_when(s.end)} is outside their availability")
+            problems.append(
+                ("not_free", f"{_when(s.start)}-{_when(s.end)} is outside their availability")
+            )
         if s.class_type not in wanted:
-            problems.append(f"they do not want {s.class_type}")
+            problems.append(("not_wanted", f"they do not want {s.class_type}"))
         if client.level not in class_type.levels:
-            problems.append(f"{s.class_type} is not for their level ({client.level})")
+            problems.append(
+                ("not_their_level", f"{s.class_type} is not for their level ({client.level})")
+            )
         if class_type.requires_clearance and not client.cleared:
-            problems.append(f"{s.class_type} needs GP clearance and they have none")
-        for problem in problems:
-            yield Violation(7, f"{a.client} in session {s.id}: {problem}", s.id, a.client)
+            problems.append(
+                ("not_cleared", f"{s.class_type} needs GP clearance and they have none")
+            )
+        for kind, problem in problems:
+            yield Violation(
+                7, f"{a.client} in session {s.id}: {problem}", s.id, a.client, kind=kind
+            )
 
 
 def rule_8_client_sessions_never_overlap_and_keep_limits(ix: PlanIndex) -> Iterator[Violation]:
@@ -344,6 +427,8 @@ def rule_8_client_sessions_never_overlap_and_keep_limits(ix: PlanIndex) -> Itera
                 f"{client_id} is in {first.id} and {second.id}, which overlap",
                 second.id,
                 client_id,
+                kind="client_overlap",
+                other=first.id,
             )
         per_day = Counter(day_of(s.start) for s in sessions)
         for day, count in sorted(per_day.items()):
@@ -353,6 +438,10 @@ def rule_8_client_sessions_never_overlap_and_keep_limits(ix: PlanIndex) -> Itera
                     f"{client_id} has {count} sessions on {DAYS[day]}, "
                     f"at most {client.max_per_day} a day",
                     client=client_id,
+                    kind="per_day",
+                    count=count,
+                    limit=client.max_per_day,
+                    day=day,
                 )
         for want in client.wants:
             count = sum(1 for s in sessions if s.class_type in want.class_types)
@@ -362,6 +451,10 @@ def rule_8_client_sessions_never_overlap_and_keep_limits(ix: PlanIndex) -> Itera
                     f"{client_id} has {count} places in {'/'.join(want.class_types)}, "
                     f"wanting {want.per_week} a week",
                     client=client_id,
+                    kind="per_week",
+                    count=count,
+                    limit=want.per_week,
+                    names=want.class_types,
                 )
 
 
@@ -384,6 +477,7 @@ def rule_9_intro_before_group(ix: PlanIndex) -> Iterator[Violation]:
                     f"before any one-to-one of theirs has ended",
                     s.id,
                     client_id,
+                    kind="before_intro",
                 )
 
 
@@ -398,18 +492,38 @@ def rule_10_own_reformer_in_service_with_needed_features(ix: PlanIndex) -> Itera
         seen_clients: set[str] = set()
         for a in allocations:
             if a.client in seen_clients:
-                yield Violation(10, f"{a.client} is placed in session {s.id} twice", s.id, a.client)
+                yield Violation(
+                    10,
+                    f"{a.client} is placed in session {s.id} twice",
+                    s.id,
+                    a.client,
+                    kind="twice",
+                )
                 continue
             seen_clients.add(a.client)
             who = f"{a.client} in session {s.id}"
             if not uses_reformers:
                 if a.reformer is not None:
                     yield Violation(
-                        10, f"{who} is given reformer {a.reformer} in a mat class", s.id, a.client
+                        10,
+                        f"{who} is given reformer {a.reformer} in a mat class",
+                        s.id,
+                        a.client,
+                        kind="reformer_in_mat",
+                        reformer=a.reformer,
                     )
                 continue
             if a.reformer is None:
-                yield Violation(10, f"{who} has no reformer", s.id, a.client)
+                yield Violation(
+                    10,
+                    f"{who} has no reformer",
+                    s.id,
+                    a.client,
+                    kind="no_reformer",
+                    names=tuple(sorted(ix.clients[a.client].needs))
+                    if a.client in ix.clients
+                    else (),
+                )
                 continue
             machine = machines.get(a.reformer)
             if machine is None:
@@ -418,6 +532,8 @@ def rule_10_own_reformer_in_service_with_needed_features(ix: PlanIndex) -> Itera
                     f"{who} is on reformer {a.reformer}, not one of room {s.room}",
                     s.id,
                     a.client,
+                    kind="reformer_elsewhere",
+                    reformer=a.reformer,
                 )
                 continue
             if a.reformer in taken:
@@ -426,6 +542,9 @@ def rule_10_own_reformer_in_service_with_needed_features(ix: PlanIndex) -> Itera
                     f"{who} shares reformer {a.reformer} with {taken[a.reformer]}",
                     s.id,
                     a.client,
+                    kind="shared_reformer",
+                    reformer=a.reformer,
+                    names=(taken[a.reformer],),
                 )
             taken.setdefault(a.reformer, a.client)
             if not machine.in_service:
@@ -434,6 +553,8 @@ def rule_10_own_reformer_in_service_with_needed_features(ix: PlanIndex) -> Itera
                     f"{who} is on reformer {a.reformer}, which is out of service",
                     s.id,
                     a.client,
+                    kind="out_of_service",
+                    reformer=a.reformer,
                 )
             client = ix.clients.get(a.client)
             missing = sorted(client.needs - machine.features) if client else []
@@ -443,6 +564,9 @@ def rule_10_own_reformer_in_service_with_needed_features(ix: PlanIndex) -> Itera
                     f"{who} is on reformer {a.reformer}, which lacks {', '.join(missing)}",
                     s.id,
                     a.client,
+                    kind="lacks_features",
+                    reformer=a.reformer,
+                    names=tuple(missing),
                 )
 
 
@@ -455,10 +579,10 @@ def rule_11_pinned_sessions_and_allocations_kept(ix: PlanIndex) -> Iterator[Viol
     for p in ix.week.pinned_sessions:
         s = running.get(p.id)
         if s is None:
-            yield Violation(11, f"pinned session {p.id} does not run", p.id)
+            yield Violation(11, f"pinned session {p.id} does not run", p.id, kind="pin_not_run")
             continue
         changes = [
-            f"{what} {got} instead of {given}"
+            (what, got, given)
             for what, got, given in (
                 ("class type", s.class_type, p.class_type),
                 ("room", s.room, p.room),
@@ -468,7 +592,14 @@ def rule_11_pinned_sessions_and_allocations_kept(ix: PlanIndex) -> Iterator[Viol
             if got != given
         ]
         if changes:
-            yield Violation(11, f"pinned session {p.id} runs with {'; '.join(changes)}", p.id)
+            said = "; ".join(f"{what} {got} instead of {given}" for what, got, given in changes)
+            yield Violation(
+                11,
+                f"pinned session {p.id} runs with {said}",
+                p.id,
+                kind="pin_changed",
+                names=tuple(what for what, _, _ in changes),
+            )
     reformers_of: dict[tuple[str, str], list[str | None]] = defaultdict(list)
     for a in ix.plan.allocations:
         reformers_of[a.client, a.session].append(a.reformer)
@@ -476,7 +607,11 @@ def rule_11_pinned_sessions_and_allocations_kept(ix: PlanIndex) -> Iterator[Viol
         kept = reformers_of.get((p.client, p.session))
         if not kept:
             yield Violation(
-                11, f"{p.client}'s pinned place in {p.session} is not kept", p.session, p.client
+                11,
+                f"{p.client}'s pinned place in {p.session} is not kept",
+                p.session,
+                p.client,
+                kind="pinned_place",
             )
         elif p.reformer is not None and p.reformer not in kept:
             yield Violation(
@@ -484,6 +619,8 @@ def rule_11_pinned_sessions_and_allocations_kept(ix: PlanIndex) -> Iterator[Viol
                 f"{p.client} in {p.session} is on reformer {kept[0]}, pinned to {p.reformer}",
                 p.session,
                 p.client,
+                kind="pinned_reformer",
+                reformer=p.reformer,
             )
     if ix.week.only_pinned_sessions:
         for session_id in running:
@@ -492,6 +629,7 @@ def rule_11_pinned_sessions_and_allocations_kept(ix: PlanIndex) -> Iterator[Viol
                     11,
                     f"session {session_id} runs, but the timetable is fixed to the pinned sessions",
                     session_id,
+                    kind="not_pinned",
                 )
 
 

@@ -217,13 +217,42 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a want is short, as the facts it rests on: what kind of reason, and what it names.
+
+    `sessions` are the classes it names and `more` how many more of the same kind it
+    leaves unnamed; `minute` is a time it names (when an intro ends, when a class could
+    start), `count` a number (classes on a day, clients a class needs).
+    """
+
+    kind: str
+    sessions: tuple[str, ...] = ()
+    more: int = 0
+    class_types: tuple[str, ...] = ()
+    venue: str | None = None
+    minute: int | None = None
+    day: int | None = None
+    count: int = 0
+    features: tuple[str, ...] = ()
+    level: str | None = None
+    other: bool = False
+    """The client has some places of this want already ("no other Reformer class")."""
+
+
+@dataclass(frozen=True)
 class Unplaced:
-    """A want not fully met: how many places are missing and why."""
+    """A want not fully met: how many places are missing and why.
+
+    `reasons` are sentences to the client, as a plan's document carries them; `why`
+    the same reasons as facts, where the plan was just explained (a stored or read
+    plan has none), for words to another reader.
+    """
 
     client: str
     class_types: tuple[str, ...]
     missing: int
     reasons: tuple[str, ...] = ()
+    why: tuple[Reason, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

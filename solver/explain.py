@@ -12,8 +12,10 @@ place would take and names what stops it:
    a day already at their `max_per_day`, a clash with another class of theirs,
    or no free reformer carrying what they need.
 
-Every reason is worded for the client or the owner, with the studio's names for
-class types, venues, days and times.
+Each reason is found as facts (`Reason`: its kind and the classes, times and
+numbers it names), then worded to the client with the studio's names for class
+types, venues, days and times; the owner's words for the same facts are in
+`scheduler.planning.words`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from solver.domain import (
     Client,
     Instructor,
     Plan,
+    Reason,
     Room,
     Session,
     Unplaced,
@@ -46,7 +49,8 @@ NAMED_AT_MOST = 3
 
 def explain_unplaced(week: Week, plan: Plan) -> tuple[Unplaced, ...]:
     """Every want of `week` that `plan` does not fully meet, with how many places are
-    missing and why, in the order of the week's clients and their wants."""
+    missing and why (`why`, and in the client's words `reasons`), in the order of the
+    week's clients and their wants."""
     facts = _Facts(week, plan)
     unplaced = []
     for client in week.clients:
@@ -54,9 +58,10 @@ def explain_unplaced(week: Week, plan: Plan) -> tuple[Unplaced, ...]:
         for want in client.wants:
             given = sum(1 for s in theirs if s.class_type in want.class_types)
             if given < want.per_week:
-                reasons = tuple(_reasons(facts, client, want, given))
+                why = tuple(_reasons(facts, client, want, given))
+                words = tuple(line for reason in why for line in _client_words(facts, reason))
                 unplaced.append(
-                    Unplaced(client.id, want.class_types, want.per_week - given, reasons)
+                    Unplaced(client.id, want.class_types, want.per_week - given, words, why)
                 )
     return tuple(unplaced)
 
@@ -71,6 +76,7 @@ class _Facts:
     venues: dict[str, Venue] = field(init=False)
     rooms: dict[str, Room] = field(init=False)
     clients: dict[str, Client] = field(init=False)
+    sessions: dict[str, Session] = field(init=False)
     sessions_of: dict[str, list[Session]] = field(init=False)
     clients_in: dict[str, list[Client]] = field(init=False)
     by_type: dict[str, list[Session]] = field(init=False)
@@ -83,7 +89,7 @@ class _Facts:
         self.venues = week.venue_by_id
         self.rooms = week.rooms
         self.clients = week.client_by_id
-        sessions = {s.id: s for s in plan.sessions}
+        self.sessions = sessions = {s.id: s for s in plan.sessions}
         self.sessions_of = defaultdict(list)
         self.clients_in = defaultdict(list)
         for a in plan.allocations:
@@ -114,7 +120,60 @@ def when(minute: int) -> str:
     return f"{DAY_NAMES[day]} {in_day // 60:02d}:{in_day % 60:02d}"
 
 
-def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[str]:
+# Each kind of reason to the client: one sentence, or one per class it names and one
+# counting the rest. `{types}` is the class types, `{features}` what the reformer needs.
+_TO_THE_CLIENT: dict[str, str] = {
+    "not_at_level": "{types} is not offered at your level ({level})",
+    "needs_clearance": "{types} needs GP clearance",
+    "no_reformer_at_venues": "no {features} reformer at your venues",
+    "no_class_in_hours": "no {other}{types} class at your venues during your hours",
+    "no_room": "no room at your venues can hold {types} classes",
+    "too_few": "{types} classes need at least {count} clients to run",
+    "could_run": "a {types} class could run for you {when} at {venue}",
+    "venues_closed": "your venues are closed during your hours",
+    "no_instructor": "no instructor is available at your venues in your hours",
+    "instructors_busy": "the instructors available in your hours are teaching other classes then",
+    "rooms_taken": "the rooms at your venues are taken by other classes in your hours",
+    "no_intro_fits": "an intro 1-2-1 is needed first and none fits",
+    "intro_first": "group classes must come after your intro 1-2-1, which ends {when}",
+    "day_at_limit": "you already have {count} {classes} on {day}",
+    "clash": "it clashes with your other class on {session}",
+    "no_reformer_in_hours": "no {features} reformer free in your hours",
+    "full": "{session} is full",
+    "no_reformer_free": "no {features} reformer is free in {session}",
+    "free_place": "{session} has a free place for you",
+}
+_THE_REST_TO_THE_CLIENT: dict[str, str] = {
+    "full": "{more} other classes that fit you are full",
+    "no_reformer_free": "no {features} reformer is free in {more} other classes that fit you",
+    "free_place": "{more} other classes have a free place for you",
+}
+
+
+def _client_words(facts: _Facts, reason: Reason) -> list[str]:
+    """A reason as the client reads it, with the studio's names."""
+    said = {
+        "types": facts.type_names(reason.class_types),
+        "level": reason.level,
+        "features": " and ".join(reason.features),
+        "other": "other " if reason.other else "",
+        "count": reason.count,
+        "classes": "class" if reason.count == 1 else "classes",
+        "when": when(reason.minute) if reason.minute is not None else "",
+        "venue": facts.venues[reason.venue].name if reason.venue else "",
+        "day": DAY_NAMES[reason.day] if reason.day is not None else "",
+        "more": reason.more,
+    }
+    words = _TO_THE_CLIENT[reason.kind]
+    if "{session}" not in words:
+        return [words.format(**said)]
+    lines = [words.format(session=facts.name(facts.sessions[s]), **said) for s in reason.sessions]
+    if reason.more:
+        lines.append(_THE_REST_TO_THE_CLIENT[reason.kind].format(**said))
+    return lines
+
+
+def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[Reason]:
     reasons, open_types = _type_reasons(facts, client, want)
     if not open_types:
         return reasons
@@ -127,10 +186,7 @@ def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[str]
         and rule_7_client_can_go(client, facts.class_types[t], s.venue, s.start, s.end)
     ]
     if not fitting:
-        other = "other " if given else ""
-        reasons.append(
-            f"no {other}{facts.type_names(open_types)} class at your venues during your hours"
-        )
+        reasons.append(Reason("no_class_in_hours", class_types=tuple(open_types), other=given > 0))
         if not facts.week.only_pinned_sessions:
             reasons.extend(_why_no_class_could_run(facts, client, open_types))
         return reasons
@@ -138,18 +194,18 @@ def _reasons(facts: _Facts, client: Client, want: Want, given: int) -> list[str]
     return reasons + _session_reasons(facts, client, fitting)
 
 
-def _type_reasons(facts: _Facts, client: Client, want: Want) -> tuple[list[str], list[str]]:
+def _type_reasons(facts: _Facts, client: Client, want: Want) -> tuple[list[Reason], list[str]]:
     """Reasons that rule out a class type whatever the timetable, and the types left open."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     open_types = []
     for type_id in want.class_types:
         class_type = facts.class_types[type_id]
         if client.level not in class_type.levels:
-            reasons.append(f"{class_type.name} is not offered at your level ({client.level})")
+            reasons.append(Reason("not_at_level", class_types=(type_id,), level=client.level))
         elif class_type.requires_clearance and not client.cleared:
-            reasons.append(f"{class_type.name} needs GP clearance")
+            reasons.append(Reason("needs_clearance", class_types=(type_id,)))
         elif class_type.uses_reformers and client.needs and not _reformer_at_venues(facts, client):
-            reasons.append(f"no {_features(client)} reformer at your venues")
+            reasons.append(Reason("no_reformer_at_venues", features=_features(client)))
         else:
             open_types.append(type_id)
     return reasons, open_types
@@ -161,11 +217,11 @@ def _reformer_at_venues(facts: _Facts, client: Client) -> bool:
     )
 
 
-def _features(client: Client) -> str:
-    return " and ".join(sorted(client.needs))
+def _features(client: Client) -> tuple[str, ...]:
+    return tuple(sorted(client.needs))
 
 
-def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> list[str]:
+def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> list[Reason]:
     """What keeps the client out of each class that fits them, grouped by kind."""
     full: list[Session] = []
     before_intro: list[Session] = []
@@ -202,45 +258,34 @@ def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> l
         else:
             free.append(s)
 
-    reasons = _named(facts, full, "{} is full", "{} other classes that fit you are full")
+    reasons = _named("full", full)
     if before_intro:
         if first_intro_end is None:
-            reasons.append("an intro 1-2-1 is needed first and none fits")
+            reasons.append(Reason("no_intro_fits"))
         else:
-            reasons.append(
-                "group classes must come after your intro 1-2-1, "
-                f"which ends {when(first_intro_end)}"
-            )
+            reasons.append(Reason("intro_first", minute=first_intro_end))
     for day, count in sorted(days_at_limit.items()):
-        classes = "class" if count == 1 else "classes"
-        reasons.append(f"you already have {count} {classes} on {DAY_NAMES[day]}")
+        reasons.append(Reason("day_at_limit", day=day, count=count))
     for other in sorted(clashes.values(), key=lambda s: (s.start, s.id)):
-        reasons.append(f"it clashes with your other class on {facts.name(other)}")
+        reasons.append(Reason("clash", sessions=(other.id,)))
     if no_reformer:
         features = _features(client)
         if len(no_reformer) == len(fitting):
-            reasons.append(f"no {features} reformer free in your hours")
-        reasons += _named(
-            facts,
-            no_reformer,
-            f"no {features} reformer is free in {{}}",
-            f"no {features} reformer is free in {{}} other classes that fit you",
-        )
-    reasons += _named(
-        facts, free, "{} has a free place for you", "{} other classes have a free place for you"
-    )
+            reasons.append(Reason("no_reformer_in_hours", features=features))
+        reasons += _named("no_reformer_free", no_reformer, features=features)
+    reasons += _named("free_place", free)
     return reasons
 
 
-def _named(facts: _Facts, sessions: list[Session], each: str, rest: str) -> list[str]:
-    """One reason per session, up to `NAMED_AT_MOST`, then one counting the rest."""
-    reasons = [each.format(facts.name(s)) for s in sessions[:NAMED_AT_MOST]]
-    if len(sessions) > NAMED_AT_MOST and rest:
-        reasons.append(rest.format(len(sessions) - NAMED_AT_MOST))
-    return reasons
+def _named(kind: str, sessions: list[Session], **facts: tuple[str, ...]) -> list[Reason]:
+    """One reason naming up to `NAMED_AT_MOST` of the sessions and counting the rest."""
+    if not sessions:
+        return []
+    named = tuple(s.id for s in sessions[:NAMED_AT_MOST])
+    return [Reason(kind, sessions=named, more=len(sessions) - len(named), **facts)]
 
 
-def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) -> list[str]:
+def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) -> list[Reason]:
     """On an open timetable: what stops a new class of these types in the client's hours.
 
     Tries every room at the client's venues, instructor and grid start inside the
@@ -257,7 +302,7 @@ def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) 
         and (not facts.class_types[t].uses_reformers or rule_10_reformer_for(client, room))
     ]
     if not rooms:
-        return [f"no room at your venues can hold {facts.type_names(type_ids)} classes"]
+        return [Reason("no_room", class_types=tuple(type_ids))]
     open_in_hours = False
     instructor_in_hours = False
     blocked_by_instructor = False
@@ -283,17 +328,15 @@ def _why_no_class_could_run(facts: _Facts, client: Client, type_ids: list[str]) 
                 blocked_by_instructor = True
                 continue
             if class_type.min_size > 1:
-                return [
-                    f"{class_type.name} classes need at least {class_type.min_size} clients to run"
-                ]
-            return [f"a {class_type.name} class could run for you {when(start)} at {venue.name}"]
+                return [Reason("too_few", class_types=(class_type.id,), count=class_type.min_size)]
+            return [Reason("could_run", class_types=(class_type.id,), minute=start, venue=venue.id)]
     if not open_in_hours:
-        return ["your venues are closed during your hours"]
+        return [Reason("venues_closed")]
     if not instructor_in_hours:
-        return ["no instructor is available at your venues in your hours"]
+        return [Reason("no_instructor")]
     if blocked_by_instructor:
-        return ["the instructors available in your hours are teaching other classes then"]
-    return ["the rooms at your venues are taken by other classes in your hours"]
+        return [Reason("instructors_busy")]
+    return [Reason("rooms_taken")]
 
 
 def _starts(week: Week, client: Client, venue: Venue, class_type: ClassType) -> Iterable[int]:

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from scheduler.clients.week import current_plan, local_time, room_label
+from scheduler.clients.week import current_plan, local_time
 from scheduler.core import models
+from scheduler.core.names import room_label
 from scheduler.store.weeks import column_by_key
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.clients.access import latest_client
 from scheduler.core import models
+from scheduler.core.names import room_label
 from scheduler.store.weeks import column_by_key
 
 # How far back the calendar feed keeps past weeks, so last week's classes stay in calendars.
@@ -76,12 +77,6 @@ def local_time(week_start: date, minute: int, timezone: str) -> datetime:
     """
     wall_clock = datetime.combine(week_start, time()) + timedelta(minutes=minute)
     return wall_clock.replace(tzinfo=ZoneInfo(timezone))
-
-
-def room_label(room_key: str, venue_key: str) -> str:
-    """A room as a client reads it: `hitchin-studio` at Hitchin is "Studio"."""
-    bare = room_key.removeprefix(f"{venue_key}-") if room_key != venue_key else room_key
-    return bare.replace("-", " ").replace("_", " ").capitalize()
 
 
 def monday_of(day: date) -> date:

@@ -30,6 +30,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from scheduler.core.names import week_names
 from scheduler.formats import bounds
 from scheduler.formats.times import format_time
 from scheduler.scenarios.changes import apply_change
@@ -41,7 +42,7 @@ from scheduler.scenarios.report import (
     reason_kind,
     solve_and_measure,
 )
-from scheduler.scenarios.words import DAY_NAMES, week_names
+from scheduler.scenarios.words import DAY_NAMES
 from solver.checker import check_plan
 from solver.domain import (
     DAYS,

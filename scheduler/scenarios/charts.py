@@ -20,9 +20,10 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from scheduler.core.names import WeekNames  # noqa: E402
 from scheduler.scenarios.forms import names_for_form  # noqa: E402
 from scheduler.scenarios.report import KPI_LABELS, RESULT_FORMAT  # noqa: E402
-from scheduler.scenarios.words import WeekNames, sweep_label  # noqa: E402
+from scheduler.scenarios.words import sweep_label  # noqa: E402
 
 # The figures a sweep chart shows by default, one panel each.
 CHART_KPIS = (

@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session
 
 from scheduler.core import models as db
+from scheduler.core.names import WeekNames, week_names
 from scheduler.scenarios.document import SCENARIO_FORMAT, ScenarioError, parse_scenario
 from scheduler.scenarios.service import (
     save_scenario,
@@ -27,7 +28,7 @@ from scheduler.scenarios.service import (
     start_scenario_run,
     stored_week,
 )
-from scheduler.scenarios.words import WeekNames, change_words, sweep_fields, week_names
+from scheduler.scenarios.words import change_words, sweep_fields
 
 # The most points a sweep chosen on a form may have.
 MOST_SWEEP_POINTS = 25

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.clients.week import room_label
+from scheduler.core.names import WeekNames
 from scheduler.formats import bounds
-from solver.domain import DAYS, Week
+from solver.domain import DAYS
 
 DAY_NAMES = dict(
     zip(
@@ -44,47 +44,6 @@ FIGURE_EXPLANATIONS: dict[str, str] = {
     "fcfs": "FCFS: the same timetable booked first come, first served, as a booking system "
     "would; the gap to it is what the optimiser adds.",
 }
-
-
-@dataclass(frozen=True)
-class WeekNames:
-    """The names the studio uses for a week's rooms, venues, instructors and class types."""
-
-    rooms: dict[str, str]
-    venues: dict[str, str]
-    instructors: dict[str, str]
-    class_types: dict[str, str]
-    features: tuple[str, ...] = ()
-
-    def room(self, key: str) -> str:
-        """A room as "Hitchin · Studio"."""
-        return self.rooms.get(key, key)
-
-    def venue(self, key: str | None) -> str:
-        """A venue's name; no venue is every venue."""
-        return "every venue" if key is None else self.venues.get(key, key)
-
-    def instructor(self, key: str) -> str:
-        """An instructor's name."""
-        return self.instructors.get(key, key)
-
-    def class_type(self, key: str) -> str:
-        """A class type's name."""
-        return self.class_types.get(key, key)
-
-
-def week_names(week: Week) -> WeekNames:
-    """The names of everything in `week`, in the week's order."""
-    venues = {v.id: v.name for v in week.venues}
-    rooms = {r.id: f"{v.name} · {room_label(r.id, v.id)}" for v in week.venues for r in v.rooms}
-    features = sorted({f for r in week.rooms.values() for x in r.reformers for f in x.features})
-    return WeekNames(
-        rooms=rooms,
-        venues=venues,
-        instructors={i.id: i.name for i in week.instructors},
-        class_types={c.id: c.name for c in week.class_types},
-        features=tuple(features),
-    )
 
 
 def _names(names: WeekNames, what: str, keys: list[str] | tuple[str, ...]) -> str:

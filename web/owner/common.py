@@ -68,11 +68,6 @@ def clock(minute: int) -> str:
     return format_time(minute % MINUTES_PER_DAY)
 
 
-def weekday_time(minute: int) -> str:
-    """A minute of the week as the day and time, e.g. `Mon 09:30`."""
-    return f"{DAY_NAMES[minute // MINUTES_PER_DAY][:3]} {clock(minute)}"
-
-
 def refused(exc: PlanningError) -> None:
     """Flash a refusal: each broken rule in the spec's words, or the plain reason."""
     if isinstance(exc, RuleBroken):

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from scheduler.clients.mail import SmtpSettings
 from scheduler.core import models
 from scheduler.core.changes import PlanDiff
+from scheduler.core.names import weekday_time
 from scheduler.planning import edits
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.publish import preview_publish, publish_plan
@@ -24,7 +25,7 @@ from web.db import get_session
 from web.form_parts import ROW_ID, ConfirmForm
 from web.owner import bp
 from web.owner.board import client_names
-from web.owner.common import plan_or_404, refused, weekday_time
+from web.owner.common import plan_or_404, refused
 from web.owner.forms import MoveForm
 
 

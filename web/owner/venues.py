@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template, request
 
 from scheduler.core import models
+from scheduler.core.names import weekday_time
 from scheduler.store.weeks import load_stored_week
 from scheduler.studio.data import opening_windows, update_venue
 from web.db import get_session
@@ -18,7 +19,6 @@ from web.owner.common import (
     edit_page,
     format_windows,
     saved,
-    weekday_time,
 )
 from web.owner.forms import VenueForm
 

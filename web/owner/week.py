@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
+from scheduler.core.names import weekday_time
 from scheduler.planning import edits, solving
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.solving import gap, previous_week, start_background_solve
@@ -22,7 +23,6 @@ from web.owner.common import (
     plan_asked,
     refused,
     week_start_or_default,
-    weekday_time,
 )
 from web.owner.forms import MoveForm, ServiceForm, SolveForm
 

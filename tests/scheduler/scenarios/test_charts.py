@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scheduler.core.names import WeekNames
 from scheduler.scenarios.charts import run_chart, sweep_chart
-from scheduler.scenarios.words import WeekNames
 
 
 def sweep_result(values=(0, 1, 2), path="changes[0].count", bound=True) -> dict:

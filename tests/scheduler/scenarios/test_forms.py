@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from scheduler.core.names import week_names
 from scheduler.scenarios.document import CHANGE_FIELDS, ScenarioError, parse_scenario
 from scheduler.scenarios.forms import (
     CHANGE_FORMS,
@@ -17,7 +18,6 @@ from scheduler.scenarios.forms import (
     scenario_from_form,
     sweep_values,
 )
-from scheduler.scenarios.words import week_names
 from scheduler.studio.demo import demo_week
 
 MONDAY = date(2026, 11, 30)

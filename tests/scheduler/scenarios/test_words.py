@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
+from scheduler.core.names import week_names
 from scheduler.scenarios.words import (
     FIGURE_EXPLANATIONS,
     change_words,
     sweep_field,
     sweep_fields,
     sweep_label,
-    week_names,
 )
 from scheduler.studio.demo import demo_week
 from tests.conftest import REPO_ROOT
