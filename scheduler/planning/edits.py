@@ -51,7 +51,7 @@ def _checked(
     )
     if new:
         session.rollback()
-        raise RuleBroken(new)
+        raise RuleBroken(new, week_after, plan_after)
     session.commit()
 
 
@@ -191,7 +191,7 @@ def move_client(
     before = {str(v) for v in check_plan(week, plan)}
     new = [v for v in check_plan(week, edited) if str(v) not in before]
     if new:
-        raise RuleBroken(new)
+        raise RuleBroken(new, week, edited)
     try:
         if row.status == "draft":
             session.exec(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from scheduler.planning.words import Refusal, refusals
 from solver.checker import HARD_RULES, Violation
+from solver.domain import Plan, Week
 
 RULE_WORDS = {rule.number: rule.text for rule in HARD_RULES}
 
@@ -20,17 +22,14 @@ class FieldRefused(PlanningError):
 
 
 class RuleBroken(PlanningError):
-    """An edit refused because the plan would break a hard rule; `violations` say how."""
+    """An edit refused because the plan would break a hard rule.
 
-    def __init__(self, violations: list[Violation]):
+    `violations` say how, in the checker's terms; `refusals` say what is in the way,
+    one sentence each in the owner's words, about `week` and the `plan` as the edit
+    would leave it.
+    """
+
+    def __init__(self, violations: list[Violation], week: Week, plan: Plan):
         self.violations = violations
-        first = violations[0]
-        super().__init__(f"Rule {first.rule}: {RULE_WORDS[first.rule]} ({first.message})")
-
-    @property
-    def rule_words(self) -> list[str]:
-        """Each broken rule once, in the spec's words, with what broke it."""
-        seen: dict[int, str] = {}
-        for v in self.violations:
-            seen.setdefault(v.rule, v.message)
-        return [f"Rule {n}: {RULE_WORDS[n]} ({seen[n]})" for n in sorted(seen)]
+        self.refusals: list[Refusal] = refusals(violations, week, plan)
+        super().__init__(" ".join(f"{r.text}. (rule {r.rule})" for r in self.refusals))

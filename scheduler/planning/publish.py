@@ -71,7 +71,7 @@ def publish_plan(
         week = load_stored_week(session=session, week_start=week_row.week_start)
         violations = check_plan(week, after)
         if violations:
-            raise RuleBroken(violations)
+            raise RuleBroken(violations, week, after)
         mark_published(session=session, plan_id=plan_id)
         session.commit()
     except BaseException:

@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from scheduler.core import models
 from scheduler.core.dates import as_date, coming_monday
 from scheduler.formats.bounds import WEEK_YEARS
 from scheduler.formats.times import format_time
-from scheduler.planning.errors import PlanningError, RuleBroken
+from scheduler.planning.errors import RULE_WORDS, PlanningError, RuleBroken
+from scheduler.planning.words import Refusal
 from scheduler.store.plans import plan_with_week
 from scheduler.store.weeks import week_data_row, week_row, week_starts
 from solver.domain import DAYS, MINUTES_PER_DAY
@@ -69,12 +71,21 @@ def clock(minute: int) -> str:
 
 
 def refused(exc: PlanningError) -> None:
-    """Flash a refusal: each broken rule in the spec's words, or the plain reason."""
+    """Flash a refusal: what is in the way, a sentence each, its rule in small print."""
     if isinstance(exc, RuleBroken):
-        for words in exc.rule_words:
-            flash(f"Not done. {words}", "error")
+        flash(Markup("Not done: ") + refusal_markup(exc.refusals), "error")
     else:
         flash(f"Not done: {exc}", "error")
+
+
+def refusal_markup(refusals: list[Refusal]) -> Markup:
+    """Sentences, each with its rule's number in small print (the rule's words on hover)."""
+    return Markup(" ").join(
+        Markup('{}. <small class="muted" title="{}">rule {}</small>').format(
+            r.text, RULE_WORDS[r.rule], r.rule
+        )
+        for r in refusals
+    )
 
 
 # ---------------------------------------------------------------------------

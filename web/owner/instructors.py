@@ -18,10 +18,16 @@ from web.owner.common import (
     data_week,
     edit_page,
     format_instructor_windows,
-    refused,
     saved,
 )
 from web.owner.forms import InstructorForm
+
+# The field of the form a refused edit is about: what they teach, their limits, else their hours.
+REFUSED_FIELD = {
+    "not_taught": "teaches",
+    "day_minutes": "max_day_minutes",
+    "week_minutes": "max_week_minutes",
+}
 
 
 @bp.get("/instructors")
@@ -61,8 +67,9 @@ def instructor_edit(key: str) -> Any:
         except FieldRefused as exc:
             getattr(form, exc.field).errors.append(str(exc))
         except RuleBroken as exc:
-            form.availability.errors.extend(exc.rule_words)
-            refused(exc)
+            for refusal in exc.refusals:
+                field = REFUSED_FIELD.get(refusal.kind, "availability")
+                getattr(form, field).errors.append(f"{refusal.text} (rule {refusal.rule}).")
         else:
             return saved(form.name.data, "owner.instructors", week_start)
     return edit_page(form, f"Instructor {row.name}", week_start, "owner.instructors")
