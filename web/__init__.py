@@ -8,6 +8,7 @@ from flask import Flask, redirect, render_template, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from scheduler.core.names import plural
 from web.extensions import csrf, limiter, login_manager
 
 # In production the site is served over HTTPS (TLS ends at the proxy): the sign-in
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     # The navigation links only the areas this app has.
     app.jinja_env.globals["endpoints"] = frozenset(app.view_functions)
+    app.jinja_env.globals["plural"] = plural
     if not any(rule.rule == "/" for rule in app.url_map.iter_rules()):
         app.add_url_rule("/", "index", lambda: redirect(url_for("owner.week")))
     return app

@@ -46,6 +46,10 @@ class WeekNames:
         """A room as "Hitchin · Studio"."""
         return self.rooms.get(key, key)
 
+    def room_alone(self, key: str) -> str:
+        """A room where its venue is named already: "Studio"."""
+        return self.rooms.get(key, key).rpartition(" · ")[2]
+
     def venue(self, key: str | None) -> str:
         """A venue's name; no venue is every venue."""
         return "every venue" if key is None else self.venues.get(key, key)

@@ -43,6 +43,30 @@ def _published_against(
     return previous, load_stored_plan(session=session, plan_id=previous.id) if previous else None
 
 
+def differs_from_published(*, session: DbSession, plan_id: int) -> bool:
+    """Whether publishing the plan would change what clients see: a place or a class.
+
+    A week with nothing published differs; the published version itself does not.
+    """
+    row = plan_row(session, plan_id)
+    if row.status == "published":
+        return False
+    _, before = _published_against(session, row)
+    return _differs(before, load_stored_plan(session=session, plan_id=row.id))
+
+
+def _differs(before: Plan | None, after: Plan) -> bool:
+    if before is None:
+        return True
+    diff = diff_plans(before, after)
+    return bool(diff.clients) or _timetable(before) != _timetable(after)
+
+
+def _timetable(plan: Plan) -> set[tuple]:
+    """The classes as the public timetable shows them: type, place, time and instructor."""
+    return {(s.class_type, s.venue, s.room, s.start, s.end, s.instructor) for s in plan.sessions}
+
+
 def publish_plan(
     *,
     session: DbSession,
@@ -55,7 +79,8 @@ def publish_plan(
     Any version may be published, an older one too: it replaces the live version,
     which goes back to being a draft.
 
-    Refuses a plan that breaks a hard rule of the week as it stands now. Once it is
+    Refuses a plan that breaks a hard rule of the week as it stands now, and one the
+    same as the published plan (`differs_from_published`). Once it is
     published, each client whose places changed gets one e-mail, as after a nightly
     run (`mailer.tell_clients`: logged instead in development without `smtp`).
     Returns the diff against the version live until now (who moved, joined or lost
@@ -68,6 +93,11 @@ def publish_plan(
     try:
         previous, before = _published_against(session, row)
         after = load_stored_plan(session=session, plan_id=plan_id)
+        if not _differs(before, after):
+            raise PlanningError(
+                f"version {row.version} is the same as the published version"
+                f" {previous.version}: publishing it would change nothing"
+            )
         week = load_stored_week(session=session, week_start=week_row.week_start)
         violations = check_plan(week, after)
         if violations:

@@ -63,6 +63,39 @@ def _together(words: _Words, v: Violation) -> tuple:
     return (v.kind, v.reformer, v.instructor, v.kind == "not_taught" and words.class_type(v))
 
 
+def closeness(
+    priority_places: int, bound: int | None, *, kept: int = 0, pinned: bool = False
+) -> tuple[str, str]:
+    """How close a plan is to the best possible, in a sentence, and what its bound is of.
+
+    The bound is proven by the solve that made the plan, over the plans that keep what
+    that solve had to keep: the places it carried over (`kept`, from the published plan
+    or last week's) and the owner's pins. A re-solve that keeps every published place
+    proves a lower bound than a solve of the open week, for fewer plans.
+    """
+    kept_words = [f"the {plural(kept, 'place')} carried over"] if kept else []
+    pinned_words = ["the pinned classes and places"] if pinned else []
+    scope = _listed(kept_words + pinned_words)
+    that_keep = f" that keeps {scope}" if scope else ""
+    if bound is None:
+        return (
+            "How close this plan is to the best possible is not known: its solve proved no bound.",
+            "no bound proven",
+        )
+    bound_words = (
+        f"{bound:,}: no plan{that_keep} gives more priority places (places counted by"
+        " each client's priority)"
+    )
+    if priority_places >= bound:
+        return f"This is the best possible plan{that_keep}.", bound_words
+    more = plural(bound - priority_places, "more place", "more places")
+    return (
+        f"The best possible plan{that_keep} gives at most {more}, each counted by its"
+        " client's priority.",
+        bound_words,
+    )
+
+
 def reason_words(reason: Reason, names: WeekNames, sessions: dict[str, Session]) -> str:
     """A reason a want is unmet, as the owner reads it (of the client: "they", "their")."""
     said = {

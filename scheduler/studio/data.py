@@ -46,7 +46,8 @@ def update_room(
     }
     unknown = sorted(set(features) - set(machines))
     if unknown:
-        raise PlanningError(f"room {room.key} has no reformer {', '.join(unknown)}")
+        machines_named = "reformers" if len(unknown) > 1 else "reformer"
+        raise PlanningError(f"this room has no {machines_named} {', '.join(unknown)}")
     room.mat_spaces = mat_spaces
     session.add(room)
     for key, machine in machines.items():

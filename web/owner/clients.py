@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
 from scheduler.core import models
+from scheduler.core.names import WeekNames, week_names
 from scheduler.formats.clients_csv import CsvError, format_availability
 from scheduler.store.weeks import load_stored_week
 from scheduler.studio.data import client_wants, import_clients, search_clients, update_client
@@ -27,6 +29,13 @@ def clients() -> Any:
         week_start=week_start,
         q=text,
         import_form=ClientsImportForm(),
+        names=_names(week_start),
+    )
+
+
+def _names(week_start: date) -> WeekNames:
+    return week_names(
+        load_stored_week(session=get_session(), week_start=week_start, with_clients=False)
     )
 
 
@@ -65,5 +74,10 @@ def clients_import() -> Any:
             return redirect(url_for("owner.clients", start=week_start.isoformat()))
     rows = search_clients(session=session, week_start=week_start)
     return render_template(
-        "owner/clients.html", rows=rows, week_start=week_start, q="", import_form=form
+        "owner/clients.html",
+        rows=rows,
+        week_start=week_start,
+        q="",
+        import_form=form,
+        names=_names(week_start),
     ), 400

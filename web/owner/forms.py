@@ -256,6 +256,11 @@ class ClassTypeForm(FlaskForm):
         }
 
 
+def _ids(things: Any) -> str:
+    """Ids to type, each beside its name: `hitchin (Hitchin), stevenage (Stevenage)`."""
+    return ", ".join(f"{x.id} ({x.name})" for x in things)
+
+
 class InstructorForm(FlaskForm):
     """An instructor's details and availability."""
 
@@ -273,6 +278,14 @@ class InstructorForm(FlaskForm):
     availability = TeachingWindowsField(
         "Availability", description="One line each: Tue 09:00-13:00 hitchin stevenage."
     )
+
+    def known(self, week: Week) -> None:
+        """The venue ids this week knows, and the ids to type beside their names."""
+        self.venue_keys = {v.id for v in week.venues}
+        self.teaches.description = f"Class type ids, comma-separated: {_ids(week.class_types)}."
+        self.availability.description = (
+            f"One line each: Tue 09:00-13:00 hitchin stevenage. Venue ids: {_ids(week.venues)}."
+        )
 
     def values(self) -> dict[str, Any]:
         return {
@@ -327,6 +340,15 @@ class ClientForm(FlaskForm):
         self.instructor_keys = {i.id for i in week.instructors}
         self.class_type_keys = {c.id for c in week.class_types}
         self.one_to_one_keys = {c.id for c in week.class_types if c.one_to_one}
+        venues = f"Venue ids, comma-separated: {_ids(week.venues)}."
+        self.venues.description = self.prefers_venues.description = venues
+        self.prefers_instructors.description = (
+            f"Instructor ids, comma-separated: {_ids(week.instructors)}."
+        )
+        self.wants.description = (
+            "One line each: reformer x2, or mat|back-care."
+            f" Class type ids: {_ids(week.class_types)}."
+        )
 
     def fill(self, row: Any, wants: list[Any], format_availability: Callable) -> None:
         """Put a client row's list fields into the text fields."""

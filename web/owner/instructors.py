@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template, request
 
 from scheduler.core import models
+from scheduler.core.names import week_names
 from scheduler.planning.edits import update_instructor
 from scheduler.planning.errors import FieldRefused, RuleBroken
 from scheduler.store.weeks import load_stored_week
@@ -18,6 +19,7 @@ from web.owner.common import (
     data_week,
     edit_page,
     format_instructor_windows,
+    format_windows,
     saved,
 )
 from web.owner.forms import InstructorForm
@@ -34,12 +36,13 @@ REFUSED_FIELD = {
 def instructors() -> Any:
     """The instructors, what they teach and when they are available."""
     week_start = data_week()
-    week = load_stored_week(session=get_session(), week_start=week_start)
+    week = load_stored_week(session=get_session(), week_start=week_start, with_clients=False)
     return render_template(
         "owner/instructors.html",
         week=week,
         week_start=week_start,
-        windows=format_instructor_windows,
+        names=week_names(week),
+        hours=format_windows,
     )
 
 
@@ -51,7 +54,7 @@ def instructor_edit(key: str) -> Any:
     row = data_row_or_404(models.Instructor, week_start, key)
     week = load_stored_week(session=session, week_start=week_start)
     form = data_form(InstructorForm, row)
-    form.venue_keys = {v.id for v in week.venues}
+    form.known(week)
     if request.method == "GET":
         form.teaches.data = ", ".join(row.teaches)
         form.availability.data = format_instructor_windows(week.instructor_by_id[key].availability)

@@ -13,13 +13,13 @@ from wtforms import SelectChoice
 from scheduler.clients.mail import SmtpSettings
 from scheduler.core import models
 from scheduler.core.changes import PlanDiff
-from scheduler.core.names import weekday_time
+from scheduler.core.names import plural, week_names
 from scheduler.planning import edits
 from scheduler.planning.errors import PlanningError
-from scheduler.planning.publish import preview_publish, publish_plan
+from scheduler.planning.publish import differs_from_published, preview_publish, publish_plan
 from scheduler.planning.rows import latest_plan
 from scheduler.store.plans import plan_session_keys
-from scheduler.store.weeks import column_by_key
+from scheduler.store.weeks import load_stored_week
 from solver.domain import Session
 from web.db import get_session
 from web.form_parts import ROW_ID, ConfirmForm
@@ -56,7 +56,10 @@ def publish(plan_id: int) -> Any:
         if smtp is None and diff.clients:
             flash("No mail server is set (SMTP_HOST): clients were not e-mailed.", "info")
         elif diff.clients:
-            flash(f"{len(diff.emailed)} client(s) e-mailed about their changed places.", "success")
+            flash(
+                f"{plural(len(diff.emailed), 'client')} e-mailed about their changed places.",
+                "success",
+            )
         return _publish_page(row, week_row, form, diff, done=True)
     diff = preview_publish(session=session, plan_id=plan_id)
     return _publish_page(row, week_row, form, diff, done=False)
@@ -73,6 +76,7 @@ def _publish_page(
         diff=diff,
         done=done,
         form=form,
+        differs=done or differs_from_published(session=get_session(), plan_id=row.id),
         **_diff_words(week_row),
     )
 
@@ -80,14 +84,11 @@ def _publish_page(
 def _diff_words(week_row: models.Week) -> dict[str, Any]:
     """Names for the clients a diff mentions, and words for the classes of their places."""
     session = get_session()
-    class_names = column_by_key(session=session, week_id=week_row.id, column=models.ClassType.name)
-    instructors = column_by_key(session=session, week_id=week_row.id, column=models.Instructor.name)
+    week = load_stored_week(session=session, week_start=week_row.week_start, with_clients=False)
+    names = week_names(week)
 
     def describe(s: Session) -> str:
-        return (
-            f"{weekday_time(s.start)} {class_names.get(s.class_type, s.class_type)} ({s.room}),"
-            f" {instructors.get(s.instructor, s.instructor)}"
-        )
+        return f"{names.session(s)} in {names.room_alone(s.room)}, {names.instructor(s.instructor)}"
 
     return {"names": client_names(week_row), "describe": describe}
 

@@ -7,7 +7,9 @@ from typing import Any
 from flask import request
 
 from scheduler.core import models
+from scheduler.core.names import week_names
 from scheduler.planning.errors import PlanningError
+from scheduler.store.weeks import load_stored_week
 from scheduler.studio.data import room_reformers, update_room
 from web.db import get_session
 from web.owner import bp
@@ -22,6 +24,8 @@ def room_edit(key: str) -> Any:
     session = get_session()
     room = data_row_or_404(models.Room, week_start, key)
     form = data_form(RoomForm, room)
+    week = load_stored_week(session=session, week_start=week_start, with_clients=False)
+    name = week_names(week).room(key)
     if request.method == "GET":
         form.reformers.data = "\n".join(
             f"{m.key} {' '.join(m.features)}".strip()
@@ -38,5 +42,5 @@ def room_edit(key: str) -> Any:
         except PlanningError as exc:
             form.reformers.errors.append(str(exc))
         else:
-            return saved(f"Room {key}", "owner.venues", week_start)
-    return edit_page(form, f"Room {key}", week_start, "owner.venues")
+            return saved(name, "owner.venues", week_start)
+    return edit_page(form, name, week_start, "owner.venues")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import render_template, request
 
 from scheduler.core import models
-from scheduler.core.names import weekday_time
+from scheduler.core.names import week_names, weekday_time
 from scheduler.store.weeks import load_stored_week
 from scheduler.studio.data import opening_windows, update_venue
 from web.db import get_session
@@ -27,9 +27,13 @@ from web.owner.forms import VenueForm
 def venues() -> Any:
     """Venues, their rooms and their reformers (with service state)."""
     week_start = data_week()
-    week = load_stored_week(session=get_session(), week_start=week_start)
+    week = load_stored_week(session=get_session(), week_start=week_start, with_clients=False)
     return render_template(
-        "owner/venues.html", week=week, week_start=week_start, format_time=weekday_time
+        "owner/venues.html",
+        week=week,
+        week_start=week_start,
+        format_time=weekday_time,
+        names=week_names(week),
     )
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
-from scheduler.core.names import weekday_time
+from scheduler.core.names import week_names, weekday_time
 from scheduler.planning import edits, solving
 from scheduler.planning.errors import PlanningError
+from scheduler.planning.overview import week_overview
 from scheduler.planning.solving import gap, previous_week, start_background_solve
 from scheduler.store import weeks as stored_weeks
 from web.db import get_session
@@ -30,22 +31,28 @@ from web.owner.forms import MoveForm, ServiceForm, SolveForm
 @bp.get("/")
 @bp.get("/week")
 def week() -> Any:
-    """The week's timetable per venue and day, with the plan's figures and unplaced wants."""
+    """The week's timetable per venue and day, the plan summed up in words, and its unmet
+    wants (`?venue=`, `?class=`, `?reason=` filter them)."""
     week_start = week_start_or_default(request.args.get("start"))
     if week_start is None:
         return render_template("owner/no_week.html")
     if stored_weeks.week_row(session=get_session(), week_start=week_start) is None:
         return _week_not_started(week_start)
     board = board_or_404(week_start, plan_asked())
-    unplaced = sorted(
-        board.plan.unplaced if board.plan else (), key=lambda u: board.names.get(u.client, u.client)
-    )
-    class_names = {c.id: c.name for c in board.week.class_types}
+    overview = None
+    if board.plan_row is not None:
+        overview = week_overview(
+            session=get_session(),
+            plan_id=board.plan_row.id,
+            venue=request.args.get("venue"),
+            class_type=request.args.get("class"),
+            reason=request.args.get("reason"),
+        )
     return render_template(
         "owner/week.html",
         board=board,
-        unplaced=unplaced,
-        class_names=class_names,
+        overview=overview,
+        names=week_names(board.week),
         gap=gap(
             board.plan_row.priority_places if board.plan_row else None,
             board.plan_row.bound if board.plan_row else None,
@@ -106,9 +113,12 @@ def session_detail(start: str, key: str) -> Any:
         }
         for r in (room.reformers if room else ())
     ]
+    names = week_names(board.week)
     move_form = MoveForm()
     move_form.to_session.choices = [
-        SelectChoice(s.id, f"{weekday_time(s.start)} · {board.cards[s.id].class_name} · {s.room}")
+        SelectChoice(
+            s.id, f"{weekday_time(s.start)} · {board.cards[s.id].class_name} · {names.room(s.room)}"
+        )
         for s in sorted(board.plan.sessions, key=lambda s: (s.start, s.room))
     ]
     move_form.to_session.data = key
@@ -122,6 +132,7 @@ def session_detail(start: str, key: str) -> Any:
         machines=machines,
         pinned_places=pinned_places,
         move_form=move_form,
+        names=names,
     )
 
 
