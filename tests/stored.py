@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import MetaData, select
 from sqlmodel import Session
 
+from scheduler.core import models
 from scheduler.formats.week import normalise_week_json, week_to_json
 from scheduler.store.plans import load_stored_plan, published_plan, save_plan
-from scheduler.store.weeks import save_week
+from scheduler.store.weeks import load_stored_week, save_week
 from solver.checker import check_plan
 from solver.domain import Plan, Week
 
@@ -42,3 +43,12 @@ def published(db: Session, week_start: str) -> tuple[int, Plan]:
     db.expire_all()
     row = published_plan(session=db, week_start=week_start)
     return row.id, load_stored_plan(session=db, plan_id=row.id)
+
+
+def checked_stored_plan(db: Session, plan_id: int) -> Plan:
+    """A stored plan, which keeps every hard rule of its stored week as it is now."""
+    row = db.get(models.Plan, plan_id)
+    week = load_stored_week(session=db, week_start=db.get(models.Week, row.week_id).week_start)
+    the_plan = load_stored_plan(session=db, plan_id=plan_id)
+    assert check_plan(week, the_plan) == []
+    return the_plan

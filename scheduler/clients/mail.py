@@ -18,6 +18,7 @@ from typing import Any
 
 from scheduler.core.changes import PlaceChange, diff_plans
 from scheduler.core.config import Settings, get_settings
+from scheduler.core.names import plural
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Session, Week
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ def send_changes(
                 log.exception("could not e-mail client %s at %s", c.client, c.email)
                 continue
             mailed.append(c.client)
-    log.info("e-mailed %d client(s) about changed places", len(mailed))
+    log.info("e-mailed %s about changed places", plural(len(mailed), "client"))
     return mailed
 
 
@@ -226,7 +227,8 @@ def tell_clients(
                 )
         else:
             log.warning(
-                "no SMTP_HOST set: %d client(s) with changed places not e-mailed", len(changes)
+                "no SMTP_HOST set: %s with changed places not e-mailed",
+                plural(len(changes), "client"),
             )
         return []
     try:

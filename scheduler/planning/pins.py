@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from scheduler.core.names import room_label
 from solver.checker import Violation, check_plan
 from solver.domain import Allocation, PinnedAllocation, PinnedSession, Plan, Session, Week
 from solver.explain import when
@@ -81,10 +82,10 @@ class _Words:
                 self.clients.update((c.id, c.name) for c in w.clients)
 
     def session(self, s: Session) -> str:
-        """E.g. `Tuesday 10:30 Reformer in hitchin-hall at Hitchin with Jo`."""
+        """E.g. `Tuesday 10:30 Reformer at Hitchin · Hall with Jo`."""
         return (
-            f"{when(s.start)} {self.classes.get(s.class_type, s.class_type)} in {s.room}"
-            f" at {self.venues.get(s.venue, s.venue)}"
+            f"{when(s.start)} {self.classes.get(s.class_type, s.class_type)}"
+            f" at {self.venues.get(s.venue, s.venue)} · {room_label(s.room, s.venue)}"
             f" with {self.instructors.get(s.instructor, s.instructor)}"
         )
 
@@ -166,7 +167,7 @@ def _drop_small_classes(
 
 def _freed(places: dict[tuple[str, str], Allocation], v: Violation) -> bool:
     place = places.get((v.client, v.session))
-    return place is not None and place.reformer is None and "has no reformer" in v.message
+    return place is not None and place.reformer is None and v.kind == "no_reformer"
 
 
 def _drop_for(

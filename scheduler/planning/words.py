@@ -356,6 +356,8 @@ _TOGETHER: dict[str, Callable[[_Words, list[Violation]], str]] = {
 
 # Each kind of finding in the owner's words (the others keep the checker's own), from `facts`.
 _SAY: dict[str, str] = {
+    "length": "{class} would run {count_time}, and a {type} class lasts {limit_time}",
+    "off_grid": "{class} would start off the {limit}-minute grid",
     "venue_closed": "{venue} is not open for {class}",
     "instructor_not_free": "{instructor} is not free to teach {class} ({teaching_hours})",
     "room_overlap": "{pair} overlap in {room}",

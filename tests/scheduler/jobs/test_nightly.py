@@ -650,7 +650,7 @@ def test_a_coming_week_without_a_room_is_re_solved_and_says_what_was_not_carried
 
     assert outcome.status == "succeeded", outcome.message
     assert (
-        "Tuesday 18:00 reformer in hitchin-hall at Hitchin with Jo was not carried over:"
+        "Tuesday 18:00 reformer at Hitchin · Hall with Jo was not carried over:"
         " the room is no longer in the week" in outcome.message
     )
     _, after = stored.published(db_session, WEEK_START)

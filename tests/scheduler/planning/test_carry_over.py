@@ -80,7 +80,7 @@ PUBLISHED = plan(
 )
 
 CHANGES = {
-    "room": (dict(with_hall=False), "Tuesday 10:30 Reformer in hitchin-hall", "the room"),
+    "room": (dict(with_hall=False), "Tuesday 10:30 Reformer at Hitchin · Hall", "the room"),
     "class type": (dict(reformer_id="reformer-flow"), "Monday 09:30 Reformer", "the class type"),
     "reformer": (dict(hall_reformers=("R1", "R3")), "reformer R2", "the reformer"),
     "instructor": (dict(with_sam=False), "with Sam", "the instructor"),
@@ -161,7 +161,7 @@ def closed_hall_next_week(db_session):
     db_session.commit()
 
 
-HALL_GONE = "Tuesday 10:30 Reformer in hitchin-hall at Hitchin with Jo was not carried over"
+HALL_GONE = "Tuesday 10:30 Reformer at Hitchin · Hall with Jo was not carried over"
 
 
 def test_reformer_solve_week_prints_what_was_not_carried_over(db_session, runner):
