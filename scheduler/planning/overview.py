@@ -124,7 +124,7 @@ def week_overview(
     return WeekOverview(
         summary=summary,
         unmet=unmet_wants(week, explained, venue=venue, class_type=class_type, reason=reason),
-        differs=differs_from_published(session=session, plan_id=plan_id),
+        differs=differs_from_published(session=session, plan_id=plan_id, plan=plan),
     )
 
 

@@ -43,16 +43,17 @@ def _published_against(
     return previous, load_stored_plan(session=session, plan_id=previous.id) if previous else None
 
 
-def differs_from_published(*, session: DbSession, plan_id: int) -> bool:
+def differs_from_published(*, session: DbSession, plan_id: int, plan: Plan | None = None) -> bool:
     """Whether publishing the plan would change what clients see: a place or a class.
 
     A week with nothing published differs; the published version itself does not.
+    `plan` is the plan `plan_id` where the caller has read it already.
     """
     row = plan_row(session, plan_id)
     if row.status == "published":
         return False
     _, before = _published_against(session, row)
-    return _differs(before, load_stored_plan(session=session, plan_id=row.id))
+    return _differs(before, plan or load_stored_plan(session=session, plan_id=row.id))
 
 
 def _differs(before: Plan | None, after: Plan) -> bool:

@@ -256,7 +256,7 @@ def test_rule_5_session_over_capacity_is_caught(studio, class_types, kind, refor
     broken = plan([s], [allocation(f"c{i}", s, reformers[i - 1]) for i in range(1, over + 1)])
     [v] = assert_only_rule(5, w, valid, broken)
     assert str(v) == f"rule 5: session {s.id} holds {over} clients, capacity is {over - 1}"
-    assert v.session == s.id
+    assert (v.session, v.kind, v.count, v.limit) == (s.id, "full", over, over - 1)
 
 
 # Rule 6

@@ -1,6 +1,7 @@
 """Explanations of unmet wants: each reason is read off the week and the plan."""
 
 from solver.checker import check_plan
+from solver.domain import Reason
 from solver.explain import explain_unplaced
 from tests.builders import (
     allocation,
@@ -75,7 +76,7 @@ def test_full_classes_are_named_with_day_time_type_and_venue():
     assert reasons_of(w, p, "out") == ("Tuesday 18:00 1-2-1 Reformer at Hitchin is full",)
 
 
-def test_beyond_three_full_classes_the_rest_are_counted():
+def test_beyond_three_full_classes_the_rest_are_counted_in_words_and_as_facts():
     days = ("mon", "tue", "wed", "thu", "fri")
     sessions_pinned = [pinned_session("121-reformer", day, "09:30") for day in days]
     w, sessions = fixed(
@@ -91,6 +92,8 @@ def test_beyond_three_full_classes_the_rest_are_counted():
         f"{d} 09:30 121-reformer at Hitchin is full" for d in ("Monday", "Tuesday", "Wednesday")
     )
     assert reasons[3] == "2 other classes that fit you are full"
+    (unmet,) = [u for u in explained(w, p) if u.client == "out"]
+    assert unmet.why == (Reason("full", sessions=tuple(s.id for s in sessions_pinned[:3]), more=2),)
 
 
 def test_back_care_needs_gp_clearance():
