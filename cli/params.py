@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from scheduler.tasks.pool import Pool
 
 
 class WeekStart(click.ParamType):
@@ -52,3 +56,30 @@ def this_command() -> str:
         return str(script.relative_to(Path.cwd())) if script.name == "reformer" else "reformer"
     except ValueError:
         return "reformer"
+
+
+def pool_options(command: Callable) -> Callable:
+    """`--cluster` and `--processes`: where a command's independent solves run."""
+    command = click.option(
+        "--processes",
+        type=click.IntRange(min=1),
+        help="Solves at once on this machine, one core each [every core].",
+    )(command)
+    return click.option(
+        "--cluster",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        metavar="tcp://HOST:8786",
+        help="Run the solves on the Dask cluster of this scheduler [DASK_SCHEDULER_ADDRESS].",
+    )(command)
+
+
+def chosen_pool(cluster: str | None, processes: int | None) -> Pool:
+    """The pool the options name, its cluster checked before any solve starts."""
+    from scheduler.tasks.pool import ClusterUnreachable, Pool
+
+    pool = Pool.chosen(cluster, processes)
+    try:
+        pool.check()
+    except ClusterUnreachable as exc:
+        refuse([f"--cluster: {exc}"])
+    return pool
