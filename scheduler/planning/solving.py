@@ -29,9 +29,11 @@ from scheduler.planning.rows import week_row_or_refuse
 from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
 from scheduler.store.plans import load_stored_plan, mark_published, published_plan, save_plan
 from scheduler.store.weeks import copy_week_forward, load_stored_week, week_row, week_starts
+from scheduler.tasks.parts import solve_in_parts
+from scheduler.tasks.pool import Pool
 from solver.checker import check_plan
 from solver.domain import Plan, Week
-from solver.solve import Progress, solve
+from solver.solve import Progress
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +54,13 @@ def solve_week(
     workers: int = 2,
     seed: int = 0,
     copy_from: date | None = None,
+    pool: Pool | None = None,
 ) -> models.Plan:
     """Solve the stored week and save the result as its next version, a draft unless `publish`.
 
-    `workers` is the cores the solve may use and `seed` its random seed. With `copy_from`,
+    `workers` is the cores the solve may use and `seed` its random seed; a week of
+    independent parts has them solved as tasks on `pool` (default: the cluster
+    `DASK_SCHEDULER_ADDRESS` names, else `workers` processes here). With `copy_from`,
     the week is not stored yet: it is solved as a copy of that week's business and
     stored (`copy_week_forward`) in the same commit as its plan, so a failed
     solve leaves no week behind.
@@ -86,7 +91,16 @@ def solve_week(
         session.add(run)
         session.commit()
         return _solve_run(
-            session, run.id, week_start, time_limit, publish, on_progress, workers, seed, copy_from
+            session,
+            run.id,
+            week_start,
+            time_limit,
+            publish,
+            on_progress,
+            workers,
+            seed,
+            copy_from,
+            pool=pool or Pool.chosen(processes=workers),
         )
 
 
@@ -100,6 +114,7 @@ def _solve_run(
     workers: int,
     seed: int,
     copy_from: date | None,
+    pool: Pool,
 ) -> models.Plan:
     """The solve of `solve_week` under its running run: the plan saved and the run finished."""
     try:
@@ -128,13 +143,15 @@ def _solve_run(
         )
         for v in dropped:
             log.info("no longer stands, not pinned again: %s", v)
-        plan = solve(
+        # A franchise's areas are tasks: on this machine's cores, or the cluster named.
+        plan, _ = solve_in_parts(
             pinned,
             time_limit=time_limit,
             workers=workers,
             seed=seed,
             on_progress=on_progress,
             hint=carried,
+            pool=pool,
         )
         violations = check_plan(pinned, plan)
         if violations:

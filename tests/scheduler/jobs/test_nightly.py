@@ -58,6 +58,10 @@ def _fire_times(trigger, start: datetime, count: int) -> list[datetime]:
     return times
 
 
+def _disk_full(*_args, **_kwargs):
+    raise OSError("disk")
+
+
 @pytest.mark.parametrize(
     ("start", "clock_change"),
     [
@@ -279,7 +283,7 @@ def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
     def broken_solver(*args, **kwargs):
         raise RuntimeError("the optimiser fell over")
 
-    monkeypatch.setattr(solving, "solve", broken_solver)
+    monkeypatch.setattr(solving, "solve_in_parts", broken_solver)
     with running_sink() as sink:
         outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
 
@@ -358,7 +362,9 @@ def test_a_failed_solve_of_a_new_week_leaves_no_half_made_week(
     database_url, db_session, monkeypatch
 ):
     _last_week_published(db_session)
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
 
     outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
 
@@ -385,10 +391,12 @@ def test_a_night_with_no_week_before_the_coming_one_fails_and_says_so(database_u
 def test_a_failed_night_runs_again_only_when_retried(database_url, db_session, monkeypatch):
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)
-    real_solve = solving.solve
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    real_solve = solving.solve_in_parts
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
     assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "failed"
-    monkeypatch.setattr(solving, "solve", real_solve)
+    monkeypatch.setattr(solving, "solve_in_parts", real_solve)
 
     again = run_night(settings=settings, night=NIGHT, time_limit=5)
     retried = run_night(settings=settings, night=NIGHT, time_limit=5, retry=True)
@@ -574,7 +582,9 @@ def test_reformer_runs_json_lists_each_night_with_exactly_the_documented_keys(
     database_url, db_session, runner, monkeypatch
 ):
     _studio_with_published_plan(db_session)
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
     failed = runner.invoke(cli, ["nightly", "--now", "--night", "2026-11-25", "--time-limit", "5"])
     monkeypatch.undo()
     good = runner.invoke(cli, ["nightly", "--now", "--night", str(NIGHT), "--time-limit", "5"])
@@ -617,7 +627,9 @@ def test_the_owner_sees_each_night_with_its_figures_and_any_error(
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)
     assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "succeeded"
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
     run_night(settings=settings, night=NIGHT + timedelta(days=1), time_limit=5)
 
     page = client.get("/owner/runs")

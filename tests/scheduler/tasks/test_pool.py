@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from scheduler.scenarios.document import SCENARIO_FORMAT
 from scheduler.scenarios.report import sweep
@@ -17,19 +17,6 @@ from scheduler.tasks.pool import LOCAL, ClusterUnreachable, Pool, run_tasks
 from tests.builders import example_week
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    """A Dask scheduler and two single-core workers, each its own process, on loopback."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as running:
-        yield running
 
 
 def _sweep(pool: Pool) -> dict:
