@@ -12,6 +12,7 @@ apart, each broken rule worded for the owner.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -213,9 +214,7 @@ class _Ranking:
         self.moving = moving[0]
         self.source = self.sessions[from_session]
         self.rest = tuple(a for a in plan.allocations if a not in moving)
-        self.taken = {s: 0 for s in self.sessions}
-        for a in plan.allocations:
-            self.taken[a.session] = self.taken.get(a.session, 0) + 1
+        self.taken = Counter(a.session for a in plan.allocations)
         self.already = {str(v) for v in check_plan(week, plan)}
         self.before = measure_objective(week, plan)
         self.leaving = self._reasons(self._new(replace(plan, allocations=self.rest)), self.source)
@@ -233,7 +232,7 @@ class _Ranking:
             venue_name=venue.name,
             room_name=room_label(s.room, s.venue),
             instructor_name=instructor.name if instructor else s.instructor,
-            taken=self.taken.get(s.id, 0),
+            taken=self.taken[s.id],
             capacity=week.capacity(class_type, week.rooms[s.room]),
             uses_reformers=class_type.uses_reformers,
         )
@@ -274,13 +273,14 @@ class _Ranking:
                 not_fitting.append(ClassNotFitting(self.words(s), reasons))
                 continue
             machine = self._machine(s, reformer)
+            target = self.words(s)
             choices.append(
                 MoveChoice(
-                    target=self.words(s),
+                    target=target,
                     reformer=reformer,
                     reformer_features=tuple(sorted(machine.features)) if machine else (),
                     effect=WeekEffect(self.before, measure_objective(self.week, moved)),
-                    preferred=self._preferred(self.words(s)),
+                    preferred=self._preferred(target),
                 )
             )
         choices.sort(
