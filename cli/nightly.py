@@ -95,7 +95,8 @@ def nightly(run_now: bool, night: datetime | None, retry: bool, time_limit: floa
 @click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per run.")
 @click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
 def runs(as_json: bool, limit: int) -> None:
-    """List the nightly runs, newest first: status, places kept, added and lost, any error."""
+    """List the nightly runs, newest first: status, places kept, added and lost, any error,
+    and what each made of the week in words."""
     from sqlmodel import Session
 
     from scheduler.core.db import get_engine
@@ -115,8 +116,9 @@ def runs(as_json: bool, limit: int) -> None:
         started = _minute(r["started_at"])
         figures = " ".join(f"{'' if r[k] is None else r[k]:>5}" for k in ("kept", "added", "lost"))
         click.echo(f"{r['night'] or '':<11} {r['status']:<10} {started:<17} {figures}")
-        if r["error"]:
-            click.echo(f"{'':<11} {r['error']}")
+        for words in (r["error"], r["outcome"]):
+            if words:
+                click.echo(f"{'':<11} {words}")
 
 
 def _minute(instant: str | None) -> str:
