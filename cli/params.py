@@ -1,11 +1,15 @@
-"""What the commands share: the week option's type and the way bad input is refused."""
+"""What the commands share: the week option's type, the way bad input is refused, and the
+check that the database is there before a command uses it."""
 
 from __future__ import annotations
 
+import functools
+import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar, cast
 
 import click
 
@@ -52,3 +56,32 @@ def this_command() -> str:
         return str(script.relative_to(Path.cwd())) if script.name == "reformer" else "reformer"
     except ValueError:
         return "reformer"
+
+
+Command = TypeVar("Command", bound=Callable[..., object])
+
+
+def database_or_refuse() -> None:
+    """Exit 1 with one line saying what is wrong, if the database is missing or unmigrated."""
+    from scheduler.core.config import SettingsError
+    from scheduler.core.db import database_problem
+
+    # Alembic announces each plugin and its context as it looks, burying the one line that matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        problem = database_problem()
+    except SettingsError as exc:
+        problem = str(exc)
+    if problem is not None:
+        refuse([problem])
+
+
+def needs_database(command: Command) -> Command:
+    """A command that uses the database: it runs only once `database_or_refuse` lets it."""
+
+    @functools.wraps(command)
+    def checked(*args: object, **kwargs: object) -> object:
+        database_or_refuse()
+        return command(*args, **kwargs)
+
+    return cast(Command, checked)

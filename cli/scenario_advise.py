@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import refuse
+from cli.params import needs_database, refuse
 
 
 @click.command("advise")
@@ -48,6 +48,7 @@ from cli.params import refuse
     "--processes", type=click.IntRange(min=1), help="Changes solved at once [every core]."
 )
 @click.option("--solve-base", is_flag=True, help="Solve the base even where a plan is stored.")
+@needs_database
 def advise(
     week_start: str,
     top: int,
