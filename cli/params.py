@@ -1,5 +1,5 @@
-"""What the commands share: the week option's type, the way bad input is refused, and the
-check that the database is there before a command uses it."""
+"""What the commands share: the week option's type, the way bad input is refused, the pool
+options, and the check that the database is there before a command uses it."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, NoReturn, TypeVar, cast
 
 import click
+
+if TYPE_CHECKING:
+    from scheduler.tasks.pool import Pool
 
 
 class WeekStart(click.ParamType):
@@ -56,6 +59,33 @@ def this_command() -> str:
         return str(script.relative_to(Path.cwd())) if script.name == "reformer" else "reformer"
     except ValueError:
         return "reformer"
+
+
+def pool_options(command: Callable) -> Callable:
+    """`--cluster` and `--processes`: where a command's independent solves run."""
+    command = click.option(
+        "--processes",
+        type=click.IntRange(min=1),
+        help="Solves at once on this machine, one core each [every core].",
+    )(command)
+    return click.option(
+        "--cluster",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        metavar="tcp://HOST:8786",
+        help="Run the solves on the Dask cluster of this scheduler [DASK_SCHEDULER_ADDRESS].",
+    )(command)
+
+
+def chosen_pool(cluster: str | None, processes: int | None) -> Pool:
+    """The pool the options name, its cluster checked before any solve starts."""
+    from scheduler.tasks.pool import ClusterUnreachable, Pool
+
+    pool = Pool.chosen(cluster, processes)
+    try:
+        pool.check()
+    except ClusterUnreachable as exc:
+        refuse([f"--cluster: {exc}"])
+    return pool
 
 
 Command = TypeVar("Command", bound=Callable[..., object])
