@@ -174,10 +174,9 @@ def run_night(
             with keep_alive(engine, run_id):
                 waiting = _leave_alone(engine, run_id, week_start)
                 if waiting is not None:
-                    log.info("night of %s: %s", night, waiting)
-                    return NightOutcome(
-                        night, "left alone", f"the night of {night}: {waiting}", run_id
-                    )
+                    message = f"the night of {night} left the week of {week_start} alone: {waiting}"
+                    log.info("%s", message)
+                    return NightOutcome(night, "left alone", message, run_id)
                 resolved = _resolve(engine, run_id, week_start, time_limit, settings.auto_publish)
         except Exception as exc:
             log.exception("night of %s: the re-solve failed; the published plan stands", night)
@@ -315,28 +314,23 @@ def _night_row(connection: Connection, night: date) -> dict[str, Any] | None:
 
 def _leave_alone(engine: Engine, run_id: int, week_start: date) -> str | None:
     """If the owner has a draft of the week waiting, finish the run without a solve and
-    return why, in words; None when the night may re-solve the week."""
+    say why (`your draft version 2 is not published yet...`); None to re-solve the week."""
     with Session(engine) as session:
         draft = owner_draft(session=session, week_start=week_start)
         if draft is None:
             return None
-        words = left_alone_words(week_start, draft.version)
+        waiting = _waiting(draft.version)
         run = session.get(models.SolveRun, run_id)
         run.status, run.finished_at = "succeeded", models.utcnow()
         run.result = {
             "left_alone": draft.version,
-            "outcome": words,
+            "outcome": f"Left the week of {week_start:%-d %B} alone: {waiting}",
             "published": False,
             "emailed": [],
         }
         session.add(run)
         session.commit()
-    return words
-
-
-def left_alone_words(week_start: date, version: int) -> str:
-    """Why a night left a week alone, as the owner reads it in the runs list."""
-    return f"Left the week of {week_start:%-d %B} alone: {_waiting(version)}"
+    return waiting
 
 
 def _waiting(version: int) -> str:

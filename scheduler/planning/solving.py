@@ -152,7 +152,7 @@ def _solve_run(
         run.kept, run.added, run.lost = diff.kept, len(diff.joined), len(diff.lost)
         run.plan_id, run.result = row.id, {**run_result(plan), "moved": len(diff.moved)}
         run.result["not_carried"] = not_carried
-        run.result["digest"] = plan_digest(plan)
+        run.result["digest"] = _plan_digest(plan)
         run.week_id = row.week_id
         if copy_from is not None:
             run.result["started_from"] = copy_from.isoformat()
@@ -190,7 +190,7 @@ def _store_copy(session: DbSession, copy_from: date, week_start: date, plan: Pla
         raise PlanningError(f"the plan breaks {violations[0]} on the stored copy of the week")
 
 
-def plan_digest(plan: Plan) -> str:
+def _plan_digest(plan: Plan) -> str:
     """A fingerprint of the plan's sessions and places: equal digests, the same timetable."""
     content = [
         sorted(
@@ -208,7 +208,7 @@ def owner_draft(*, session: DbSession, week_start: date | str) -> models.Plan | 
     A draft counts when it is newer than the published plan (or nothing is published),
     was never published itself, and the owner made or changed it: her own solve or
     edit, or a night's draft she has edited since (its places no longer what the night
-    left, by `plan_digest`). A night's draft left as it was is the night's to replace.
+    left, by their digest). A night's draft left as it was is the night's to replace.
     """
     published = published_plan(session=session, week_start=week_start)
     query = (
@@ -241,7 +241,7 @@ def _as_the_night_left_it(session: DbSession, draft: models.Plan, night: models.
     digest = (night.result or {}).get("digest")
     if digest is None:  # a night run from before digests: a hand edit leaves its note
         return draft.note is None
-    return digest == plan_digest(load_stored_plan(session=session, plan_id=draft.id))
+    return digest == _plan_digest(load_stored_plan(session=session, plan_id=draft.id))
 
 
 def previous_week(*, session: DbSession, week_start: date | str) -> date | None:
