@@ -1,12 +1,15 @@
-"""What the commands share: the week option's type and the way bad input is refused."""
+"""What the commands share: the week option's type, the way bad input is refused, the pool
+options, and the check that the database is there before a command uses it."""
 
 from __future__ import annotations
 
+import functools
+import logging
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar, cast
 
 import click
 
@@ -83,3 +86,32 @@ def chosen_pool(cluster: str | None, processes: int | None) -> Pool:
     except ClusterUnreachable as exc:
         refuse([f"--cluster: {exc}"])
     return pool
+
+
+Command = TypeVar("Command", bound=Callable[..., object])
+
+
+def database_or_refuse() -> None:
+    """Exit 1 with one line saying what is wrong, if the database is missing or unmigrated."""
+    from scheduler.core.config import SettingsError
+    from scheduler.core.db import database_problem
+
+    # Alembic announces each plugin and its context as it looks, burying the one line that matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        problem = database_problem()
+    except SettingsError as exc:
+        problem = str(exc)
+    if problem is not None:
+        refuse([problem])
+
+
+def needs_database(command: Command) -> Command:
+    """A command that uses the database: it runs only once `database_or_refuse` lets it."""
+
+    @functools.wraps(command)
+    def checked(*args: object, **kwargs: object) -> object:
+        database_or_refuse()
+        return command(*args, **kwargs)
+
+    return cast(Command, checked)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import chosen_pool, pool_options, refuse
+from cli.params import chosen_pool, needs_database, pool_options, refuse
 
 
 @click.command("advise")
@@ -46,6 +46,7 @@ from cli.params import chosen_pool, pool_options, refuse
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the advice JSON here.")
 @pool_options
 @click.option("--solve-base", is_flag=True, help="Solve the base even where a plan is stored.")
+@needs_database
 def advise(
     week_start: str,
     top: int,

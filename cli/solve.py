@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.params import WEEK, chosen_pool, pool_options
+from cli.params import WEEK, chosen_pool, database_or_refuse, pool_options
 
 if TYPE_CHECKING:
     from scheduler.tasks.pool import Pool
@@ -215,6 +215,7 @@ def _solve_stored_week(
     week_start: date, time_limit: float, publish: bool, workers: int, seed: int, pool: Pool
 ) -> None:
     """Solve a stored week through the planning service and say what it saved."""
+    database_or_refuse()
     from scheduler.core.db import session_scope
     from scheduler.planning.errors import PlanningError
     from scheduler.planning.solving import not_carried_over, solve_week

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from scheduler.jobs.nightly import night_notice
 from scheduler.planning import edits, solving
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.moves import MoveChoices, move_choices
@@ -53,6 +54,7 @@ def week() -> Any:
         solve_form=SolveForm(time_limit=current_app.config["SOLVE_SECONDS"]),
         versions=board.versions,
         week_after=week_start + timedelta(days=7),
+        night_notice=night_notice(session=get_session(), week_start=week_start),
     )
 
 
