@@ -515,7 +515,10 @@ def _solve_part(week: Week, budget: TimeBudget, search: _Search, hint: Plan | No
     if search.relax_in_process:
         level = LEVELS[0]
         level.optimise(wm.model, wm.levels()[level.name])
+        proving = time.monotonic()
         search.relaxed.append(lp_bound(wm.model))
+        # The clock's cap guards the search's work: the time HiGHS took is not of it.
+        search.wall_deadline += time.monotonic() - proving
     log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
     first = None
     if hint is not None:
