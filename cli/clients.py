@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.params import WEEK, refuse
+from cli.params import WEEK, needs_database, refuse
 
 
 @click.group("clients")
@@ -18,6 +18,7 @@ def clients() -> None:
 @clients.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--week", "week_start", type=WEEK, required=True, help="The week's Monday.")
+@needs_database
 def clients_import(csv_file: str, week_start: date) -> None:
     """Add or update the week's clients from a CSV file; nothing is written on any error.
 
@@ -49,6 +50,7 @@ def client() -> None:
 
 @client.command("link")
 @click.argument("client_id")
+@needs_database
 def client_link(client_id: str) -> None:
     """Print a one-time sign-in link for CLIENT_ID (valid 30 minutes, works once)."""
     from scheduler.clients.access import issue_sign_in_link

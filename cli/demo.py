@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from cli.params import WEEK, refuse, this_command
+from cli.params import WEEK, needs_database, refuse, this_command
 
 
 @click.command("demo")
@@ -18,6 +18,7 @@ from cli.params import WEEK, refuse, this_command
     default=None,
     help="The owner's password (default: reformer-demo in development, else a made-up one).",
 )
+@needs_database
 def demo(week_start: date, seed: int, password: str | None) -> None:
     """Load the demo business (three studios, ~250 clients) as the given week.
 

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import click
 
+from cli.params import needs_database
+
+# Asked for in the command, once the database is known to be there, not while parsing.
+PASSWORD = click.option("--password", default=None, help="Asked for (twice) when not given.")
+
+
+def _asked(password: str | None, prompt: str) -> str:
+    if password is not None:
+        return password
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
 
 @click.group("instructor")
 def instructor() -> None:
@@ -13,18 +24,14 @@ def instructor() -> None:
 @instructor.command("add")
 @click.argument("email")
 @click.option("--name", default=None, help="The name the pages greet them by.")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Asked for (twice) when not given.",
-)
-def instructor_add(email: str, name: str | None, password: str) -> None:
+@PASSWORD
+@needs_database
+def instructor_add(email: str, name: str | None, password: str | None) -> None:
     """Create a sign-in for EMAIL; the password is stored hashed."""
     from scheduler.core.db import session_scope
     from scheduler.studio.accounts import AccountError, add_instructor_login
 
+    password = _asked(password, "Password")
     try:
         with session_scope() as session:
             account = add_instructor_login(
@@ -39,18 +46,14 @@ def instructor_add(email: str, name: str | None, password: str) -> None:
 
 @instructor.command("password")
 @click.argument("email")
-@click.option(
-    "--password",
-    prompt="New password",
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Asked for (twice) when not given.",
-)
-def instructor_password(email: str, password: str) -> None:
+@PASSWORD
+@needs_database
+def instructor_password(email: str, password: str | None) -> None:
     """Give EMAIL a new password; every browser signed in as them is signed out."""
     from scheduler.core.db import session_scope
     from scheduler.studio.accounts import AccountError, change_password
 
+    password = _asked(password, "New password")
     try:
         with session_scope() as session:
             ended = change_password(session=session, email=email, password=password)

@@ -17,6 +17,7 @@ import click
 if TYPE_CHECKING:
     from scheduler.core.config import Settings
 
+from cli.params import database_or_refuse, needs_database
 from scheduler.core.config import NIGHTLY_TIME_LIMIT
 
 TIME_LIMIT = click.option(
@@ -40,6 +41,7 @@ def _settings() -> Settings:
 
 @click.command("scheduler")
 @TIME_LIMIT
+@needs_database
 def scheduler_command(time_limit: float) -> None:
     """Run the scheduler in this process: the nightly re-solve at NIGHTLY_TIME, until stopped."""
     from scheduler.jobs.nightly import run_scheduler
@@ -80,6 +82,7 @@ def nightly(run_now: bool, night: datetime | None, retry: bool, time_limit: floa
             " `reformer nightly --now` runs it at once."
         )
         return
+    database_or_refuse()
     outcome = run_night(
         settings=settings,
         night=night.date() if night else None,
@@ -94,8 +97,10 @@ def nightly(run_now: bool, night: datetime | None, retry: bool, time_limit: floa
 @click.command("runs")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per run.")
 @click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
+@needs_database
 def runs(as_json: bool, limit: int) -> None:
-    """List the nightly runs, newest first: status, places kept, added and lost, any error."""
+    """List the nightly runs, newest first: status, places kept, added and lost, any error,
+    and what each made of the week in words."""
     from sqlmodel import Session
 
     from scheduler.core.db import get_engine
@@ -115,8 +120,9 @@ def runs(as_json: bool, limit: int) -> None:
         started = _minute(r["started_at"])
         figures = " ".join(f"{'' if r[k] is None else r[k]:>5}" for k in ("kept", "added", "lost"))
         click.echo(f"{r['night'] or '':<11} {r['status']:<10} {started:<17} {figures}")
-        if r["error"]:
-            click.echo(f"{'':<11} {r['error']}")
+        for words in (r["error"], r["outcome"]):
+            if words:
+                click.echo(f"{'':<11} {words}")
 
 
 def _minute(instant: str | None) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from cli.params import chosen_pool, pool_options
 from cli.scenario_advise import advise
 
 # The rows of the comparison the CLI prints: (label, key in the figures).
@@ -117,9 +118,12 @@ def run(
 @click.option("--chart", type=click.Path(dir_okay=False), help="Write a chart (.svg or .png).")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the sweep JSON here.")
 @_time_limit_option
-@click.option("--workers", type=int, default=2, show_default=True, help="Cores per solve.")
+@click.option(
+    "--workers", type=int, default=2, show_default=True, help="Cores for the base's solve."
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @_base_option
+@pool_options
 def sweep_command(
     file: str,
     path: str,
@@ -130,9 +134,11 @@ def sweep_command(
     workers: int,
     seed: int,
     base_file: str | None,
+    cluster: str | None,
+    processes: int | None,
 ) -> None:
-    """Solve the scenario in FILE once per value at PATH, each point from the plan of the
-    one before; chart each figure."""
+    """Solve the scenario in FILE once per value at PATH, each point a solve on one core
+    (here, or on a Dask cluster), from the base plan; chart each figure."""
     from scheduler.formats.files import write_json
     from scheduler.formats.week import WeekError
     from scheduler.scenarios.document import parse_value
@@ -141,6 +147,7 @@ def sweep_command(
 
     if chart and Path(chart).suffix.lower() not in (".svg", ".png"):
         raise click.UsageError("--chart must end in .svg or .png")
+    pool = chosen_pool(cluster, processes)
     points = [parse_value(v.strip()) for v in values.split(",") if v.strip()]
     if not points:
         raise click.UsageError("--values names no value")
@@ -170,10 +177,12 @@ def sweep_command(
                 seed=seed,
                 on_progress=progress,
                 base=compared_with,
+                pool=pool,
             )
         except (WeekError, BrokenPlanError) as exc:
             _fail(exc.errors)
     click.echo(f"base: {result['base_source']}")
+    click.echo(f"solved on {result['solved_on']}")
     click.echo(_sweep_table(result))
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}", err=True)
@@ -237,6 +246,8 @@ def _signed(delta: float, key: str) -> str:
 
 
 def _sweep_table(result: dict) -> str:
+    from scheduler.tasks.pool import LOCAL
+
     keys = [k for _, k in SUMMARY_ROWS[:3]] + ["fill_rate", "unplaced_places", "revenue"]
     header = f"{result['path']:>20}" + "".join(f"{k[:14]:>16}" for k in keys) + f"{'bound':>8}"
     lines = [header, "-" * len(header)]
@@ -249,5 +260,7 @@ def _sweep_table(result: dict) -> str:
         lines.append(f"{label:>20}{cells}{_show(figures['optimiser']['bound']):>8}")
     lines.append("(each cell: optimiser / FCFS on the optimiser's timetable)")
     lines.append("Priority places against the base:")
-    lines += [f"{_show(p['value']):>20}  {p['comparison']['words']}" for p in result["points"]]
+    for p in result["points"]:
+        where = f" (on {p['ran_on']})" if p.get("ran_on", LOCAL) != LOCAL else ""
+        lines.append(f"{_show(p['value']):>20}  {p['comparison']['words']}{where}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from cli.params import refuse
+from cli.params import chosen_pool, needs_database, pool_options, refuse
 
 
 @click.command("advise")
@@ -44,10 +44,9 @@ from cli.params import refuse
     help='A JSON object of pounds by change key or kind, e.g. {"add_reformers": 3500}.',
 )
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the advice JSON here.")
-@click.option(
-    "--processes", type=click.IntRange(min=1), help="Changes solved at once [every core]."
-)
+@pool_options
 @click.option("--solve-base", is_flag=True, help="Solve the base even where a plan is stored.")
+@needs_database
 def advise(
     week_start: str,
     top: int,
@@ -55,6 +54,7 @@ def advise(
     base_time_limit: float | None,
     costs_file: str | None,
     output: str | None,
+    cluster: str | None,
     processes: int | None,
     solve_base: bool,
 ) -> None:
@@ -65,6 +65,7 @@ def advise(
     from scheduler.scenarios.advisor_runs import advise_stored_week, prepare_stored_advice
     from scheduler.scenarios.document import ScenarioError
 
+    pool = chosen_pool(cluster, processes)
     try:
         costs = read_json_file(costs_file, ScenarioError) if costs_file else None
         with session_scope() as session:
@@ -89,7 +90,7 @@ def advise(
             bar.update(finished - done[0])
             done[0] = finished
 
-        advice = advise_stored_week(job, processes=processes, on_progress=progress)
+        advice = advise_stored_week(job, pool=pool, on_progress=progress)
     click.echo(advice_table(advice))
     for warning in advice["warnings"]:
         click.echo(f"warning: {warning}", err=True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import click
 
+from cli.params import needs_database
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@needs_database
 def serve(host: str, port: int) -> None:
     """Serve the web app (for production, run gunicorn 'web:create_app()' instead).
 

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.params import WEEK
+from cli.params import WEEK, chosen_pool, database_or_refuse, pool_options
 
 if TYPE_CHECKING:
+    from scheduler.tasks.pool import Pool
     from solver.solve import Progress
 
 
@@ -128,6 +129,7 @@ class LiveProgress:
     help="The optimiser, or (with --input) first-come-first-served booking on the pinned"
     " timetable.",
 )
+@pool_options
 def solve_command(
     input_file: str | None,
     output_file: str | None,
@@ -137,19 +139,25 @@ def solve_command(
     workers: int,
     seed: int,
     strategy: str,
+    cluster: str | None,
+    processes: int | None,
 ) -> None:
     """Solve the week in --input and write the plan to --output, showing progress live.
 
     With --week, solve the stored week instead and save the plan as its next version.
+    A week of independent parts (a franchise's areas) has them solved side by side, as
+    tasks on --processes here (default: --workers) or on a Dask --cluster.
     """
     from scheduler.formats.files import write_json
     from scheduler.formats.plan import plan_to_json
     from scheduler.formats.week import WeekError, read_week_file
+    from scheduler.tasks.parts import solve_in_parts
     from solver.baselines.fcfs import fcfs_plan
     from solver.checker import check_plan
     from solver.domain import STOPPED_BY_CLOCK
-    from solver.solve import NoPlanError, solve
+    from solver.solve import NoPlanError
 
+    pool = chosen_pool(cluster, processes or workers)
     if week_start is not None:
         if strategy == "fcfs":
             raise click.UsageError(
@@ -158,7 +166,7 @@ def solve_command(
                 f" (reformer export --week {week_start.isoformat()} week.json) and run"
                 " --strategy fcfs --input week.json on the file instead."
             )
-        _solve_stored_week(week_start, time_limit, publish, workers, seed)
+        _solve_stored_week(week_start, time_limit, publish, workers, seed, pool)
         return
     if not input_file or not output_file:
         raise click.UsageError("give --input and --output, or --week")
@@ -173,9 +181,16 @@ def solve_command(
             plan = fcfs_plan(week)
         else:
             with LiveProgress(time_limit) as show:
-                plan = solve(
-                    week, time_limit=time_limit, workers=workers, seed=seed, on_progress=show
+                plan, ran_on = solve_in_parts(
+                    week,
+                    time_limit=time_limit,
+                    workers=workers,
+                    seed=seed,
+                    on_progress=show,
+                    pool=pool,
                 )
+            if len(ran_on) > 1:
+                click.echo(f"{len(ran_on)} parts solved on {pool.describe()}", err=True)
     except NoPlanError as exc:
         click.echo(f"no plan: {exc}", err=True)
         raise SystemExit(1) from exc
@@ -197,9 +212,10 @@ def solve_command(
 
 
 def _solve_stored_week(
-    week_start: date, time_limit: float, publish: bool, workers: int, seed: int
+    week_start: date, time_limit: float, publish: bool, workers: int, seed: int, pool: Pool
 ) -> None:
     """Solve a stored week through the planning service and say what it saved."""
+    database_or_refuse()
     from scheduler.core.db import session_scope
     from scheduler.planning.errors import PlanningError
     from scheduler.planning.solving import not_carried_over, solve_week
@@ -216,6 +232,7 @@ def _solve_stored_week(
                 on_progress=show,
                 workers=workers,
                 seed=seed,
+                pool=pool,
             )
             saved = (row.version, row.status, row.priority_places, row.bound, row.solve_status)
             cut = row.stopped_by_clock

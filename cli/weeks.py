@@ -13,11 +13,12 @@ from pathlib import Path
 
 import click
 
-from cli.params import WEEK, refuse
+from cli.params import WEEK, needs_database, refuse
 
 
 @click.command("import")
 @click.argument("week_file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@needs_database
 def import_week(week_file: str) -> None:
     """Import a reformer-week/1 file, replacing that week whole; nothing is written on error."""
     from scheduler.core.db import session_scope
@@ -39,6 +40,7 @@ def import_week(week_file: str) -> None:
 @click.command("export")
 @click.option("--week", "week_start", type=WEEK, required=True, help="The week's Monday.")
 @click.argument("out_file", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@needs_database
 def export_week(week_start: date, out_file: str) -> None:
     """Export a stored week as reformer-week/1 to OUT_FILE (default: standard output)."""
     from scheduler.core.db import session_scope
@@ -71,6 +73,7 @@ def week() -> None:
 @click.option(
     "--to", "to_week", type=WEEK, required=True, help="The new week's Monday (YYYY-MM-DD or next)."
 )
+@needs_database
 def new_week(from_week: date | None, to_week: date) -> None:
     """Store the week of --to as a copy of --from: venues, rooms, reformers, class types,
     instructors, clients (paused ones too) and pins, but no plan.

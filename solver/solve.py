@@ -44,6 +44,7 @@ from solver.domain import STOPPED_BY_CLOCK, Allocation, Objective, Plan, Session
 from solver.explain import explain_unplaced
 from solver.lns import improve
 from solver.model import Solution, WeekModel, build_model
+from solver.parts import split_week
 from solver.reformers import assign_reformers
 
 log = logging.getLogger("solver")
@@ -514,7 +515,10 @@ def _solve_part(week: Week, budget: TimeBudget, search: _Search, hint: Plan | No
     if search.relax_in_process:
         level = LEVELS[0]
         level.optimise(wm.model, wm.levels()[level.name])
+        proving = time.monotonic()
         search.relaxed.append(lp_bound(wm.model))
+        # The clock's cap guards the search's work: the time HiGHS took is not of it.
+        search.wall_deadline += time.monotonic() - proving
     log.info("model: %d candidate sessions, %d possible places", len(wm.slots), len(wm.placed))
     first = None
     if hint is not None:
@@ -822,68 +826,3 @@ def _plan_of(week: Week, solutions: list[Solution]) -> Plan:
         teaching_minutes=sum(s.end - s.start for s in sessions),
     )
     return Plan(sessions=tuple(sessions), allocations=tuple(allocations), objective=objective)
-
-
-def split_week(week: Week) -> list[Week]:
-    """The week's independent parts: venues joined by an instructor or a client who can go
-    to both, with their rooms, instructors, clients and pinned sessions and places."""
-    parent = {v.id: v.id for v in week.venues}
-
-    def root(v: str) -> str:
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-
-    def join(venues: list[str]) -> None:
-        known = [v for v in venues if v in parent]
-        for v in known[1:]:
-            parent[root(v)] = root(known[0])
-
-    for i in week.instructors:
-        join(sorted({v for w in i.availability for v in w.venues}))
-    for c in week.clients:
-        join(list(c.venues))
-    rooms = week.rooms
-    venue_of = {p.id: rooms[p.room].venue for p in week.pinned_sessions}
-    # Pinned sessions and places hold even where they break the venues' ties.
-    for p in week.pinned_sessions:
-        teacher = week.instructor_by_id[p.instructor]
-        join([venue_of[p.id], *(v for w in teacher.availability for v in w.venues)])
-    for a in week.pinned_allocations:
-        join([venue_of[a.session], *week.client_by_id[a.client].venues])
-    groups: dict[str, list[str]] = defaultdict(list)
-    for v in week.venues:
-        groups[root(v.id)].append(v.id)
-    if len(groups) <= 1:
-        return [week]
-    parts = []
-    for venue_ids in groups.values():
-        inside = set(venue_ids)
-        pinned = tuple(p for p in week.pinned_sessions if rooms[p.room].venue in inside)
-        pinned_ids = {p.id for p in pinned}
-        parts.append(
-            replace(
-                week,
-                venues=tuple(v for v in week.venues if v.id in inside),
-                instructors=tuple(
-                    i
-                    for i in week.instructors
-                    if any(v in inside for w in i.availability for v in w.venues)
-                    or any(p.instructor == i.id for p in pinned)
-                ),
-                clients=tuple(
-                    c
-                    for c in week.clients
-                    if set(c.venues) & inside
-                    or any(
-                        a.client == c.id for a in week.pinned_allocations if a.session in pinned_ids
-                    )
-                ),
-                pinned_sessions=pinned,
-                pinned_allocations=tuple(
-                    a for a in week.pinned_allocations if a.session in pinned_ids
-                ),
-            )
-        )
-    return parts

@@ -19,11 +19,19 @@ from werkzeug.exceptions import HTTPException
 
 from scheduler.clients.access import latest_client
 from scheduler.clients.timetable import TimetableSession, week_timetable
-from scheduler.clients.week import Place, client_week, default_week, published_weeks
+from scheduler.clients.week import (
+    Place,
+    client_week,
+    default_week,
+    local_time,
+    published_weeks,
+)
 from scheduler.core import models
 from scheduler.core.models import utcnow
 from scheduler.formats.plan import plan_to_json
 from scheduler.formats.schemas import DOCUMENTS, document_schema
+from scheduler.planning.errors import PlanningError
+from scheduler.planning.moves import ClassInWords, MoveChoices, move_choices
 from scheduler.store.plans import find_plan, load_stored_plan, weeks_with_published_plan
 from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
@@ -135,22 +143,9 @@ def week_plan(week_start: str) -> Any:
 
     `?status=draft|published` or `?version=N` picks one; by default the latest plan.
     """
-    if not _is_owner():
-        raise _not_found()
     session = get_session()
     monday = _monday(week_start)
-    status = request.args.get("status")
-    if status not in (None, *models.PLAN_STATUSES):
-        raise ApiError(400, "bad_request", "status is draft or published.")
-    version = request.args.get("version")
-    try:
-        number = None if version is None else row_id(version)
-    except ValueError:
-        message = f"version is a whole number up to {MAX_ROW_ID}."
-        raise ApiError(400, "bad_request", message) from None
-    row = find_plan(session=session, week_start=monday, status=status, version=number)
-    if row is None:
-        raise _not_found(f"No such plan for the week of {week_start}.")
+    row = _owner_plan(monday)
     document = plan_to_json(load_stored_plan(session=session, plan_id=row.id))
     names = column_by_key(session=session, week_id=row.week_id, column=models.Client.name)
     for allocation in document["allocations"]:
@@ -162,6 +157,99 @@ def week_plan(week_start: str) -> Any:
         published_at=row.published_at.isoformat() if row.published_at else None,
         plan=document,
     )
+
+
+def _owner_plan(monday: date) -> models.Plan:
+    """The plan of the week `?status=` or `?version=` picks (default: the latest), for the owner.
+
+    Anyone else is answered "not found"; a malformed status or version is a 400.
+    """
+    if not _is_owner():
+        raise _not_found()
+    status = request.args.get("status")
+    if status not in (None, *models.PLAN_STATUSES):
+        raise ApiError(400, "bad_request", "status is draft or published.")
+    version = request.args.get("version")
+    try:
+        number = None if version is None else row_id(version)
+    except ValueError:
+        message = f"version is a whole number up to {MAX_ROW_ID}."
+        raise ApiError(400, "bad_request", message) from None
+    row = find_plan(session=get_session(), week_start=monday, status=status, version=number)
+    if row is None:
+        raise _not_found(f"No such plan for the week of {monday.isoformat()}.")
+    return row
+
+
+@bp.get("/weeks/<week_start>/plan/sessions/<session_id>/places/<client_id>/moves")
+@signed_in
+def place_moves(week_start: str, session_id: str, client_id: str) -> Any:
+    """Where a client's place in a session of the owner's plan can move, best first.
+
+    The classes the client fits, each with the reformer they would get and the week's
+    figures before and after, then the classes they do not fit with the reasons.
+    `?status=` or `?version=` picks the plan as for the plan itself.
+    """
+    row = _owner_plan(_monday(week_start))
+    try:
+        moves = move_choices(
+            session=get_session(), plan_id=row.id, client=client_id, from_session=session_id
+        )
+    except PlanningError as exc:
+        raise _not_found(f"No such place: {exc}.") from None
+
+    return jsonify(
+        week_start=moves.week_start.isoformat(),
+        version=moves.version,
+        status=moves.status,
+        client=moves.client,
+        client_name=moves.client_name,
+        needs=list(moves.needs),
+        current=_class_json(moves, moves.current),
+        reformer=moves.reformer,
+        leaving=list(moves.leaving),
+        choices=[
+            {
+                "rank": rank,
+                "to": _class_json(moves, c.target),
+                "reformer": c.reformer,
+                "reformer_features": list(c.reformer_features),
+                "preferred": list(c.preferred),
+                "effect": {
+                    "words": c.effect.words,
+                    "priority_places_before": c.effect.before.priority_places,
+                    "priority_places_after": c.effect.after.priority_places,
+                    "preference_points_before": c.effect.before.preference_points,
+                    "preference_points_after": c.effect.after.preference_points,
+                },
+            }
+            for rank, c in enumerate(moves.choices, start=1)
+        ],
+        not_fitting=[
+            {"to": _class_json(moves, u.target), "reasons": list(u.reasons)}
+            for u in moves.not_fitting
+        ],
+    )
+
+
+def _class_json(moves: MoveChoices, t: ClassInWords) -> dict[str, Any]:
+    """A class of a move's answer: ids beside the studio's names, local times."""
+    s = t.session
+    return {
+        "session": s.id,
+        "class_type": s.class_type,
+        "class_name": t.class_name,
+        "venue": s.venue,
+        "venue_name": t.venue_name,
+        "room": s.room,
+        "room_name": t.room_name,
+        "instructor": s.instructor,
+        "instructor_name": t.instructor_name,
+        "start": local_time(moves.week_start, s.start, moves.timezone).isoformat(),
+        "end": local_time(moves.week_start, s.end, moves.timezone).isoformat(),
+        "taken": t.taken,
+        "capacity": t.capacity,
+    }
 
 
 # --- A client's places ------------------------------------------------------------------------

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
-from scheduler.formats.api import ClientAllocations, Error, WeekList, WeekPlan, WeekSessions
+from scheduler.formats.api import (
+    ClientAllocations,
+    Error,
+    PlaceMoves,
+    WeekList,
+    WeekPlan,
+    WeekSessions,
+)
 from scheduler.formats.schemas import DOCUMENTS
 from scheduler.formats.validation import IsoDate
 
@@ -60,6 +67,10 @@ WEEK_QUERY = Parameter(
     "week", "query", IsoDate, "The Monday of the week; by default this week or the next published."
 )
 SIGNED_IN = {401: "Not signed in."}
+PLAN_PICKED = (
+    Parameter("status", "query", Literal["draft", "published"]),
+    Parameter("version", "query", Annotated[int, Field(ge=1)]),
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -86,15 +97,30 @@ OPERATIONS: tuple[Operation, ...] = (
         "The owner's full plan of the week, with client names.",
         "The plan and its version.",
         WeekPlan,
-        (
-            WEEK_PATH,
-            Parameter("status", "query", Literal["draft", "published"]),
-            Parameter("version", "query", Annotated[int, Field(ge=1)]),
-        ),
+        (WEEK_PATH, *PLAN_PICKED),
         {
             400: "A malformed status or version.",
             **SIGNED_IN,
             404: "No such plan, or the caller is not the owner.",
+        },
+    ),
+    Operation(
+        "/weeks/{week_start}/plan/sessions/{session_id}/places/{client_id}/moves",
+        "listPlaceMoves",
+        "Where a client's place in a class of the owner's plan can move, best first.",
+        "The classes the client fits, ranked by the week's figures after the move, each with"
+        " the reformer they would get; then the classes they do not fit, with the reasons.",
+        PlaceMoves,
+        (
+            WEEK_PATH,
+            Parameter("session_id", "path", str, "The class the client is in now."),
+            Parameter("client_id", "path", str),
+            *PLAN_PICKED,
+        ),
+        {
+            400: "A malformed status or version.",
+            **SIGNED_IN,
+            404: "No such plan or place, or the caller is not the owner.",
         },
     ),
     Operation(

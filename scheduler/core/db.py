@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from scheduler.core.config import get_settings
@@ -101,3 +102,37 @@ def current_revision(url: str | None = None) -> str | None:
 
     with get_engine(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def database_problem(url: str | None = None) -> str | None:
+    """What keeps the database at `url` from use, in one sentence with its remedy, or None.
+
+    Creates nothing: a SQLite file that is not there is named, not made. A database
+    with no tables, or tables of an older revision, is sent to `reformer db upgrade`.
+    """
+    from alembic.script import ScriptDirectory
+
+    url = database_url(url)
+    parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        where = str(Path(parsed.database).resolve())
+        if not Path(where).is_file():
+            return (
+                f"there is no database at {where}: run `reformer db upgrade` to create it,"
+                " or set DATABASE_URL to the studio's database"
+            )
+    try:
+        revision = current_revision(url)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        return f"the database at {where} cannot be opened: {reason}"
+    if revision is None:
+        return f"the database at {where} has no tables yet: run `reformer db upgrade`"
+    heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
+    if revision not in heads:
+        return (
+            f"the database at {where} has the tables of revision {revision}, not this"
+            f" version's {', '.join(heads)}: run `reformer db upgrade`"
+        )
+    return None

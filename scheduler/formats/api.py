@@ -111,3 +111,69 @@ class ClientAllocations(BaseModel):
     allocations: list[AllocatedPlace]
     unplaced: list[WantNotMet]
     weeks: list[IsoDate]
+
+
+class MoveClass(BaseModel):
+    """A class of the owner's plan in a move's answer: ids beside the studio's names."""
+
+    session: str
+    class_type: str
+    class_name: str
+    venue: str
+    venue_name: str
+    room: str
+    room_name: str
+    instructor: str
+    instructor_name: str
+    start: datetime
+    end: datetime
+    taken: int = Field(description="Places taken before the move.")
+    capacity: int
+
+
+class MoveFigures(BaseModel):
+    """The week's figures before and after a move, as the plan checker measures them."""
+
+    words: str = Field(examples=["+1 preference point"])
+    priority_places_before: int
+    priority_places_after: int
+    preference_points_before: int
+    preference_points_after: int
+
+
+class RankedMove(BaseModel):
+    """A class the client fits, ranked by what the move does to the week (1 is best)."""
+
+    rank: int = Field(ge=1)
+    to: MoveClass
+    reformer: str | None = Field(description="The reformer they would get; null in a mat class.")
+    reformer_features: list[str]
+    preferred: list[str] = Field(
+        description="The class's venue and instructor names where the client prefers them."
+    )
+    effect: MoveFigures
+
+
+class UnfitClass(BaseModel):
+    """A class the client does not fit, with what is in the way, in the owner's words."""
+
+    to: MoveClass
+    reasons: list[str] = Field(examples=[["full (12 of 12)"]])
+
+
+class PlaceMoves(BaseModel):
+    """Where one client's place in one class of the owner's plan can go, best first."""
+
+    week_start: IsoDate
+    version: int
+    status: Literal["draft", "published"]
+    client: str
+    client_name: str
+    needs: list[str] = Field(description="The reformer features the client needs.")
+    current: MoveClass
+    reformer: str | None
+    leaving: list[str] = Field(
+        description="What keeps the client in their class (then no class is listed)."
+    )
+    choices: list[RankedMove]
+    not_fitting: list[UnfitClass]

@@ -11,6 +11,15 @@ plans). The copy, the solve and the publishing are one transaction: a run that
 fails or is killed leaves the published plan as it was (and no half-made week),
 and its row, left `running`, is marked failed at the next start
 (`scheduler.runs.lifecycle`).
+
+A week with a draft of the owner's waiting to be published (`owner_draft`: her
+move, her solve, or a night's draft she edited) is left alone that night, and
+the run says so in words, as does the week page. The night could instead build
+on her draft, pinning its places, but it would then publish (with `AUTO_PUBLISH`)
+edits she has not reviewed, or leave a second draft beside hers for her to
+compare; and pins of hers that no longer stand would be let go, undoing her edits
+again, only less visibly. Left alone, her draft stays the version she works on
+and reviews; once she publishes it, the next night re-solves around it.
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ from scheduler.core.config import NIGHTLY_TIME_LIMIT, Settings, get_settings
 from scheduler.core.dates import coming_monday
 from scheduler.core.db import get_engine
 from scheduler.planning.errors import PlanningError
-from scheduler.planning.solving import previous_week, solve_week
+from scheduler.planning.solving import owner_draft, previous_week, solve_week
 from scheduler.runs.lifecycle import (
     advisory_unlock,
     keep_alive,
@@ -113,7 +122,8 @@ def _hour_minute(at: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class NightOutcome:
-    """What an attempt at a night did: `succeeded`, `failed`, or `skipped` (already had)."""
+    """What an attempt at a night did: `succeeded`, `failed`, `skipped` (already had), or
+    `left alone` (the week has a draft of the owner's waiting)."""
 
     night: date
     status: str
@@ -162,6 +172,11 @@ def run_night(
         log.info("night of %s: re-solving the week of %s (run %d)", night, week_start, run_id)
         try:
             with keep_alive(engine, run_id):
+                waiting = _leave_alone(engine, run_id, week_start)
+                if waiting is not None:
+                    message = f"the night of {night} left the week of {week_start} alone: {waiting}"
+                    log.info("%s", message)
+                    return NightOutcome(night, "left alone", message, run_id)
                 resolved = _resolve(engine, run_id, week_start, time_limit, settings.auto_publish)
         except Exception as exc:
             log.exception("night of %s: the re-solve failed; the published plan stands", night)
@@ -170,19 +185,40 @@ def run_night(
     mailed = _tell_clients(engine, run_id, settings, resolved)
     with Session(engine) as session:
         run = session.get(models.SolveRun, run_id)
+        result = run.result or {}
+        figures = (
+            f"{run.kept} places kept, {result.get('moved', 0)} moved, {run.added} added,"
+            f" {run.lost} lost"
+        )
+        version = session.get(models.Plan, run.plan_id).version
+        run.result = {
+            **result,
+            "outcome": _done_words(week_start, version, resolved.published, figures),
+        }
+        session.add(run)
+        session.commit()
         started = (
             f" (started from the week of {resolved.started_from})" if resolved.started_from else ""
         )
-        dropped = "".join(f"; {line}" for line in (run.result or {}).get("not_carried", []))
+        dropped = "".join(f"; {line}" for line in result.get("not_carried", []))
         return NightOutcome(
             night,
             "succeeded",
             f"the night of {night} {'published' if resolved.published else 'left a draft of'}"
-            f" the week of {week_start}{started}: {run.kept} places kept,"
-            f" {(run.result or {}).get('moved', 0)} moved, {run.added} added,"
-            f" {run.lost} lost; {len(mailed)} client(s) e-mailed{dropped}",
+            f" the week of {week_start}{started}: {figures}; {len(mailed)} client(s)"
+            f" e-mailed{dropped}",
             run_id,
         )
+
+
+def _done_words(week_start: date, version: int, published: bool, figures: str) -> str:
+    """What a night's re-solve made of the week, as the owner reads it on the runs page."""
+    if published:
+        return f"Published version {version} of the week of {week_start:%-d %B}: {figures}."
+    return (
+        f"Left version {version} of the week of {week_start:%-d %B} as a draft for you to"
+        f" publish: {figures}."
+    )
 
 
 def _skipped(night: date, message: str) -> NightOutcome:
@@ -276,6 +312,34 @@ def _night_row(connection: Connection, night: date) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
+def _leave_alone(engine: Engine, run_id: int, week_start: date) -> str | None:
+    """If the owner has a draft of the week waiting, finish the run without a solve and
+    say why (`your draft version 2 is not published yet...`); None to re-solve the week."""
+    with Session(engine) as session:
+        draft = owner_draft(session=session, week_start=week_start)
+        if draft is None:
+            return None
+        waiting = _waiting(draft.version)
+        run = session.get(models.SolveRun, run_id)
+        run.status, run.finished_at = "succeeded", models.utcnow()
+        run.result = {
+            "left_alone": draft.version,
+            "outcome": f"Left the week of {week_start:%-d %B} alone: {waiting}",
+            "published": False,
+            "emailed": [],
+        }
+        session.add(run)
+        session.commit()
+    return waiting
+
+
+def _waiting(version: int) -> str:
+    return (
+        f"your draft version {version} is not published yet. Publish it and the next night"
+        " re-solves the week around it."
+    )
+
+
 def _resolve(
     engine: Engine, run_id: int, week_start: date, time_limit: float, publish: bool
 ) -> _Resolved:
@@ -354,8 +418,36 @@ def recent_runs(*, session: Session, limit: int = 60) -> list[models.SolveRun]:
     return list(session.exec(query).scalars())
 
 
+@dataclass(frozen=True)
+class NightNotice:
+    """What the owner's week page says of a night that left the week alone for her draft."""
+
+    words: str
+    draft_id: int
+
+
+def night_notice(*, session: Session, week_start: date) -> NightNotice | None:
+    """The notice for the week page, while the latest night left the week alone and the
+    draft it named is still the owner's draft waiting; otherwise None."""
+    query = (
+        select(models.SolveRun)
+        .join(models.Week, models.Week.id == models.SolveRun.week_id)
+        .where(models.SolveRun.kind == "nightly", models.Week.week_start == week_start)
+        .order_by(models.SolveRun.night.desc())
+        .limit(1)
+    )
+    run = session.exec(query).scalars().first()
+    version = (run.result or {}).get("left_alone") if run else None
+    draft = owner_draft(session=session, week_start=week_start) if version else None
+    if draft is None or draft.version != version:
+        return None
+    words = f"The night of {run.night:%A %-d %B} left this week alone: {_waiting(version)}"
+    return NightNotice(words, draft.id)
+
+
 def run_record(run: models.SolveRun) -> dict[str, Any]:
-    """A run as JSON data: night, status, started_at, finished_at, kept, added, lost, error."""
+    """A run as JSON data: night, status, started_at, finished_at, kept, added, lost, error,
+    and its outcome in words (None for a failed run)."""
 
     def instant(moment: datetime | None) -> str | None:
         return moment.astimezone(UTC).isoformat() if moment else None
@@ -369,6 +461,7 @@ def run_record(run: models.SolveRun) -> dict[str, Any]:
         "added": run.added,
         "lost": run.lost,
         "error": run.error,
+        "outcome": (run.result or {}).get("outcome"),
     }
 
 

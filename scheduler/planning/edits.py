@@ -17,6 +17,7 @@ from sqlmodel import select
 from scheduler.core import models
 from scheduler.core.dates import as_date
 from scheduler.planning.errors import FieldRefused, PlanningError, RuleBroken
+from scheduler.planning.moves import reformer_for
 from scheduler.planning.rows import (
     allocation_row,
     latest_plan,
@@ -28,7 +29,7 @@ from scheduler.planning.rows import (
 from scheduler.store.plans import load_stored_plan, save_plan
 from scheduler.store.weeks import column_by_key, load_stored_week, week_data_row
 from solver.checker import check_plan, measure_objective
-from solver.domain import Allocation, Plan, Session, Week
+from solver.domain import Allocation, Plan, Week
 
 
 def _checked(
@@ -184,7 +185,12 @@ def move_client(
         raise PlanningError(f"{client} has no place in {from_session}")
     allocations = [a for a in plan.allocations if a not in moving]
     target = next(s for s in plan.sessions if s.id == to_session)
-    reformer = reformer or _free_reformer(week, target, allocations, client)
+    class_type = week.class_type_by_id.get(target.class_type)
+    if reformer and class_type is not None and not class_type.uses_reformers:
+        raise FieldRefused(
+            "reformer", f"{class_type.name} is a mat class: it has no reformers to choose from"
+        )
+    reformer = reformer or reformer_for(week, allocations, target, client)
     allocations.append(Allocation(client, to_session, reformer))
     edited = replace(plan, allocations=tuple(allocations))
     edited = replace(edited, objective=measure_objective(week, edited))
@@ -225,22 +231,6 @@ def move_client(
         session.rollback()
         raise
     return draft
-
-
-def _free_reformer(
-    week: Week, target: Session, allocations: list[Allocation], client: str
-) -> str | None:
-    """The first machine of the session's room that is free, in service and fits the client."""
-    class_type = week.class_type_by_id.get(target.class_type)
-    room = week.rooms.get(target.room)
-    person = week.client_by_id.get(client)
-    if class_type is None or room is None or person is None or not class_type.uses_reformers:
-        return None
-    taken = {a.reformer for a in allocations if a.session == target.id}
-    for machine in room.reformers_in_service:
-        if machine.id not in taken and person.needs <= machine.features:
-            return machine.id
-    return None
 
 
 def set_reformer_in_service(

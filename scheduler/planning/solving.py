@@ -7,6 +7,8 @@ is one transaction: it commits once at the end, or rolls back.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import threading
@@ -29,9 +31,11 @@ from scheduler.planning.rows import week_row_or_refuse
 from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
 from scheduler.store.plans import load_stored_plan, mark_published, published_plan, save_plan
 from scheduler.store.weeks import copy_week_forward, load_stored_week, week_row, week_starts
+from scheduler.tasks.parts import solve_in_parts
+from scheduler.tasks.pool import Pool
 from solver.checker import check_plan
 from solver.domain import Plan, Week
-from solver.solve import Progress, solve
+from solver.solve import Progress
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +56,13 @@ def solve_week(
     workers: int = 2,
     seed: int = 0,
     copy_from: date | None = None,
+    pool: Pool | None = None,
 ) -> models.Plan:
     """Solve the stored week and save the result as its next version, a draft unless `publish`.
 
-    `workers` is the cores the solve may use and `seed` its random seed. With `copy_from`,
+    `workers` is the cores the solve may use and `seed` its random seed; a week of
+    independent parts has them solved as tasks on `pool` (default: the cluster
+    `DASK_SCHEDULER_ADDRESS` names, else `workers` processes here). With `copy_from`,
     the week is not stored yet: it is solved as a copy of that week's business and
     stored (`copy_week_forward`) in the same commit as its plan, so a failed
     solve leaves no week behind.
@@ -86,7 +93,16 @@ def solve_week(
         session.add(run)
         session.commit()
         return _solve_run(
-            session, run.id, week_start, time_limit, publish, on_progress, workers, seed, copy_from
+            session,
+            run.id,
+            week_start,
+            time_limit,
+            publish,
+            on_progress,
+            workers,
+            seed,
+            copy_from,
+            pool=pool or Pool.chosen(processes=workers),
         )
 
 
@@ -100,6 +116,7 @@ def _solve_run(
     workers: int,
     seed: int,
     copy_from: date | None,
+    pool: Pool,
 ) -> models.Plan:
     """The solve of `solve_week` under its running run: the plan saved and the run finished."""
     try:
@@ -128,13 +145,15 @@ def _solve_run(
         )
         for v in dropped:
             log.info("no longer stands, not pinned again: %s", v)
-        plan = solve(
+        # A franchise's areas are tasks: on this machine's cores, or the cluster named.
+        plan, _ = solve_in_parts(
             pinned,
             time_limit=time_limit,
             workers=workers,
             seed=seed,
             on_progress=on_progress,
             hint=carried,
+            pool=pool,
         )
         violations = check_plan(pinned, plan)
         if violations:
@@ -150,6 +169,7 @@ def _solve_run(
         run.kept, run.added, run.lost = diff.kept, len(diff.joined), len(diff.lost)
         run.plan_id, run.result = row.id, {**run_result(plan), "moved": len(diff.moved)}
         run.result["not_carried"] = not_carried
+        run.result["digest"] = _plan_digest(plan)
         run.week_id = row.week_id
         if copy_from is not None:
             run.result["started_from"] = copy_from.isoformat()
@@ -185,6 +205,60 @@ def _store_copy(session: DbSession, copy_from: date, week_start: date, plan: Pla
     violations = check_plan(load_stored_week(session=session, week_start=week_start), plan)
     if violations:
         raise PlanningError(f"the plan breaks {violations[0]} on the stored copy of the week")
+
+
+def _plan_digest(plan: Plan) -> str:
+    """A fingerprint of the plan's sessions and places: equal digests, the same timetable."""
+    content = [
+        sorted(
+            [s.id, s.class_type, s.venue, s.room, s.start, s.end, s.instructor]
+            for s in plan.sessions
+        ),
+        sorted([a.client, a.session, a.reformer or ""] for a in plan.allocations),
+    ]
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+
+def owner_draft(*, session: DbSession, week_start: date | str) -> models.Plan | None:
+    """The owner's draft of the week waiting to be published, the newest if several, or None.
+
+    A draft counts when it is newer than the published plan (or nothing is published),
+    was never published itself, and the owner made or changed it: her own solve or
+    edit, or a night's draft she has edited since (its places no longer what the night
+    left, by their digest). A night's draft left as it was is the night's to replace.
+    """
+    published = published_plan(session=session, week_start=week_start)
+    query = (
+        select(models.Plan)
+        .join(models.Week, models.Week.id == models.Plan.week_id)
+        .where(
+            models.Week.week_start == as_date(week_start),
+            models.Plan.status == "draft",
+            models.Plan.published_at.is_(None),
+            models.Plan.version > (published.version if published else 0),
+        )
+        .order_by(models.Plan.version.desc())
+    )
+    drafts = list(session.exec(query).all())
+    nights = session.exec(
+        select(models.SolveRun).where(
+            models.SolveRun.kind == "nightly",
+            models.SolveRun.plan_id.in_([d.id for d in drafts]),
+        )
+    ).all()
+    made_by_night = {run.plan_id: run for run in nights}
+    for draft in drafts:
+        night = made_by_night.get(draft.id)
+        if night is None or not _as_the_night_left_it(session, draft, night):
+            return draft
+    return None
+
+
+def _as_the_night_left_it(session: DbSession, draft: models.Plan, night: models.SolveRun) -> bool:
+    digest = (night.result or {}).get("digest")
+    if digest is None:  # a night run from before digests: a hand edit leaves its note
+        return draft.note is None
+    return digest == _plan_digest(load_stored_plan(session=session, plan_id=draft.id))
 
 
 def previous_week(*, session: DbSession, week_start: date | str) -> date | None:

@@ -21,12 +21,9 @@ pound where a cost is given; each gain carries its certainty from both plans' bo
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,6 +40,7 @@ from scheduler.scenarios.report import (
     solve_and_measure,
 )
 from scheduler.scenarios.words import DAY_NAMES
+from scheduler.tasks.pool import ON_THIS_MACHINE, Pool, run_tasks
 from solver.checker import check_plan
 from solver.domain import (
     DAYS,
@@ -868,25 +866,23 @@ def rank_key(row: Mapping[str, Any]) -> tuple:
 def run_advice(
     job: AdviceJob,
     *,
-    processes: int | None = None,
-    executor: Executor | None = None,
+    pool: Pool = ON_THIS_MACHINE,
     on_progress: AdviceProgress | None = None,
 ) -> dict[str, Any]:
     """Solve the base (unless the job has its plan) and every candidate; the advice document.
 
-    Candidates are solved on one core each: in `executor` if given, else in a pool of
-    `processes` (default: every core), else here one after another when that is 1.
+    The base is solved here, on every core; the candidates are tasks on `pool`, one
+    core each (the same answer wherever they run: each row says where it ran).
     `on_progress(candidates done, candidates in all, what)` follows the run.
     """
     started = time.monotonic()
     total = len(job.candidates)
-    processes = processes or os.cpu_count() or 1
 
     def progress(done: int, what: str) -> None:
         if on_progress is not None:
             on_progress(done, total, what)
 
-    job = _with_base(job, processes, progress)
+    job = _with_base(job, pool.local_processes(), progress)
     base_figures = measure(job.week, job.base_plan, job.prices)
     rows: dict[int, dict[str, Any]] = {}
 
@@ -902,25 +898,9 @@ def run_advice(
         (job.week, job.prices, base_figures, job.base_plan, c.change, job.time_limit, job.seed)
         for c in job.candidates
     ]
-    progress(0, f"trying {total} changes")
-    if executor is None and (processes == 1 or total <= 1):
-        for i, a in enumerate(args):
-            record(i, evaluate_candidate(*a))
-    else:
-        own = None
-        if executor is None:
-            # Spawned workers start clean: safe beside the web app's threads.
-            own = executor = ProcessPoolExecutor(
-                max_workers=min(processes, total),
-                mp_context=multiprocessing.get_context("spawn"),
-            )
-        try:
-            futures = {executor.submit(evaluate_candidate, *a): i for i, a in enumerate(args)}
-            for future in as_completed(futures):
-                record(futures[future], future.result())
-        finally:
-            if own is not None:
-                own.shutdown()
+    progress(0, f"trying {total} changes on {pool.describe()}")
+    for task in run_tasks(pool, evaluate_candidate, args, lambda t: record(t.index, t.result)):
+        rows[task.index]["ran_on"] = task.where
     # Equal gains keep the pre-ranking's order, not the order the solves finished in.
     ranking = sorted((rows[i] for i in sorted(rows)), key=rank_key)
     for n, row in enumerate(ranking, start=1):
@@ -941,6 +921,7 @@ def run_advice(
         "ranking": ranking,
         "not_tried": [c.as_json() for c in job.not_tried],
         "warnings": warnings,
+        "solved_on": pool.describe(),
         "seconds": round(time.monotonic() - started, 1),
     }
 

@@ -33,6 +33,7 @@ from scheduler.scenarios.advisor import (
 from scheduler.scenarios.document import ScenarioError
 from scheduler.scenarios.service import save_scenario, stored_prices, stored_week
 from scheduler.store.plans import find_plan, load_stored_plan
+from scheduler.tasks.pool import ON_THIS_MACHINE, Pool
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,10 @@ def prepare_stored_advice(
 
 
 def advise_stored_week(
-    job: AdviceJob, *, processes: int | None = None, on_progress: AdviceProgress | None = None
+    job: AdviceJob, *, pool: Pool = ON_THIS_MACHINE, on_progress: AdviceProgress | None = None
 ) -> dict[str, Any]:
-    """Run a prepared job: the `reformer-advice/1` document."""
-    return run_advice(job, processes=processes, on_progress=on_progress)
+    """Run a prepared job on `pool`: the `reformer-advice/1` document."""
+    return run_advice(job, pool=pool, on_progress=on_progress)
 
 
 def start_advice_run(
@@ -94,11 +95,12 @@ def start_advice_run(
     costs: Any = None,
     database_url: str | None = None,
     background: bool = True,
-    processes: int | None = None,
+    pool: Pool | None = None,
 ) -> db.SolveRun:
     """Queue an advisor run on a stored week and start it in a thread of its own.
 
-    Candidates are solved `processes` at once (default: every core). With
+    Candidates are tasks on `pool` (default: the cluster `DASK_SCHEDULER_ADDRESS`
+    names, else every core of this machine). With
     `background=False` it runs to the end before returning (for tests).
     Raises `ScenarioError` for a week that is not stored or costs that are wrong,
     before anything is queued.
@@ -116,7 +118,7 @@ def start_advice_run(
     session.add(run)
     session.commit()
     session.refresh(run)
-    job = (run.id, row.week_start.isoformat(), time_limit, top, costs, database_url, processes)
+    job = (run.id, row.week_start.isoformat(), time_limit, top, costs, database_url, pool)
     return start_run(session, run, execute_advice_run, job, background=background)
 
 
@@ -127,7 +129,7 @@ def execute_advice_run(
     top: int | None,
     costs: Any,
     database_url: str | None,
-    processes: int | None = None,
+    pool: Pool | None = None,
 ) -> None:
     """Carry out a queued advisor run, recording progress, the advice or the error on its row."""
 
@@ -139,7 +141,7 @@ def execute_advice_run(
         session.commit()
         return run_advice(
             job,
-            processes=processes,
+            pool=pool or Pool.chosen(),
             on_progress=lambda done, total, stage: progress(done / max(total, 1), stage),
         )
 

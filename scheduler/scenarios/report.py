@@ -18,6 +18,7 @@ from typing import Any
 from scheduler.formats.plan import plan_to_json
 from scheduler.scenarios.changes import apply_changes
 from scheduler.scenarios.document import Scenario, parse_scenario, scenario_to_json, set_path
+from scheduler.tasks.pool import ON_THIS_MACHINE, Finished, Pool, run_tasks
 from solver.baselines.fcfs import fcfs_plan
 from solver.checker import check_plan
 from solver.domain import MINUTES_PER_DAY, STOPPED_BY_CLOCK, Plan, Week
@@ -295,6 +296,15 @@ class Base:
     source: str = "solved for this comparison"
 
 
+def measured_as_it_is(week: Week, plan: Plan, prices: Mapping[str, float] | None) -> Outcome | None:
+    """`plan` measured in `week` as it is, beside FCFS on its timetable; None where it
+    breaks a rule of `week`."""
+    if check_plan(week, plan):
+        return None
+    fcfs = fcfs_plan(week, timetable=plan.sessions)
+    return Outcome(measure(week, plan, prices), measure(week, fcfs, prices), plan)
+
+
 def base_outcome(
     base_week: Week,
     base: Base,
@@ -307,11 +317,8 @@ def base_outcome(
 ) -> tuple[Outcome, str]:
     """The base week's outcome: its own plan measured as it is where it has one that
     keeps every rule, else a plan solved now; and the words that say which."""
-    if base.plan is not None and not check_plan(base_week, base.plan):
-        fcfs = fcfs_plan(base_week, timetable=base.plan.sessions)
-        measured = Outcome(
-            measure(base_week, base.plan, prices), measure(base_week, fcfs, prices), base.plan
-        )
+    measured = measured_as_it_is(base_week, base.plan, prices) if base.plan else None
+    if measured is not None:
         return measured, base.source
     outcome = solve_and_measure(
         base_week,
@@ -325,6 +332,32 @@ def base_outcome(
     if base.plan is not None:
         return outcome, f"{base.source} no longer keeps every rule: solved again from it"
     return outcome, base.source
+
+
+def solve_point(
+    week: Week, prices: Mapping[str, float] | None, time_limit: float, seed: int, hint: Plan
+) -> Outcome:
+    """One point of a sweep, solved on one core from `hint` (a task of a `Pool`)."""
+    return solve_and_measure(week, prices, time_limit=time_limit, seed=seed, hint=hint)
+
+
+def _better_of(
+    week: Week, prices: Mapping[str, float] | None, solved: Outcome, previous: Plan | None
+) -> Outcome:
+    """The point's own outcome, or the point before's plan where it keeps every rule of
+    this week and gives more priority places (with this week's own bound)."""
+    if previous is None:
+        return solved
+    if previous.objective.priority_places <= solved.plan.objective.priority_places:
+        return solved
+    plan = replace(
+        previous,
+        bound=solved.plan.bound,
+        status="FEASIBLE",
+        solve_seconds=solved.plan.solve_seconds,
+        stopped_by_clock=solved.plan.stopped_by_clock,
+    )
+    return measured_as_it_is(week, plan, prices) or solved
 
 
 def run_scenario(
@@ -417,10 +450,12 @@ def sweep(
     seed: int = 0,
     on_progress: ProgressCallback | None = None,
     base: Base = Base(),
+    pool: Pool = ON_THIS_MACHINE,
 ) -> dict:
-    """Solve the scenario once for each value put at `path`, each point starting from
-    the plan of the point before it (the first from the base plan), so the places
-    never fall along a sweep that only adds capacity.
+    """Solve the scenario once for each value put at `path`: each point a task on
+    `pool` (one core, the same answer wherever it runs) starting from the base plan.
+    A point keeps the plan of the point before it where that still keeps every rule and
+    gives more priority places, so they never fall along a sweep that only adds capacity.
 
     Every value is validated before any solve starts. The base is measured (or
     solved) once; each point carries its comparison with it. The result is a
@@ -446,19 +481,21 @@ def sweep(
         on_progress=progress,
     )
     done[0] = steps - len(values)
-    previous = base_result.plan
-    points = []
-    for value, scenario in zip(values, scenarios, strict=True):
-        week = apply_changes(base_week, scenario.changes)
-        outcome = solve_and_measure(
-            week,
-            scenario.prices,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            on_progress=progress,
-            hint=previous,
-        )
+    progress(0.0, "")
+    weeks = [apply_changes(base_week, scenario.changes) for scenario in scenarios]
+    tasks = [
+        (w, s.prices, time_limit, seed, base_result.plan)
+        for w, s in zip(weeks, scenarios, strict=True)
+    ]
+
+    def finished(_task: Finished) -> None:
+        done[0] += 1
+        progress(0.0, "")
+
+    solved = run_tasks(pool, solve_point, tasks, finished)
+    points, previous = [], None
+    for value, week, scenario, task in zip(values, weeks, scenarios, solved, strict=True):
+        outcome = _better_of(week, scenario.prices, task.result, previous)
         previous = outcome.plan
         points.append(
             {
@@ -466,12 +503,11 @@ def sweep(
                 "optimiser": outcome.optimiser,
                 "fcfs": outcome.fcfs,
                 "comparison": certainty(base_result.optimiser, outcome.optimiser),
-                "plan_found": not _no_plan_found(outcome),
+                "plan_found": not _no_plan_found(task.result),
                 "stopped_by_clock": outcome.plan.stopped_by_clock,
+                "ran_on": task.where,
             }
         )
-        done[0] += 1
-        progress(0.0, "")
     return {
         "format": SWEEP_FORMAT,
         "scenario": document,
@@ -481,6 +517,7 @@ def sweep(
         "time_limit": time_limit,
         "base_source": source,
         "base": {"optimiser": base_result.optimiser, "fcfs": base_result.fcfs},
+        "solved_on": pool.describe(),
         "points": points,
         "warnings": [
             f"the optimiser found no plan for {path} = {p['value']} in {time_limit:g} s"

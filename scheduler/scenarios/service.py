@@ -35,6 +35,7 @@ from scheduler.scenarios.document import (
 from scheduler.scenarios.report import Base, run_scenario, sweep
 from scheduler.store.plans import find_plan, load_stored_plan
 from scheduler.store.weeks import load_stored_week, week_row, week_starts
+from scheduler.tasks.pool import Pool
 from solver.domain import (
     Week,
 )
@@ -228,6 +229,7 @@ def execute_scenario_run(
                 workers=RUN_WORKERS,
                 on_progress=progress,
                 base=compared_with,
+                pool=Pool.chosen(),
             )
         result = run_scenario(
             scenario,

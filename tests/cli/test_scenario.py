@@ -144,3 +144,16 @@ def test_sweep_names_a_path_that_leads_nowhere(runner, tmp_path):
     )
     assert result.exit_code == 1
     assert "$.changes[4]: no such item in the scenario" in result.output
+
+
+def test_sweep_on_a_cluster_nobody_answers_is_refused_before_any_solve(runner, tmp_path):
+    scenario = with_week_file(tmp_path)
+    result = runner.invoke(
+        cli,
+        ["scenario", "sweep", str(scenario), "--vary", "changes[0].count", "--values", "1"]
+        + ["--cluster", "tcp://127.0.0.1:9", "--output", str(tmp_path / "sweep.json")],
+    )
+    assert result.exit_code == 1
+    assert "--cluster: no Dask scheduler answers at tcp://127.0.0.1:9" in result.output
+    assert "Solving points" not in result.output
+    assert not (tmp_path / "sweep.json").exists()

@@ -12,6 +12,7 @@ from scheduler.core import models
 from scheduler.scenarios.advisor_runs import advice_run, start_advice_run
 from scheduler.store.weeks import save_week
 from scheduler.studio.accounts import add_instructor_login
+from scheduler.tasks.pool import Pool
 from tests.builders import full_room_week
 from web import create_app
 
@@ -53,7 +54,7 @@ def finished_run(db_session, database_url) -> int:
         top=3,
         database_url=database_url,
         background=False,
-        processes=1,
+        pool=Pool(processes=1),
     )
     assert run.status == "succeeded", run.error
     return run.id
@@ -147,7 +148,7 @@ def test_costs_typed_in_give_the_gain_per_pound(owner, db_session, database_url)
         costs={"add_reformers": 500},
         database_url=database_url,
         background=False,
-        processes=1,
+        pool=Pool(processes=1),
     )
     page = owner.get(f"{ADVICE}/{run.id}").data.decode()
     assert "£500.00" in page and "0.004 places per £" in page

@@ -11,6 +11,7 @@ from typing import Any
 from flask import abort, current_app
 
 from scheduler.core import models
+from scheduler.planning.solving import owner_draft
 from scheduler.store.plans import load_stored_plan, plan_versions
 from scheduler.store.weeks import column_by_key, load_stored_week, week_row, week_starts
 from solver.domain import DAYS, MINUTES_PER_DAY, Plan, Week
@@ -62,7 +63,8 @@ class Board:
 
 
 def board_or_404(week_start: date, plan_id: int | None = None) -> Board:
-    """The week's board with plan version `plan_id` (default: the latest); not found if none."""
+    """The week's board with plan version `plan_id` (default: the owner's draft waiting, else
+    the latest); not found if none."""
     session = get_session()
     stored = week_row(session=session, week_start=week_start)
     if stored is None:
@@ -75,7 +77,9 @@ def board_or_404(week_start: date, plan_id: int | None = None) -> Board:
         if plan_row is None:
             abort(404)
     else:
-        plan_row = versions[0] if versions else None
+        # A draft of the owner's opens the page, even below a version the night made.
+        draft = owner_draft(session=session, week_start=week_start)
+        plan_row = draft or (versions[0] if versions else None)
     plan = load_plan(plan_row) if plan_row else None
     starts = week_starts(session=session)
     board = Board(

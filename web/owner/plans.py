@@ -93,13 +93,23 @@ def _diff_words(week_row: models.Week) -> dict[str, Any]:
     return {"names": client_names(week_row), "describe": describe}
 
 
-def _back_to_session(week_start: date, key: str) -> Any:
-    """The session `key` in the week's latest plan, or the week if that plan has no such session."""
+def _back_to_session(week_start: date, key: str, move: str | None = None) -> Any:
+    """The session `key` in the week's latest plan, or the week if that plan has no such session.
+
+    `move` opens that client's Move section again (after a refused move).
+    """
     session = get_session()
     latest = latest_plan(session=session, week_start=week_start)
     if latest is not None and key in plan_session_keys(session=session, plan_id=latest.id):
+        where = {"move": move, "_anchor": "move"} if move else {}
         return redirect(
-            url_for("owner.session_detail", start=week_start.isoformat(), key=key, plan=latest.id)
+            url_for(
+                "owner.session_detail",
+                start=week_start.isoformat(),
+                key=key,
+                plan=latest.id,
+                **where,
+            )
         )
     return redirect(url_for("owner.week", start=week_start.isoformat()))
 
@@ -184,7 +194,7 @@ def move(plan_id: int, key: str, client: str) -> Any:
                     f"{getattr(form, name).label.text if hasattr(form, name) else name}: {error}",
                     "error",
                 )
-        return _back_to_session(week_row.week_start, key)
+        return _back_to_session(week_row.week_start, key, client)
     try:
         draft = edits.move_client(
             session=get_session(),
@@ -196,6 +206,6 @@ def move(plan_id: int, key: str, client: str) -> Any:
         )
     except PlanningError as exc:
         refused(exc)
-        return _back_to_session(week_row.week_start, key)
+        return _back_to_session(week_row.week_start, key, client)
     flash(f"Moved into draft version {draft.version}.", "success")
     return _back_to_session(week_row.week_start, form.to_session.data)

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from wtforms import SelectChoice
 
 from scheduler.core.names import week_names, weekday_time
+from scheduler.jobs.nightly import night_notice
 from scheduler.planning import edits, solving
 from scheduler.planning.errors import PlanningError
+from scheduler.planning.moves import MoveChoices, move_choices
 from scheduler.planning.overview import week_overview
 from scheduler.planning.solving import gap, previous_week, start_background_solve
 from scheduler.store import weeks as stored_weeks
@@ -25,7 +26,7 @@ from web.owner.common import (
     refused,
     week_start_or_default,
 )
-from web.owner.forms import MoveForm, ServiceForm, SolveForm
+from web.owner.forms import ServiceForm, SolveForm
 
 
 @bp.get("/")
@@ -60,6 +61,7 @@ def week() -> Any:
         solve_form=SolveForm(time_limit=current_app.config["SOLVE_SECONDS"]),
         versions=board.versions,
         week_after=week_start + timedelta(days=7),
+        night_notice=night_notice(session=get_session(), week_start=week_start),
     )
 
 
@@ -95,7 +97,11 @@ def start_week(start: str) -> Any:
 
 @bp.get("/week/<start>/sessions/<key>")
 def session_detail(start: str, key: str) -> Any:
-    """One session: who is on which reformer, and the edits that can be made to it."""
+    """One session: who is on which reformer, and the edits that can be made to it.
+
+    `?move=CLIENT` opens the Move section: the classes the client fits, best first, and
+    the ones they do not fit with what is in the way.
+    """
     board = board_or_404(monday_or_404(start), plan_asked())
     if board.plan is None or key not in board.cards:
         abort(404)
@@ -113,15 +119,6 @@ def session_detail(start: str, key: str) -> Any:
         }
         for r in (room.reformers if room else ())
     ]
-    names = week_names(board.week)
-    move_form = MoveForm()
-    move_form.to_session.choices = [
-        SelectChoice(
-            s.id, f"{weekday_time(s.start)} · {board.cards[s.id].class_name} · {names.room(s.room)}"
-        )
-        for s in sorted(board.plan.sessions, key=lambda s: (s.start, s.room))
-    ]
-    move_form.to_session.data = key
     return render_template(
         "owner/session.html",
         board=board,
@@ -131,9 +128,20 @@ def session_detail(start: str, key: str) -> Any:
         places=sorted(places, key=lambda a: board.names.get(a.client, a.client)),
         machines=machines,
         pinned_places=pinned_places,
-        move_form=move_form,
-        names=names,
+        moves=_moves_asked(board.plan_row.id, key),
+        names=week_names(board.week),
     )
+
+
+def _moves_asked(plan_id: int, key: str) -> MoveChoices | None:
+    """Where the client `?move=` names can go from the session `key`; not found if not in it."""
+    client = request.args.get("move")
+    if client is None:
+        return None
+    try:
+        return move_choices(session=get_session(), plan_id=plan_id, client=client, from_session=key)
+    except PlanningError:
+        abort(404)
 
 
 @bp.post("/week/<start>/solve")

@@ -35,7 +35,9 @@ from scheduler.jobs.nightly import (
     start_scheduler,
 )
 from scheduler.planning import solving
-from scheduler.store.plans import find_plan, load_stored_plan, published_plan
+from scheduler.planning.edits import move_client
+from scheduler.planning.publish import publish_plan
+from scheduler.store.plans import find_plan, load_stored_plan, published_plan, save_plan
 from scheduler.store.weeks import load_stored_week, save_week, week_row, week_starts
 from solver.checker import check_plan
 from solver.domain import Client, Plan, Week
@@ -56,6 +58,10 @@ def _fire_times(trigger, start: datetime, count: int) -> list[datetime]:
         # The scheduler's clock runs in absolute time: step on from the fire in UTC.
         now = previous.astimezone(UTC) + timedelta(seconds=1)
     return times
+
+
+def _disk_full(*_args, **_kwargs):
+    raise OSError("disk")
 
 
 @pytest.mark.parametrize(
@@ -279,7 +285,7 @@ def test_a_failed_resolve_leaves_the_published_plan_and_records_its_error(
     def broken_solver(*args, **kwargs):
         raise RuntimeError("the optimiser fell over")
 
-    monkeypatch.setattr(solving, "solve", broken_solver)
+    monkeypatch.setattr(solving, "solve_in_parts", broken_solver)
     with running_sink() as sink:
         outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=5)
 
@@ -358,7 +364,9 @@ def test_a_failed_solve_of_a_new_week_leaves_no_half_made_week(
     database_url, db_session, monkeypatch
 ):
     _last_week_published(db_session)
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
 
     outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=5)
 
@@ -385,10 +393,12 @@ def test_a_night_with_no_week_before_the_coming_one_fails_and_says_so(database_u
 def test_a_failed_night_runs_again_only_when_retried(database_url, db_session, monkeypatch):
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)
-    real_solve = solving.solve
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    real_solve = solving.solve_in_parts
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
     assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "failed"
-    monkeypatch.setattr(solving, "solve", real_solve)
+    monkeypatch.setattr(solving, "solve_in_parts", real_solve)
 
     again = run_night(settings=settings, night=NIGHT, time_limit=5)
     retried = run_night(settings=settings, night=NIGHT, time_limit=5, retry=True)
@@ -574,7 +584,9 @@ def test_reformer_runs_json_lists_each_night_with_exactly_the_documented_keys(
     database_url, db_session, runner, monkeypatch
 ):
     _studio_with_published_plan(db_session)
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
     failed = runner.invoke(cli, ["nightly", "--now", "--night", "2026-11-25", "--time-limit", "5"])
     monkeypatch.undo()
     good = runner.invoke(cli, ["nightly", "--now", "--night", str(NIGHT), "--time-limit", "5"])
@@ -588,7 +600,18 @@ def test_reformer_runs_json_lists_each_night_with_exactly_the_documented_keys(
     records = json.loads(listed.output)
     assert [r["night"] for r in records] == [str(NIGHT), "2026-11-25"]
     assert all(
-        set(r) == {"night", "status", "started_at", "finished_at", "kept", "added", "lost", "error"}
+        set(r)
+        == {
+            "night",
+            "status",
+            "started_at",
+            "finished_at",
+            "kept",
+            "added",
+            "lost",
+            "error",
+            "outcome",
+        }
         for r in records
     )
     newest, oldest = records
@@ -617,7 +640,9 @@ def test_the_owner_sees_each_night_with_its_figures_and_any_error(
     _studio_with_published_plan(db_session)
     settings = _settings(database_url)
     assert run_night(settings=settings, night=NIGHT, time_limit=5).status == "succeeded"
-    monkeypatch.setattr(solving, "solve", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        solving, "solve_in_parts", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+    )
     run_night(settings=settings, night=NIGHT + timedelta(days=1), time_limit=5)
 
     page = client.get("/owner/runs")
@@ -657,3 +682,180 @@ def test_a_coming_week_without_a_room_is_re_solved_and_says_what_was_not_carried
     assert check_plan(load_stored_week(session=db_session, week_start=WEEK_START), after) == []
     assert ("ann", MON.id, "R1") in _places(after)
     assert len(_sessions_of(after, "bob")) == 1
+
+
+# --- The owner's drafts: a week with her draft waiting is left alone -------------------------
+
+NEXT_NIGHT = NIGHT + timedelta(days=1)
+
+
+def _published_studio(db_session: Session) -> int:
+    """The studio of `_studio_with_published_plan`; its published plan's id."""
+    _studio_with_published_plan(db_session)
+    return stored.published(db_session, WEEK_START)[0]
+
+
+def _checked(db_session: Session, plan_id: int) -> Plan:
+    """The stored plan, checked against every hard rule of the week as it stands."""
+    db_session.expire_all()
+    the_plan = load_stored_plan(session=db_session, plan_id=plan_id)
+    assert check_plan(load_stored_week(session=db_session, week_start=WEEK_START), the_plan) == []
+    return the_plan
+
+
+def _ann_to_tuesday(db_session: Session, plan_id: int) -> models.Plan:
+    """The owner's edit: Ann moves from Monday to Tuesday's free reformer R3."""
+    return move_client(
+        session=db_session,
+        plan_id=plan_id,
+        client="ann",
+        from_session=MON.id,
+        to_session=TUE.id,
+        reformer="R3",
+    )
+
+
+def _place(the_plan: Plan, who: str) -> tuple[str, str | None]:
+    [a] = [a for a in the_plan.allocations if a.client == who]
+    return a.session, a.reformer
+
+
+def _all_versions(db_session: Session) -> list[tuple[int, str]]:
+    db_session.expire_all()
+    rows = db_session.execute(select(models.Plan).order_by(models.Plan.version)).scalars()
+    return [(row.version, row.status) for row in rows]
+
+
+def _night_run(db_session: Session, night: date) -> models.SolveRun:
+    db_session.expire_all()
+    query = select(models.SolveRun).where(models.SolveRun.night == night)
+    return db_session.execute(query).scalar_one()
+
+
+def test_a_draft_the_owner_moved_a_client_in_is_left_alone_by_the_night(database_url, db_session):
+    published_id = _published_studio(db_session)
+    draft = _ann_to_tuesday(db_session, published_id)
+
+    with running_sink() as sink:
+        outcome = run_night(settings=_settings(database_url, sink), night=NIGHT, time_limit=3)
+
+    assert outcome.status == "left alone", outcome.message
+    assert "your draft version 2 is not published yet" in outcome.message
+    # No version is made over hers, nothing is published, nobody is told anything.
+    assert _all_versions(db_session) == [(1, "published"), (2, "draft")]
+    assert _place(_checked(db_session, draft.id), "ann") == (TUE.id, "R3")
+    assert _place(_checked(db_session, published_id), "ann") == (MON.id, "R1")
+    assert sink.received == []
+    run = _night_run(db_session, NIGHT)
+    assert (run.status, run.plan_id, run.result["left_alone"]) == ("succeeded", None, 2)
+    assert run.result["outcome"] == (
+        "Left the week of 30 November alone: your draft version 2 is not published yet."
+        " Publish it and the next night re-solves the week around it."
+    )
+
+
+def test_the_runs_list_and_the_week_page_say_why_the_night_left_the_week_alone(
+    database_url, db_session, client, owner_login
+):
+    published_id = _published_studio(db_session)
+    moved = client.post(
+        f"/owner/plans/{published_id}/sessions/{MON.id}/places/ann/move",
+        data={"to_session": TUE.id, "reformer": "R3"},
+    )
+    assert moved.status_code == 302
+    draft = find_plan(session=db_session, week_start=WEEK_START)
+    assert draft.version == 2
+    _checked(db_session, draft.id)
+
+    run_night(settings=_settings(database_url), night=NIGHT, time_limit=3)
+
+    runs = client.get("/owner/runs").text
+    assert "Left the week of 30 November alone: your draft version 2 is not published yet." in runs
+    assert "week left alone" in runs
+    page = client.get(f"/owner/week?start={WEEK_START}").text
+    assert (
+        "The night of Thursday 26 November left this week alone: your draft version 2 is not"
+        " published yet." in page
+    )
+    assert f"/owner/plans/{draft.id}/publish" in page
+    assert "Draft · version 2" in page
+
+
+def test_a_week_with_only_the_nights_own_draft_is_re_solved_again(database_url, db_session):
+    _studio_with_published_plan(db_session)
+    settings = _settings(database_url, auto_publish=False)
+    first = run_night(settings=settings, night=NIGHT, time_limit=3)
+    # A sign-up after the first night, free on Tuesday evenings only.
+    stored_week = load_stored_week(session=db_session, week_start=WEEK_START)
+    fay = _client("fay", availability=EVENING)
+    save_week(session=db_session, week=replace(stored_week, clients=stored_week.clients + (fay,)))
+    db_session.commit()
+
+    second = run_night(settings=settings, night=NEXT_NIGHT, time_limit=3)
+
+    assert (first.status, second.status) == ("succeeded", "succeeded"), second.message
+    assert _all_versions(db_session) == [(1, "published"), (2, "draft"), (3, "draft")]
+    latest = _checked(db_session, _night_run(db_session, NEXT_NIGHT).plan_id)
+    assert _place(latest, "fay") == (TUE.id, "R3")
+    assert _place(latest, "ann") == (MON.id, "R1")
+    words = _night_run(db_session, NEXT_NIGHT).result["outcome"]
+    assert words.startswith("Left version 3 of the week of 30 November as a draft for you to")
+    assert "5 places kept, 0 moved, 1 added, 0 lost" in words
+
+
+def test_a_nights_draft_the_owner_then_edited_is_hers_and_left_alone(database_url, db_session):
+    _studio_with_published_plan(db_session)
+    settings = _settings(database_url, auto_publish=False)
+    run_night(settings=settings, night=NIGHT, time_limit=3)
+    nights_draft = _night_run(db_session, NIGHT).plan_id
+    edited = _ann_to_tuesday(db_session, nights_draft)
+
+    outcome = run_night(settings=settings, night=NEXT_NIGHT, time_limit=3)
+
+    assert edited.id == nights_draft  # a draft is edited in place
+    assert outcome.status == "left alone", outcome.message
+    assert "your draft version 2 is not published yet" in outcome.message
+    assert _all_versions(db_session) == [(1, "published"), (2, "draft")]
+    assert _place(_checked(db_session, nights_draft), "ann") == (TUE.id, "R3")
+
+
+def test_once_the_owner_publishes_her_draft_the_next_night_keeps_her_edit(database_url, db_session):
+    published_id = _published_studio(db_session)
+    draft = _ann_to_tuesday(db_session, published_id)
+    publish_plan(session=db_session, plan_id=draft.id)
+
+    outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=3)
+
+    assert outcome.status == "succeeded", outcome.message
+    db_session.expire_all()
+    after = published_plan(session=db_session, week_start=WEEK_START)
+    assert after.version == 3
+    assert _place(_checked(db_session, after.id), "ann") == (TUE.id, "R3")
+
+
+def test_the_week_page_opens_on_the_owners_draft_below_a_version_an_earlier_night_made(
+    database_url, db_session, client, owner_login
+):
+    published_id = _published_studio(db_session)
+    draft = _ann_to_tuesday(db_session, published_id)
+    # What a night before this rule did: a draft from the published plan over hers.
+    over = save_plan(
+        session=db_session,
+        week_start=WEEK_START,
+        plan=load_stored_plan(session=db_session, plan_id=published_id),
+    )
+    db_session.add(
+        models.SolveRun(
+            kind="nightly", status="succeeded", night=date(2026, 11, 25), plan_id=over.id
+        )
+    )
+    db_session.commit()
+    _checked(db_session, over.id)
+
+    page = client.get(f"/owner/week?start={WEEK_START}").text
+    outcome = run_night(settings=_settings(database_url), night=NIGHT, time_limit=3)
+
+    assert "Draft · version 2" in page
+    assert outcome.status == "left alone", outcome.message
+    assert "your draft version 2 is not published yet" in outcome.message
+    assert _place(_checked(db_session, draft.id), "ann") == (TUE.id, "R3")

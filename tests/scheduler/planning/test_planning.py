@@ -723,13 +723,13 @@ def test_reformer_solve_week_searches_with_the_workers_and_seed_it_is_given(
 
     stored(db_session, studio_week())
     searches = []
-    real_solve = solving.solve
+    real_solve = solving.solve_in_parts
 
     def recording_solve(week, **options):
         searches.append(options)
         return real_solve(week, **options)
 
-    monkeypatch.setattr(solving, "solve", recording_solve)
+    monkeypatch.setattr(solving, "solve_in_parts", recording_solve)
     result = runner.invoke(
         cli, ["solve", "--week", WEEK, "--time-limit", "3", "--workers", "1", "--seed", "7"]
     )

@@ -18,6 +18,7 @@ from scheduler.scenarios.advisor import (
 from scheduler.scenarios.changes import apply_changes
 from scheduler.scenarios.document import ScenarioError, parse_scenario
 from scheduler.scenarios.report import solve_and_measure
+from scheduler.tasks.pool import Pool
 from solver.checker import check_plan
 from tests.builders import (
     example_names,
@@ -76,7 +77,7 @@ def test_the_prerank_puts_the_full_room_first():
 def test_the_advisor_ranks_one_more_reformer_in_the_full_room_first():
     base_week = full_room_week()
     job = plan_advice(base_week, {"reformer": 18.0}, time_limit=TIME_LIMIT)
-    advice = run_advice(job, processes=1)
+    advice = run_advice(job, pool=Pool(processes=1))
     assert advice["format"] == ADVICE_FORMAT
     best = advice["ranking"][0]
     assert best["change"] == {"kind": "add_reformers", "room": "hitchin-studio", "count": 1}
@@ -94,7 +95,7 @@ def test_the_advisor_ranks_one_more_reformer_in_the_full_room_first():
 def test_the_plans_the_advisor_judges_keep_every_rule():
     base_week = full_room_week()
     job = plan_advice(base_week, {}, time_limit=TIME_LIMIT, top=2)
-    advice = run_advice(job, processes=1)
+    advice = run_advice(job, pool=Pool(processes=1))
     assert len(advice["ranking"]) == 2
     assert len(advice["not_tried"]) == len(candidate_changes(base_week)) - 2
     assert advice["ranking"][0]["key"] == "add_reformers:hitchin-studio"
@@ -117,7 +118,7 @@ def test_a_cost_gives_the_gain_per_pound_by_key_or_else_by_kind():
     base_week = full_room_week()
     costs = {"add_reformers": 400.0, "add_reformers:hitchin-studio": 500.0}
     job = plan_advice(base_week, {"reformer": 18.0}, time_limit=TIME_LIMIT, costs=costs)
-    advice = run_advice(job, processes=1)
+    advice = run_advice(job, pool=Pool(processes=1))
     best = advice["ranking"][0]
     assert best["cost"] == 500.0
     assert best["per_pound"] == {"priority_places": 0.004, "revenue": 0.036}
