@@ -14,7 +14,6 @@ public timetable's days lined up between venues.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +34,7 @@ from scheduler.scenarios.service import start_scenario_run, stored_scenarios
 from scheduler.store.plans import load_stored_plan
 from scheduler.store.weeks import load_stored_week
 from scheduler.studio.demo import save_demo_owner, save_demo_scenarios, save_demo_week
+from scheduler.tasks.pool import Pool
 from solver.checker import check_plan
 from tests.builders import REPO_ROOT
 from tests.conftest import fresh_database
@@ -65,6 +65,7 @@ class Visit:
 PAGES = (
     "owner-week",
     "owner-session",
+    "owner-session-move",
     "owner-publish",
     "owner-solve-run",
     "owner-nightly-runs",
@@ -120,10 +121,11 @@ def _reformer_session(week, the_plan) -> str:
     return max(counts, key=counts.get)
 
 
-def _client_with_a_reformer_and_an_unmet_want(the_plan) -> str:
+def _clients_on_reformers(the_plan) -> list[str]:
+    """Clients with a reformer place, first those with a want not met."""
     on_reformers = {a.client for a in the_plan.allocations if a.reformer}
     unmet = {u.client for u in the_plan.unplaced}
-    return sorted(on_reformers & unmet or on_reformers)[0]
+    return sorted(on_reformers, key=lambda c: (c not in unmet, c))
 
 
 def _use_link(app, path: str) -> None:
@@ -161,7 +163,9 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                 assert check_plan(week, load_stored_plan(session=db, plan_id=row.id)) == []
             live = load_stored_plan(session=db, plan_id=published.id)
             session_key = _reformer_session(week, load_stored_plan(session=db, plan_id=draft.id))
-            client_key = _client_with_a_reformer_and_an_unmet_want(live)
+            client_key, other_key = _clients_on_reformers(live)[:2]
+            draft_plan = load_stored_plan(session=db, plan_id=draft.id)
+            moving = next(a.client for a in draft_plan.allocations if a.session == session_key)
             solve_run = db.exec(
                 select(models.SolveRun).where(models.SolveRun.kind == "manual")
             ).one()
@@ -193,18 +197,18 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                 top=1,
                 database_url=url,
                 background=False,
-                processes=1,
+                pool=Pool(processes=1),
             )
             for run in (*runs, sweep, advice):
                 assert run.status == "succeeded", run.error
 
-            def link() -> str:
+            def link(key: str = client_key) -> str:
                 return issue_sign_in_link(
-                    session=db, client_key=client_key, secret_key=SECRET_KEY, base_url=base
+                    session=db, client_key=key, secret_key=SECRET_KEY, base_url=base
                 ).url
 
             with serving(lambda at: make_app(url, BASE_URL=at, SOLVE_SECONDS=2)) as base:
-                used = link().removeprefix(base)
+                used = link(other_key).removeprefix(base)
                 _use_link(make_app(url), used)
                 start = f"start={week_start.isoformat()}"
                 venue = week.venues[0]
@@ -214,6 +218,11 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                         "owner",
                         f"/owner/week/{week_start.isoformat()}/sessions/{session_key}"
                         f"?plan={draft.id}",
+                    ),
+                    "owner-session-move": Visit(
+                        "owner",
+                        f"/owner/week/{week_start.isoformat()}/sessions/{session_key}"
+                        f"?plan={draft.id}&move={moving}#move",
                     ),
                     "owner-publish": Visit("owner", f"/owner/plans/{draft.id}/publish"),
                     "owner-solve-run": Visit("owner", f"/owner/runs/{solve_run.id}"),
@@ -254,8 +263,8 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                         fill={'input[name="email"]': "someone@example.com"},
                         click='button[type="submit"]',
                     ),
-                    "client-open-link": Visit("nobody", link().removeprefix(base)),
-                    "client-link-used": Visit("nobody", used),
+                    "client-open-link": Visit("nobody", link(other_key).removeprefix(base)),
+                    "client-link-used": Visit("nobody", used, 410),
                     "owner-sign-in": Visit("nobody", "/auth/sign-in"),
                     "public-timetable": Visit("nobody", "/"),
                     "not-found": Visit("nobody", "/timetable/1999-01-04", 404),
@@ -304,9 +313,11 @@ def open_page(
     missing: list[str] = []
     page.on(
         "response",
-        lambda r: missing.append(f"{r.status} {r.url}")
-        if r.status >= 400 and r.request.resource_type != "document"
-        else None,
+        lambda r: (
+            missing.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
     )
     response = page.goto(studio.base + visit.path, wait_until="networkidle")
     assert response.status == visit.status, f"{visit.path} answered {response.status}"
@@ -381,14 +392,166 @@ def test_every_page_has_no_serious_accessibility_finding_and_cuts_nothing_off(
     blocked: list[str] = []
     page, missing = open_page(studio, visitors, name, width, blocked)
     try:
-        findings = axe_findings(page)
-        cut_off = page.evaluate(CUT_OFF)
+        problems = [f"axe-core: {line}" for line in axe_findings(page)]
+        problems += [f"cut off: {line}" for line in page.evaluate(CUT_OFF)]
         shoot(page, f"{name}-{width}")
     finally:
         page.close()
-    assert findings == [], f"axe-core at {width} px:\n" + "\n".join(findings)
-    assert cut_off == [], f"cut off at {width} px:\n" + "\n".join(cut_off)
-    assert blocked == [], "the Content-Security-Policy blocked part of the page"
-    assert missing == [], "the page asked for what the server does not have: " + json.dumps(
-        missing
+    problems += [f"the page asked for what the server does not have: {url}" for url in missing]
+    problems += [f"the Content-Security-Policy blocked: {line}" for line in blocked]
+    assert problems == [], f"{name} at {width} px:\n" + "\n".join(problems)
+
+
+def owner_page(visitors, studio: Studio, width: int, path: str = "/owner/week") -> Page:
+    page = visitors["owner", width].new_page()
+    page.goto(studio.base + path)
+    return page
+
+
+def test_on_a_phone_the_owners_menu_opens_from_its_button_and_its_links_take_the_keyboard(
+    studio, visitors
+):
+    page = owner_page(visitors, studio, 390)
+    button = page.get_by_role("button", name="Menu")
+    what_if = page.get_by_role("link", name="What if")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(what_if).to_be_hidden()
+
+    page.keyboard.press("Tab")  # the studio's name
+    page.keyboard.press("Tab")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(what_if).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Week", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_be_focused()
+    expect(what_if).to_be_hidden()
+
+    button.click()
+    what_if.click()
+    expect(page).to_have_url(f"{studio.base}/owner/scenarios/")
+    page.close()
+
+
+def test_on_a_desk_the_owners_links_show_without_a_menu_button(studio, visitors):
+    page = owner_page(visitors, studio, 1280)
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    for name in ("Week", "Venues", "Classes", "Instructors", "Clients", "Nightly", "What if"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def owner_without_script(browser, studio) -> Iterator[BrowserContext]:
+    """The owner signed in at a phone's width, in a browser that runs no script."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{studio.base}/auth/sign-in")
+    page.fill('input[name="email"]', studio.owner_email)
+    page.fill('input[name="password"]', OWNER_PASSWORD)
+    page.click('button[type="submit"]')
+    expect(page).to_have_url(f"{studio.base}/owner/week")
+    page.close()
+    yield context
+    context.close()
+
+
+def test_without_script_every_owner_link_shows_on_a_phone(studio, owner_without_script):
+    page = owner_without_script.new_page()
+    page.goto(f"{studio.base}/owner/week")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    for name in ("Week", "Venues", "Classes", "Instructors", "Clients", "Nightly", "What if"):
+        link = page.get_by_role("link", name=name, exact=True)
+        expect(link).to_be_visible()
+        assert link.bounding_box()["x"] + link.bounding_box()["width"] <= PHONE["width"]
+    page.close()
+
+
+# Per venue: the day headings of the day columns shown, and how many classes they show.
+SHOWN_DAYS = """() => [...document.querySelectorAll(".venue-block")].map((venue) => {
+  const shown = [...venue.querySelectorAll(".day-col")].filter((c) => c.offsetParent !== null);
+  return {
+    venue: venue.querySelector("h2").innerText,
+    days: shown.map((c) => c.querySelector("h3").innerText.toLowerCase()),
+    classes: shown.reduce((n, c) => n + c.querySelectorAll(".session").length, 0),
+  };
+})"""
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with script", "without script"])
+def test_on_a_phone_the_day_picked_shows_at_every_venue(
+    studio, visitors, owner_without_script, script
+):
+    context = visitors["owner", 390] if script else owner_without_script
+    page = context.new_page()
+    page.goto(f"{studio.base}/owner/week")
+    picker = page.locator(".day-picker")
+    expect(picker).to_be_visible()
+
+    picker.locator("label", has_text="Wed").click()
+    shown = page.evaluate(SHOWN_DAYS)
+    assert [v["days"] for v in shown] == [["wednesday"]] * len(shown)
+    said = int(picker.locator("label", has_text="Wed").locator("small").inner_text())
+    assert sum(v["classes"] for v in shown) == said > 0
+
+    picker.locator("label", has_text="All").click()
+    every_day = page.evaluate(SHOWN_DAYS)
+    assert sum(v["classes"] for v in every_day) == int(
+        picker.locator("label", has_text="All").locator("small").inner_text()
     )
+    assert any(len(v["days"]) > 1 for v in every_day)
+    page.close()
+
+
+def test_on_a_desk_the_week_shows_every_day_at_every_venue_without_a_picker(studio, visitors):
+    page = owner_page(visitors, studio, 1280)
+    expect(page.locator(".day-picker")).to_be_hidden()
+    for venue in page.evaluate(SHOWN_DAYS):
+        assert venue["days"] == [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ]
+    page.close()
+
+
+# Per venue: each day card's heading and where it stands on the page.
+TIMETABLE_DAYS = """() => [...document.querySelectorAll(".venue-timetable")].map((venue) =>
+  [...venue.querySelectorAll(".timetable-day")].map((day) => {
+    const box = day.getBoundingClientRect();
+    return {day: day.querySelector("h3").innerText.split(/\\s/)[0], x: box.x, top: box.top,
+            bottom: box.bottom};
+  }))"""
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_public_timetable_shows_monday_to_sunday_at_every_venue_lined_up(
+    studio, visitors, width
+):
+    page = visitors["nobody", width].new_page()
+    page.goto(f"{studio.base}/")
+    venues = page.evaluate(TIMETABLE_DAYS)
+    page.close()
+
+    assert len(venues) > 1
+    for days in venues:
+        assert [d["day"] for d in days] == WEEKDAYS
+    if width == 1280:
+        # Seven columns in a row, each day in the same column at every venue.
+        for days in venues:
+            assert len({round(d["top"]) for d in days}) == 1
+        for n in range(7):
+            assert len({round(days[n]["x"]) for days in venues}) == 1
+    else:
+        # One day after another, down the page.
+        for days in venues:
+            assert len({round(d["x"]) for d in days}) == 1
+            assert all(a["bottom"] <= b["top"] for a, b in zip(days, days[1:], strict=False))
