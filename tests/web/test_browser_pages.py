@@ -331,6 +331,8 @@ def open_page(
 
 def axe_findings(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page, each in words."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run `make test` (or `npm ci`) first")
     # Through the DevTools protocol, which the page's Content-Security-Policy does not stop.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     results = page.evaluate(
