@@ -6,8 +6,8 @@ sweep and an advisor run, all with small time limits. Each page, as the owner,
 a client or a visitor sees it, must give axe-core (from `node_modules/`, see
 `package.json`) no finding of serious or critical impact, must cut nothing off
 (no element reaching past the right edge of the screen unless it sits in a box
-that scrolls sideways), must ask the server for nothing it does not have (the
-favicon included), and is saved as `test-artifacts/<page>-<width>.png`. Then the
+that scrolls sideways), must link a favicon the server has and ask it for nothing
+it does not have, and is saved as `test-artifacts/<page>-<width>.png`. Then the
 phone's own parts: the owner's menu button, the week's day picker, and the
 public timetable's days lined up between venues.
 """
@@ -279,6 +279,17 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
+def sign_in_owner(context: BrowserContext, studio: Studio) -> None:
+    """Sign the demo's owner in on `context` through the sign-in form."""
+    page = context.new_page()
+    page.goto(f"{studio.base}/auth/sign-in")
+    page.fill('input[name="email"]', studio.owner_email)
+    page.fill('input[name="password"]', OWNER_PASSWORD)
+    page.click('button[type="submit"]')
+    expect(page).to_have_url(f"{studio.base}/owner/week")
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def visitors(browser, studio) -> Iterator[dict[tuple[str, int], BrowserContext]]:
     """A browser context per visitor and width: the owner and the client signed in."""
@@ -286,13 +297,7 @@ def visitors(browser, studio) -> Iterator[dict[tuple[str, int], BrowserContext]]
     for width, viewport in WIDTHS.items():
         for who in ("owner", "client", "nobody"):
             contexts[who, width] = browser.new_context(viewport=viewport)
-        page = contexts["owner", width].new_page()
-        page.goto(f"{studio.base}/auth/sign-in")
-        page.fill('input[name="email"]', studio.owner_email)
-        page.fill('input[name="password"]', OWNER_PASSWORD)
-        page.click('button[type="submit"]')
-        expect(page).to_have_url(f"{studio.base}/owner/week")
-        page.close()
+        sign_in_owner(contexts["owner", width], studio)
         page = contexts["client", width].new_page()
         page.goto(studio.client_link())
         page.click("text=Show my week")
@@ -357,6 +362,17 @@ def axe_findings(page: Page) -> list[str]:
     return lines
 
 
+def favicon_problems(page: Page) -> list[str]:
+    """What is wrong with the page's favicon: none linked, or not served as an image."""
+    icon = page.evaluate("() => document.querySelector('link[rel=icon]')?.href ?? null")
+    if icon is None:
+        return ["no favicon linked: the browser asks for /favicon.ico"]
+    answer = page.request.get(icon)
+    if not answer.ok or not answer.headers["content-type"].startswith("image/"):
+        return [f"the favicon {icon} answers {answer.status} {answer.headers['content-type']}"]
+    return []
+
+
 # Each visible element whose right edge passes the screen's, unless a box around it
 # scrolls sideways; only the outermost of a run of such elements is named.
 CUT_OFF = """() => {
@@ -396,6 +412,7 @@ def test_every_page_has_no_serious_accessibility_finding_and_cuts_nothing_off(
     try:
         problems = [f"axe-core: {line}" for line in axe_findings(page)]
         problems += [f"cut off: {line}" for line in page.evaluate(CUT_OFF)]
+        problems += favicon_problems(page)
         shoot(page, f"{name}-{width}")
     finally:
         page.close()
@@ -425,6 +442,7 @@ def test_on_a_phone_the_owners_menu_opens_from_its_button_and_its_links_take_the
     page.keyboard.press("Enter")
     expect(button).to_have_attribute("aria-expanded", "true")
     expect(what_if).to_be_visible()
+    shoot(page, "owner-menu-open-390")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Week", exact=True)).to_be_focused()
     page.keyboard.press("Escape")
@@ -450,13 +468,7 @@ def test_on_a_desk_the_owners_links_show_without_a_menu_button(studio, visitors)
 def owner_without_script(browser, studio) -> Iterator[BrowserContext]:
     """The owner signed in at a phone's width, in a browser that runs no script."""
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{studio.base}/auth/sign-in")
-    page.fill('input[name="email"]', studio.owner_email)
-    page.fill('input[name="password"]', OWNER_PASSWORD)
-    page.click('button[type="submit"]')
-    expect(page).to_have_url(f"{studio.base}/owner/week")
-    page.close()
+    sign_in_owner(context, studio)
     yield context
     context.close()
 
