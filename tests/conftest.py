@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,10 @@ def examples_dir() -> Path:
     return EXAMPLES
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The URL of an empty database for this test alone, also set as `DATABASE_URL`."""
+@contextmanager
+def fresh_database(folder: Path) -> Iterator[str]:
+    """The URL of an empty database of its own: a SQLite file in `folder`, or a PostgreSQL
+    schema when `DATABASE_URL` points to PostgreSQL (dropped on leaving)."""
     if POSTGRES:
         base = os.environ["DATABASE_URL"]
         schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -49,14 +51,23 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
             .render_as_string(hide_password=False)
         )
     else:
-        url = f"sqlite:///{tmp_path / 'reformer.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    dispose_engines()
-    if POSTGRES:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        url = f"sqlite:///{folder / 'reformer.db'}"
+    try:
+        yield url
+    finally:
+        dispose_engines()
+        if POSTGRES:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The URL of an empty database for this test alone, also set as `DATABASE_URL`."""
+    with fresh_database(tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
 
 
 @pytest.fixture

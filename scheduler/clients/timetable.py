@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -90,7 +90,8 @@ def capacities(*, session: Session, week_id: int) -> dict[tuple[str, str], int]:
 def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
     """The published timetable of the week; None if the week is not stored.
 
-    A stored week with nothing published yet has no venues in its timetable.
+    Each venue with a class that week has all seven days, Monday to Sunday, those
+    without a class empty. A stored week with nothing published yet has no venues.
     """
     week = session.exec(select(models.Week).where(models.Week.week_start == week_start)).first()
     if week is None:
@@ -138,6 +139,8 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
             taken=taken[s.id],
         )
         by_venue.setdefault(s.venue, {}).setdefault(start.date(), []).append(item)
+    # Every venue has the same seven days, an empty one empty, so they line up on the page.
+    week_days = [week.week_start + timedelta(days=n) for n in range(7)]
     return Timetable(
         week_start=week.week_start,
         version=plan.version,
@@ -146,7 +149,7 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
             VenueTimetable(
                 key,
                 venue_names.get(key, key),
-                tuple(VenueDay(day, tuple(items)) for day, items in sorted(days.items())),
+                tuple(VenueDay(day, tuple(days.get(day, ()))) for day in week_days),
             )
             for key, days in by_venue.items()
             if days

@@ -13,15 +13,12 @@ installs it, and these tests are part of what "done" means.
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
 from icalendar import Calendar
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlmodel import select
-from werkzeug.serving import make_server
 
 from scheduler.clients.access import issue_sign_in_link
 from scheduler.core import models
@@ -30,70 +27,28 @@ from scheduler.store.plans import load_stored_plan, published_plan
 from scheduler.store.weeks import load_stored_week, save_week
 from scheduler.studio.accounts import add_instructor_login
 from solver.checker import check_plan
-from tests.builders import REPO_ROOT
 from tests.studio_seed import ANN, BEA, SECRET_KEY, make_app, studio_week
+from tests.web.browsing import DESK, PHONE, chromium, serving, shoot, watch_policy
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OWNER = {"email": "claire@example.com", "password": "studio-owner-pass"}
 SOLVE_SECONDS = "4"
-PHONE = {"width": 390, "height": 844}
-
-
-def chromium_path() -> str:
-    """Debian's Chromium; fails the test when it is not installed."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is not installed: run `make browser` (apt-get install chromium)")
-    return path
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def live_server(database_url: str, engine) -> Iterator[str]:
-    """The app served from a thread on a free port of 127.0.0.1; yields its base URL."""
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    server.app = make_app(database_url, BASE_URL=base, ENV_NAME="test", SOLVE_SECONDS=2)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-def watch_policy(page: Page, blocked: list[str]) -> Page:
-    """Collect on `blocked` what the page's Content-Security-Policy stopped."""
-    page.on(
-        "console",
-        lambda message: (
-            blocked.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return page
-
-
-def shoot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    """The app on a free port of 127.0.0.1 against this test's database; yields its base URL."""
+    with serving(
+        lambda base: make_app(database_url, BASE_URL=base, ENV_NAME="test", SOLVE_SECONDS=2)
+    ) as base:
+        yield base
 
 
 def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
@@ -106,7 +61,7 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
 
     # The owner: sign in, solve, watch the progress reach done, publish.
     blocked: list[str] = []
-    owner = browser.new_context(viewport={"width": 1280, "height": 900})
+    owner = browser.new_context(viewport=DESK)
     page = watch_policy(owner.new_page(), blocked)
     page.goto(f"{live_server}/auth/sign-in")
     shoot(page, "01-owner-sign-in")
@@ -178,7 +133,7 @@ def test_owner_solves_and_publishes_then_a_client_sees_their_reformer_and_feed(
     phone.close()
 
     # The same pages on a desk: the week and the timetable.
-    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = browser.new_context(viewport=DESK)
     desk_page = watch_policy(desk.new_page(), blocked)
     bea_link = issue_sign_in_link(
         session=db_session, client_key=BEA, secret_key=SECRET_KEY, base_url=live_server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,22 @@ def test_front_page_shows_the_published_week_per_venue_with_spaces_left(web, stu
     # Wednesday's mat class holds min(8, 12) = 8 and has Ann: 7 spaces left.
     assert "7 spaces" in text
     assert "Jo Evans" in text
+
+
+def test_every_venue_shows_monday_to_sunday_an_empty_day_as_empty(web, studio):
+    text = web.get("/").text
+    hitchin, stevenage = (
+        text.split(f'id="venue-{key}"', 1)[1].split("</section>", 1)[0]
+        for key in ("hitchin", "stevenage")
+    )
+
+    weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    for venue in (hitchin, stevenage):
+        assert re.findall(r"<h3>(\w+) <span>", venue) == weekdays
+    # Hitchin has Monday's class only, Stevenage Wednesday's.
+    assert hitchin.count("No classes") == stevenage.count("No classes") == 6
+    assert hitchin.index("Reformer") < hitchin.index("Tuesday")
+    assert stevenage.index("Wednesday") < stevenage.index("APPI Mat") < stevenage.index("Thursday")
 
 
 def test_the_timetable_names_no_client(web, studio):
