@@ -45,7 +45,8 @@ class Pool:
     def describe(self) -> str:
         if self.cluster is not None:
             return f"the Dask cluster at {self.cluster}"
-        return f"{LOCAL} ({self.local_processes()} processes)"
+        count = self.local_processes()
+        return f"{LOCAL} ({count} process{'es' if count > 1 else ''})"
 
     def check(self) -> None:
         """Raise `ClusterUnreachable` unless the cluster (if any) can take the solves."""
