@@ -3,25 +3,31 @@
 By default each test gets its own SQLite file in `tmp_path`. When the
 environment's `DATABASE_URL` points to PostgreSQL, each test gets a schema of
 its own in that database instead (reached through the connection's
-`search_path`), dropped afterwards. Either way the database is migrated with
-Alembic, as `reformer db upgrade` would.
+`search_path`), dropped afterwards. Either way the database holds what Alembic's
+migrations make of it: run once per session (into a SQLite file each test's is
+copied from, or as the SQL they run on PostgreSQL, run again in each schema), as
+migrating afresh for every test costs most of a second. The migrations themselves
+are tested online in `tests/scheduler/core/test_migrations.py`.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from scheduler.core.db import dispose_engines, get_engine, upgrade
+from scheduler.core.db import alembic_config, dispose_engines, get_engine, upgrade
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO_ROOT.parent / "shared" / "examples"
@@ -70,10 +76,30 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
         yield url
 
 
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the latest revision, once: on PostgreSQL the SQL the migrations run
+    (Alembic's `--sql`), on SQLite the path of a file they made."""
+    if POSTGRES:
+        config = alembic_config(os.environ["DATABASE_URL"])
+        config.output_buffer = io.StringIO()
+        command.upgrade(config, "head", sql=True)
+        statements = config.output_buffer.getvalue().splitlines()
+        # The fixture's own transaction holds it: not the script's.
+        return "\n".join(s for s in statements if s.strip() not in ("BEGIN;", "COMMIT;"))
+    with fresh_database(tmp_path_factory.mktemp("migrated")) as url:
+        upgrade(url)
+        return str(make_url(url).database)
+
+
 @pytest.fixture
-def engine(database_url: str) -> Engine:
+def engine(database_url: str, migrated: str) -> Engine:
     """The engine of this test's database, migrated to the latest revision."""
-    upgrade(database_url)
+    if POSTGRES:
+        with get_engine(database_url).begin() as connection:
+            connection.exec_driver_sql(migrated)
+    else:
+        shutil.copyfile(migrated, str(make_url(database_url).database))
     return get_engine(database_url)
 
 
