@@ -1,9 +1,9 @@
 """Independent solves as tasks, on a local pool of processes or on a Dask cluster.
 
-Both are a `concurrent.futures.Executor` (a Dask client gives one), so a sweep's
-points and the advisor's changes run through one code path wherever they run. Each
-task solves on one core within a budget of deterministic work, so its answer is the
-same on any machine; a task whose worker dies is run again elsewhere by Dask.
+Both are a `concurrent.futures.Executor` (a Dask client gives one), so a sweep's points,
+the advisor's changes and a franchise week's parts run through one code path wherever
+they run. Each task solves on one core within a budget of deterministic work, so its
+answer is the same on any machine; a task whose worker dies is run again elsewhere by Dask.
 """
 
 from __future__ import annotations
