@@ -27,7 +27,17 @@ timestamps are timezone-aware UTC.
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 PLAN_STATUSES = ("draft", "published")
@@ -81,6 +91,13 @@ def _owner(table: str, *, nullable: bool = False, index: bool = True) -> Any:
             nullable=nullable,
             index=index,
         ),
+    )
+
+
+def _only_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows `where` holds (a partial index, on SQLite and PostgreSQL)."""
+    return Index(
+        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
     )
 
 
@@ -461,3 +478,140 @@ class SignIn(SQLModel, table=True):
     created_at: datetime = _timestamp(now=True)
     expires_at: datetime = _timestamp(nullable=False)
     ended_at: datetime | None = _timestamp()
+
+
+# --- The week after publishing: cancellations, bookings, the waitlist, the register -----------
+
+LIFE_BOOKING_KINDS = ("makeup", "drop_in", "intro")
+WAITLIST_STATUSES = ("waiting", "placed", "left", "passed")
+ATTENDANCE_MARKS = ("attended", "no_show")
+
+
+class StudioPolicy(SQLModel, table=True):
+    """The studio's rules for the week after publishing; one row, the defaults until edited."""
+
+    __tablename__ = "studio_policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cancel_cutoff_hours: int = 12
+    makeup_valid_weeks: int = 4
+    drop_ins: bool = False
+    updated_at: datetime = _timestamp(now=True)
+
+
+class Cancellation(SQLModel, table=True):
+    """A client's place given up for one date: the session of that week, not the weeks after.
+
+    `late` when it came after the studio's cut-off: recorded, with no make-up credit.
+    """
+
+    __tablename__ = "cancellation"
+    __table_args__ = (UniqueConstraint("week_id", "session", "client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week_id: int = _owner("week")
+    session: str
+    client: str = Field(index=True)
+    class_type: str
+    late: bool = False
+    cancelled_at: datetime = _timestamp(now=True)
+
+
+class MakeupCredit(SQLModel, table=True):
+    """A class owed to a client for a cancellation in time, to book by `expires_on`."""
+
+    __tablename__ = "makeup_credit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(index=True)
+    cancellation_id: int = _owner("cancellation")
+    earned_at: datetime = _timestamp(now=True)
+    expires_on: date
+
+
+class Booking(SQLModel, table=True):
+    """A place taken after publishing: a make-up, a drop-in or an intro 1-2-1.
+
+    A make-up or drop-in takes a free space in a published session: `slot` numbers
+    the spaces the plan left free, and the database keeps one active booking per slot,
+    per reformer and per client of a session, so two clients taking the last space at
+    once cannot both have it. An intro is a session of its own (`class_type`, `room`,
+    `start`, `instructor`), pinned at the next solve. `cancelled_at` ends a booking.
+    """
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        _only_where("booking_slot", "week_id", "session", "slot", where="cancelled_at IS NULL"),
+        _only_where(
+            "booking_reformer", "week_id", "session", "reformer", where="cancelled_at IS NULL"
+        ),
+        _only_where("booking_client", "week_id", "session", "client", where="cancelled_at IS NULL"),
+        _only_where("booking_credit", "credit_id", where="cancelled_at IS NULL"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    week_id: int = _owner("week")
+    session: str
+    client: str = Field(index=True)
+    kind: str = "makeup"
+    slot: int = 1
+    reformer: str | None = None
+    credit_id: int | None = _link("makeup_credit")
+    from_waitlist: bool = False
+    class_type: str
+    room: str | None = None
+    start: int | None = None
+    instructor: str | None = None
+    created_at: datetime = _timestamp(now=True)
+    cancelled_at: datetime | None = _timestamp()
+    late: bool = False
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A client waiting for a space in a full session of one week.
+
+    `status`: waiting, placed (a freed space went to them: `booking_id`), left (they
+    left the list), passed (a space came but they could no longer take it).
+    """
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        _only_where("waitlist_waiting", "week_id", "session", "client", where="status = 'waiting'"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    week_id: int = _owner("week")
+    session: str
+    client: str = Field(index=True)
+    status: str = "waiting"
+    asked_at: datetime = _timestamp(now=True)
+    ended_at: datetime | None = _timestamp()
+    booking_id: int | None = _link("booking")
+
+
+class Attendance(SQLModel, table=True):
+    """The register: a client attended a session of a week, or did not come (`no_show`)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("week_id", "session", "client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week_id: int = _owner("week")
+    session: str
+    client: str = Field(index=True)
+    mark: str
+    marked_by: int | None = _link("instructor_login")
+    marked_at: datetime = _timestamp(now=True)
+
+
+class ReminderSent(SQLModel, table=True):
+    """The day-before reminder of one place, claimed once so it is sent once."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("week_id", "session", "client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week_id: int = _owner("week")
+    session: str
+    client: str
+    sent_at: datetime = _timestamp(now=True)
