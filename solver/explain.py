@@ -15,7 +15,7 @@ place would take and names what stops it:
 Each reason is found as facts (`Reason`: its kind and the classes, times and
 numbers it names), then worded to the client with the studio's names for class
 types, venues, days and times; the owner's words for the same facts are in
-`scheduler.planning.words`.
+`scheduler.core.words`.
 """
 
 from __future__ import annotations

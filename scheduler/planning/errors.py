@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.planning.words import Refusal, refusals
+from scheduler.core.words import Refusal, refusals
 from solver.checker import HARD_RULES, Violation
 from solver.domain import Plan, Week
 

@@ -18,9 +18,9 @@ from sqlmodel import select
 
 from scheduler.core import models
 from scheduler.core.names import week_names
+from scheduler.core.words import REASON_GROUPS, closeness, reason_group, reason_words
 from scheduler.planning.publish import differs_from_published
 from scheduler.planning.rows import plan_row
-from scheduler.planning.words import REASON_GROUPS, closeness, reason_group, reason_words
 from scheduler.store.plans import load_stored_plan
 from scheduler.store.weeks import load_stored_week
 from solver.domain import Plan, Week

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from scheduler.bookings.life import live_plan, live_week, load_life
 from scheduler.core import models
 from scheduler.core.changes import diff_plans
 from scheduler.core.dates import as_date
@@ -137,6 +138,10 @@ def _solve_run(
         published = (
             load_stored_plan(session=session, plan_id=published_row.id) if published_row else None
         )
+        if published is not None and not carried_over:
+            # Cancellations, make-ups, drop-ins and intros stand like pinned places.
+            life = load_life(session=session, week_id=published_row.week_id)
+            week, published = live_week(week, published, life), live_plan(published, life)
         carried, not_carried = _what_still_exists(session, week, published, before)
         pinned, dropped = (
             standing_pins(week, carried, keep_small_classes=not carried_over)

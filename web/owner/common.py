@@ -11,10 +11,10 @@ from markupsafe import Markup
 
 from scheduler.core import models
 from scheduler.core.dates import as_date, coming_monday
+from scheduler.core.words import Refusal
 from scheduler.formats.bounds import WEEK_YEARS
 from scheduler.formats.times import format_time
 from scheduler.planning.errors import RULE_WORDS, PlanningError, RuleBroken
-from scheduler.planning.words import Refusal
 from scheduler.store.plans import plan_with_week
 from scheduler.store.weeks import week_data_row, week_row, week_starts
 from solver.domain import DAYS, MINUTES_PER_DAY

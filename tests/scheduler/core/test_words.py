@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scheduler.core.names import week_names
-from scheduler.planning.words import closeness, reason_group, reason_words, refusals
+from scheduler.core.words import closeness, reason_group, reason_words, refusals
 from solver.checker import check_plan
 from solver.domain import Reason
 from solver.explain import explain_unplaced

@@ -1,0 +1,10 @@
+"""The week after publishing: cancellations, make-ups, drop-ins, the waitlist, intros, the register.
+
+life.py       what a published week holds now (its plan, less and plus the week's life)
+rules.py      whether a new place keeps every hard rule (the checker, on a part of the plan)
+policy.py     the studio's cut-off, credits' life and drop-ins
+booking.py    taking a free space (a make-up or a drop-in)
+waitlist.py   waiting for a full class, and who gets a freed space
+cancel.py     giving up a place for one date
+mail.py       the e-mails of it all
+"""
