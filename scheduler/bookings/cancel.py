@@ -23,6 +23,7 @@ from scheduler.bookings.booking import (
     locked_live_week,
     week_of_class,
 )
+from scheduler.bookings.life import load_live_week
 from scheduler.bookings.mail import tell_placed
 from scheduler.bookings.policy import is_late, studio_policy
 from scheduler.bookings.waitlist import Placed, fill_freed_space
@@ -98,8 +99,10 @@ def cancel_place(
                     )
                 )
         session.flush()
-        live = locked_live_week(session, monday, session_key)
-        placed = fill_freed_space(session, live, session_key, now)
+        live = load_live_week(session=session, week_start=monday)
+        # An intro given up takes its session with it: nobody waits for a 1-2-1.
+        still_runs = session_key in {x.id for x in live.now_plan.sessions}
+        placed = fill_freed_space(session, live, session_key, now) if still_runs else []
     except (BookingRefused, ClassNotFound):
         session.rollback()
         raise
