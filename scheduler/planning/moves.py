@@ -312,7 +312,7 @@ class _Ranking:
         words = [
             self._reason(v, target)
             for v in violations
-            if not (full and v.rule == 10 and "has no reformer" in v.message)
+            if not (full and v.kind == "no_reformer")
         ]
         return tuple(dict.fromkeys(words))
 
@@ -347,11 +347,11 @@ class _Ranking:
     def _cannot_go(self, v: Violation, target: Session) -> str:
         person, week = self.person, self.week
         t = self.words(target)
-        if "is not one of their venues" in v.message:
+        if v.kind == "not_their_venue":
             venues = week.venue_by_id
             theirs = ", ".join(venues[k].name for k in person.venues if k in venues)
             return f"at {t.venue_name}, not one of their venues ({theirs})"
-        if "outside their availability" in v.message:
+        if v.kind == "not_free":
             day = day_of(target.start)
             midnight = day * MINUTES_PER_DAY
             hours = [
@@ -361,7 +361,7 @@ class _Ranking:
             ]
             free = ", ".join(hours) if hours else "not at all"
             return f"outside their hours (on {DAY_NAMES[day]}s they are free {free})"
-        if "they do not want" in v.message:
+        if v.kind == "not_wanted":
             wanted = dict.fromkeys(
                 week.class_type_by_id[k].name
                 for w in person.wants
@@ -369,9 +369,9 @@ class _Ranking:
                 if k in week.class_type_by_id
             )
             return f"not a class they asked for (they want {', '.join(wanted) or 'none'})"
-        if "is not for their level" in v.message:
+        if v.kind == "not_their_level":
             return f"{t.class_name} is not for their level ({person.level})"
-        if "needs GP clearance" in v.message:
+        if v.kind == "not_cleared":
             return f"{t.class_name} needs GP clearance, which they do not have"
         return str(v)
 
@@ -382,10 +382,10 @@ class _Ranking:
             for a in self.rest
             if a.client == person.id and a.session in self.sessions
         ]
-        if "which overlap" in v.message:
+        if v.kind == "client_overlap":
             clash = [s for s in others if s.start < target.end and target.start < s.end]
             return "clashes with their " + _and(self.words(s).label for s in clash)
-        if "sessions on" in v.message:
+        if v.kind == "per_day":
             day = day_of(target.start)
             that_day = [s for s in others if day_of(s.start) == day]
             most = person.max_per_day
@@ -393,7 +393,7 @@ class _Ranking:
                 f"already has {_and(self.words(s).label for s in that_day)} that day"
                 f" (at most {most} class{'' if most == 1 else 'es'} a day)"
             )
-        if "places in" in v.message:
+        if v.kind == "per_week":
             want = next(w for w in person.wants if target.class_type in w.class_types)
             names = "/".join(self.week.class_type_by_id[k].name for k in want.class_types)
             return (
@@ -416,17 +416,17 @@ class _Ranking:
         return f"intro needed: their 1-2-1 ({self.words(first).label}) is after this class"
 
     def _reformer_problem(self, v: Violation, target: Session) -> str:
-        if "twice" in v.message:
+        if v.kind == "twice":
             return "they already have a place in this class"
-        if "has no reformer" in v.message:
+        if v.kind == "no_reformer":
             needs = sorted(self.person.needs)
             return f"no free reformer carrying {_and(needs)}" if needs else "no free reformer"
-        if "in a mat class" in v.message:
+        if v.kind == "reformer_in_mat":
             return "a mat class has no reformers"
         return str(v)
 
     def _pinned(self, v: Violation, target: Session) -> str:
-        if "pinned to" in v.message:
+        if v.kind == "pinned_reformer":
             return f"their place is pinned to reformer {self.moving.reformer}"
         return f"their place in {self.words(self.source).label} is pinned: unpin it to move them"
 
