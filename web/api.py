@@ -17,8 +17,8 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from scheduler.bookings.timetable import TimetableSession, week_timetable
 from scheduler.clients.access import latest_client
-from scheduler.clients.timetable import TimetableSession, week_timetable
 from scheduler.clients.week import (
     Place,
     client_week,

@@ -1,7 +1,14 @@
 """The public timetable: a week's published sessions per venue and day, with spaces left.
 
-It names no client: only how many places each class holds and how many are free.
-One-to-one sessions are private appointments and are left off.
+It names no client: only how many places each class holds, how many are free as
+the week stands (`life.live_plan`: a place given up is a space, a booked one is
+not) and how many clients wait for a full one. One-to-one sessions are private
+appointments and are left off. The page is read often, so it is counted from
+the plan's rows and the week's life, never the whole stored week.
+
+For a signed-in client it also says which classes are theirs, which they wait
+for, and whether they may book a space at all (a make-up credit, or drop-ins);
+the booking service makes the final check of each.
 """
 
 from __future__ import annotations
@@ -13,10 +20,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from scheduler.bookings.booking import usable_credit
+from scheduler.bookings.life import live_plan, load_life
+from scheduler.bookings.policy import studio_policy
+from scheduler.bookings.waitlist import waiting_counts
 from scheduler.clients.week import current_plan, local_time
 from scheduler.core import models
+from scheduler.core.models import utcnow
 from scheduler.core.names import room_label
 from scheduler.store.weeks import column_by_key
+from solver.domain import Allocation, Plan
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,8 @@ class TimetableSession:
     end: datetime
     capacity: int
     taken: int
+    waiting: int = 0
+    started: bool = False
 
     @property
     def spaces_left(self) -> int:
@@ -54,11 +69,21 @@ class VenueTimetable:
 
 
 @dataclass(frozen=True)
+class ClientMarks:
+    """What the timetable says to one signed-in client."""
+
+    holding: frozenset[str] = frozenset()
+    waiting: frozenset[str] = frozenset()
+    may_book: bool = False
+
+
+@dataclass(frozen=True)
 class Timetable:
     week_start: date
     version: int | None
     published_at: datetime | None
     venues: tuple[VenueTimetable, ...]
+    client: ClientMarks | None = None
 
     @property
     def sessions(self) -> list[TimetableSession]:
@@ -87,12 +112,20 @@ def capacities(*, session: Session, week_id: int) -> dict[tuple[str, str], int]:
     return result
 
 
-def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
-    """The published timetable of the week; None if the week is not stored.
+def week_timetable(
+    *,
+    session: Session,
+    week_start: date,
+    client_key: str | None = None,
+    now: datetime | None = None,
+) -> Timetable | None:
+    """The published timetable of the week as it stands; None if the week is not stored.
 
     Each venue with a class that week has all seven days, Monday to Sunday, those
     without a class empty. A stored week with nothing published yet has no venues.
+    With `client_key`, what the timetable says to that client (`Timetable.client`).
     """
+    now = now or utcnow()
     week = session.exec(select(models.Week).where(models.Week.week_start == week_start)).first()
     if week is None:
         return None
@@ -108,11 +141,27 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
     }
     instructors = column_by_key(session=session, week_id=week.id, column=models.Instructor.name)
     holds = capacities(session=session, week_id=week.id)
-    taken = Counter(
-        session.exec(
-            select(models.Allocation.session_id).where(models.Allocation.plan_id == plan.id)
-        ).all()
-    )
+    places = live_plan(
+        Plan(
+            sessions=(),
+            allocations=tuple(
+                Allocation(client, key, reformer)
+                for client, key, reformer in session.exec(
+                    select(
+                        models.Allocation.client, models.PlanSession.key, models.Allocation.reformer
+                    )
+                    .join(
+                        models.PlanSession,
+                        col(models.PlanSession.id) == models.Allocation.session_id,
+                    )
+                    .where(models.Allocation.plan_id == plan.id)
+                ).all()
+            ),
+        ),
+        load_life(session=session, week_id=week.id),
+    ).allocations
+    taken = Counter(a.session for a in places)
+    waiting = waiting_counts(session=session, week_id=week.id)
     plan_sessions = session.exec(
         select(models.PlanSession)
         .where(models.PlanSession.plan_id == plan.id)
@@ -136,7 +185,9 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
             start=start,
             end=local_time(week.week_start, s.end, week.timezone),
             capacity=holds.get((s.class_type, s.room), 0),
-            taken=taken[s.id],
+            taken=taken[s.key],
+            waiting=waiting.get(s.key, 0),
+            started=start <= now,
         )
         by_venue.setdefault(s.venue, {}).setdefault(start.date(), []).append(item)
     # Every venue has the same seven days, an empty one empty, so they line up on the page.
@@ -154,4 +205,28 @@ def week_timetable(*, session: Session, week_start: date) -> Timetable | None:
             for key, days in by_venue.items()
             if days
         ),
+        client=None
+        if client_key is None
+        else _marks(
+            session, week, client_key, {a.session for a in places if a.client == client_key}, now
+        ),
     )
+
+
+def _marks(
+    session: Session, week: models.Week, client_key: str, holding: set[str], now: datetime
+) -> ClientMarks:
+    """The client's classes in the week, those they wait for, and whether they may book."""
+    waiting = session.exec(
+        select(models.WaitlistEntry.session).where(
+            models.WaitlistEntry.week_id == week.id,
+            models.WaitlistEntry.client == client_key,
+            models.WaitlistEntry.status == "waiting",
+        )
+    ).all()
+    last_day = week.week_start + timedelta(days=6)
+    may_book = (
+        studio_policy(session=session).drop_ins
+        or usable_credit(session, client_key, max(now.date(), week.week_start), now) is not None
+    ) and last_day >= now.date()
+    return ClientMarks(frozenset(holding), frozenset(waiting), may_book)
