@@ -14,7 +14,6 @@ from scheduler.clients.calendar import client_calendar
 from scheduler.clients.week import default_week, feed_places, published_weeks
 from scheduler.core.models import utcnow
 from web.db import get_session
-from web.form_parts import ConfirmForm
 
 bp = Blueprint("public", __name__)
 
@@ -51,9 +50,7 @@ def _timetable(week_start: date | None) -> Any:
     weeks = published_weeks(session=session)
     earlier = max((w for w in weeks if week_start and w < week_start), default=None)
     later = min((w for w in weeks if week_start and w > week_start), default=None)
-    return render_template(
-        "public/timetable.html", table=table, earlier=earlier, later=later, form=ConfirmForm()
-    )
+    return render_template("public/timetable.html", table=table, earlier=earlier, later=later)
 
 
 @bp.get("/calendar/<secret>.ics")

@@ -474,3 +474,25 @@ def _place_or_missing(
     if place is None:
         raise ClassNotFound(f"no place of yours in {session_key}")
     return place
+
+
+@dataclass(frozen=True)
+class MyPlace:
+    """One of the client's places, and the terms of cancelling it now (None: it cannot be)."""
+
+    place: Place
+    terms: CancelTerms | None
+
+
+def my_place(
+    *, session: DbSession, client_key: str, week_start: date, session_key: str, now: datetime
+) -> MyPlace | None:
+    """The client's place in the class, with the terms of cancelling it; None if not theirs."""
+    place = find_place(
+        session=session, client_key=client_key, week_start=week_start, session_key=session_key
+    )
+    if place is None:
+        return None
+    if place.cancelled or place.start <= now:
+        return MyPlace(place, None)
+    return MyPlace(place, cancel_terms(studio_policy(session=session), place, now))

@@ -14,6 +14,7 @@ the booking service makes the final check of each.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from scheduler.bookings.booking import usable_credit
-from scheduler.bookings.life import live_plan, load_life
+from scheduler.bookings.life import Life, live_plan, load_life
 from scheduler.bookings.policy import studio_policy
 from scheduler.bookings.waitlist import waiting_counts
 from scheduler.clients.week import current_plan, local_time
@@ -73,6 +74,7 @@ class ClientMarks:
     """What the timetable says to one signed-in client."""
 
     holding: frozenset[str] = frozenset()
+    given_up: frozenset[str] = frozenset()
     waiting: frozenset[str] = frozenset()
     may_book: bool = False
 
@@ -141,25 +143,8 @@ def week_timetable(
     }
     instructors = column_by_key(session=session, week_id=week.id, column=models.Instructor.name)
     holds = capacities(session=session, week_id=week.id)
-    places = live_plan(
-        Plan(
-            sessions=(),
-            allocations=tuple(
-                Allocation(client, key, reformer)
-                for client, key, reformer in session.exec(
-                    select(
-                        models.Allocation.client, models.PlanSession.key, models.Allocation.reformer
-                    )
-                    .join(
-                        models.PlanSession,
-                        col(models.PlanSession.id) == models.Allocation.session_id,
-                    )
-                    .where(models.Allocation.plan_id == plan.id)
-                ).all()
-            ),
-        ),
-        load_life(session=session, week_id=week.id),
-    ).allocations
+    life = load_life(session=session, week_id=week.id)
+    places = live_plan(_published_places(session, plan), life).allocations
     taken = Counter(a.session for a in places)
     waiting = waiting_counts(session=session, week_id=week.id)
     plan_sessions = session.exec(
@@ -205,18 +190,31 @@ def week_timetable(
             for key, days in by_venue.items()
             if days
         ),
-        client=None
-        if client_key is None
-        else _marks(
-            session, week, client_key, {a.session for a in places if a.client == client_key}, now
-        ),
+        client=None if client_key is None else _marks(session, week, client_key, places, life, now),
     )
 
 
+def _published_places(session: Session, plan: models.Plan) -> Plan:
+    """The plan's places (client, class, reformer) alone: all the spaces need of it."""
+    rows = session.exec(
+        select(models.Allocation.client, models.PlanSession.key, models.Allocation.reformer)
+        .join(models.PlanSession, col(models.PlanSession.id) == models.Allocation.session_id)
+        .where(models.Allocation.plan_id == plan.id)
+    ).all()
+    return Plan(sessions=(), allocations=tuple(Allocation(*row) for row in rows))
+
+
 def _marks(
-    session: Session, week: models.Week, client_key: str, holding: set[str], now: datetime
+    session: Session,
+    week: models.Week,
+    client_key: str,
+    places: Sequence[Allocation],
+    life: Life,
+    now: datetime,
 ) -> ClientMarks:
-    """The client's classes in the week, those they wait for, and whether they may book."""
+    """The client's classes in the week, those they gave up or wait for, and if they may book."""
+    holding = {a.session for a in places if a.client == client_key}
+    given_up = {c.session for c in life.cancelled if c.client == client_key} - holding
     waiting = session.exec(
         select(models.WaitlistEntry.session).where(
             models.WaitlistEntry.week_id == week.id,
@@ -229,4 +227,4 @@ def _marks(
         studio_policy(session=session).drop_ins
         or usable_credit(session, client_key, max(now.date(), week.week_start), now) is not None
     ) and last_day >= now.date()
-    return ClientMarks(frozenset(holding), frozenset(waiting), may_book)
+    return ClientMarks(frozenset(holding), frozenset(given_up), frozenset(waiting), may_book)
