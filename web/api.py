@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 
 from scheduler.bookings.booking import BookingRefused, ClassNotFound
 from scheduler.bookings.my_week import (
-    Change,
+    WeekChange,
     book_my_space,
     cancel_my_place,
     client_credits,
@@ -403,7 +403,7 @@ def _body(model: type[Asked], *, required: bool = True) -> Asked:
         raise ApiError(400, "bad_request", message) from None
 
 
-def _changed(make: Callable[[], Change]) -> Change:
+def _changed(make: Callable[[], WeekChange]) -> WeekChange:
     """Run a change of the client's week; its refusal is a 409, a class not theirs a 404."""
     try:
         return make()

@@ -342,7 +342,7 @@ def booked_words(place: Place) -> str:
 
 
 @dataclass(frozen=True)
-class Change:
+class WeekChange:
     """What a client's cancellation, booking or place on a waitlist came to.
 
     `place` is the place as it stands after (cancelled, or booked); `late` and
@@ -368,7 +368,7 @@ def cancel_my_place(
     now: datetime | None = None,
     smtp: SmtpSettings | None = None,
     base_url: str = "",
-) -> Change:
+) -> WeekChange:
     """Cancel the client's place (`cancel.cancel_place`), saying whether a credit came of it."""
     outcome = cancel_place(
         session=session,
@@ -380,7 +380,7 @@ def cancel_my_place(
         base_url=base_url,
     )
     place = _place_or_missing(session, client_key, outcome.week_start, session_key)
-    return Change(
+    return WeekChange(
         outcome.week_start,
         session_key,
         cancelled_words(place, outcome),
@@ -397,7 +397,7 @@ def book_my_space(
     session_key: str,
     week_start: date | None = None,
     now: datetime | None = None,
-) -> Change:
+) -> WeekChange:
     """Book a free space for the client (`booking.book_space`), saying what it is."""
     booking = book_space(
         session=session,
@@ -408,7 +408,7 @@ def book_my_space(
     )
     monday = session.get(models.Week, booking.week_id).week_start
     place = _place_or_missing(session, client_key, monday, session_key)
-    return Change(monday, session_key, booked_words(place), place)
+    return WeekChange(monday, session_key, booked_words(place), place)
 
 
 def join_my_waitlist(
@@ -418,7 +418,7 @@ def join_my_waitlist(
     session_key: str,
     week_start: date | None = None,
     now: datetime | None = None,
-) -> Change:
+) -> WeekChange:
     """Put the client on the class's waitlist (`waitlist.join_waitlist`), saying where."""
     entry = join_waitlist(
         session=session,
@@ -433,7 +433,7 @@ def join_my_waitlist(
         f"You are on the waitlist for {what}. When a space comes free and you are first in"
         " line, it is booked for you and we e-mail you."
     )
-    return Change(
+    return WeekChange(
         session.get(models.Week, entry.week_id).week_start,
         session_key,
         message,
@@ -448,7 +448,7 @@ def leave_my_waitlist(
     session_key: str,
     week_start: date | None = None,
     now: datetime | None = None,
-) -> Change:
+) -> WeekChange:
     """Take the client off the class's waitlist (`waitlist.leave_waitlist`)."""
     entry = leave_waitlist(
         session=session,
@@ -458,7 +458,7 @@ def leave_my_waitlist(
         now=now,
     )
     what = class_words(session=session, week_id=entry.week_id, session_key=session_key)
-    return Change(
+    return WeekChange(
         session.get(models.Week, entry.week_id).week_start,
         session_key,
         f"You have left the waitlist for {what}.",

@@ -10,14 +10,14 @@ from flask_login import current_user
 
 from scheduler.bookings.booking import BookingRefused, ClassNotFound
 from scheduler.bookings.my_week import (
-    Change,
+    WeekChange,
     book_my_space,
     join_my_waitlist,
     leave_my_waitlist,
 )
 from web.client import bp, client_required
 from web.client.forms import ClassForm
-from web.client.week import monday_or_404
+from web.client.week import week_start_or_404
 from web.db import get_session
 
 
@@ -42,12 +42,12 @@ def leave_waitlist() -> Any:
     return _change(leave_my_waitlist)
 
 
-def _change(service: Callable[..., Change]) -> Any:
+def _change(service: Callable[..., WeekChange]) -> Any:
     """Call `service` for the class of the form; say what came of it back on the page it was on."""
     form = ClassForm()
     if not form.validate_on_submit():
         abort(400)
-    monday = monday_or_404(form.week.data)
+    monday = week_start_or_404(form.week.data)
     if form.back.data == "timetable":
         back = url_for("public.timetable", week_start=monday.isoformat())
     else:

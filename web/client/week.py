@@ -21,7 +21,7 @@ from web.db import get_session
 from web.form_parts import ConfirmForm
 
 
-def monday_or_404(text: str) -> date:
+def week_start_or_404(text: str) -> date:
     """The week's Monday given in a URL; anything else is not found."""
     try:
         return date.fromisoformat(text)
@@ -42,7 +42,7 @@ def week() -> Any:
     """The client's week: places (cancelled ones marked), credits, waitlists, make-ups, feed."""
     session = get_session()
     asked = request.args.get("week")
-    week_start = monday_or_404(asked) if asked else default_week(session=session, today=today())
+    week_start = week_start_or_404(asked) if asked else default_week(session=session, today=today())
     mine = (
         my_week(session=session, client_key=current_user.key, week_start=week_start, now=utcnow())
         if week_start
@@ -68,7 +68,7 @@ def place(week_start: str, session_key: str) -> Any:
     found = my_place(
         session=get_session(),
         client_key=current_user.key,
-        week_start=monday_or_404(week_start),
+        week_start=week_start_or_404(week_start),
         session_key=session_key,
         now=utcnow(),
     )
@@ -84,7 +84,7 @@ def cancel(week_start: str, session_key: str) -> Any:
     found = my_place(
         session=get_session(),
         client_key=current_user.key,
-        week_start=monday_or_404(week_start),
+        week_start=week_start_or_404(week_start),
         session_key=session_key,
         now=utcnow(),
     )
@@ -108,7 +108,7 @@ def cancel_confirmed(week_start: str, session_key: str) -> Any:
             session=get_session(),
             client_key=current_user.key,
             session_key=session_key,
-            week_start=monday_or_404(week_start),
+            week_start=week_start_or_404(week_start),
             smtp=SmtpSettings.from_app_config(current_app.config),
             base_url=current_app.config.get("BASE_URL") or request.url_root,
         )
