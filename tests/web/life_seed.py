@@ -1,8 +1,8 @@
 """A published week for the client's pages after publishing: a full class and one with spaces.
 
 Hitchin's studio has three reformers. Tuesday 09:30's Reformer holds Ann (R1), Bea
-(R2) and Cat (R3): full. Thursday 18:00's holds Dan (R1) alone: two spaces. Eve and
-Fay want a reformer class and have no place. Everyone has an e-mail address. The
+(R2) and Cat (R3): full. Thursday 18:00's holds Dan (R1) and Gus (R3): one space,
+on R2. Eve and Fay want a reformer class and have no place. Everyone has an e-mail address. The
 week starts a week after the coming Monday, so every class is days away whatever
 day the tests run, and the cut-off (12 hours by default) is far off.
 """
@@ -14,13 +14,23 @@ from datetime import date, timedelta
 
 from sqlmodel import Session as DbSession
 
+from scheduler.bookings.life import load_live_week
 from scheduler.core import models
 from scheduler.core.dates import coming_monday
+from solver.checker import check_plan
 from solver.domain import Plan, Session
 from tests import builders as b
 from tests.stored import publish
 
-ANN, BEA, CAT, DAN, EVE, FAY = "c-ann", "c-bea", "c-cat", "c-dan", "c-eve", "c-fay"
+ANN, BEA, CAT, DAN, EVE, FAY, GUS = (
+    "c-ann",
+    "c-bea",
+    "c-cat",
+    "c-dan",
+    "c-eve",
+    "c-fay",
+    "c-gus",
+)
 NAMES = {
     ANN: "Ann Archer",
     BEA: "Bea Brown",
@@ -28,6 +38,7 @@ NAMES = {
     DAN: "Dan Dale",
     EVE: "Eve Evans",
     FAY: "Fay Fox",
+    GUS: "Gus Gray",
 }
 EMAILS = {key: f"{name.split()[0].lower()}@example.com" for key, name in NAMES.items()}
 TUESDAY = b.session("reformer", "tue", "09:30")
@@ -45,6 +56,12 @@ class LifeStudio:
     def class_path(self, s: Session) -> str:
         """The client's page of their place in `s`."""
         return f"/me/week/{self.week_start.isoformat()}/classes/{s.id}"
+
+    def checked(self, db: DbSession) -> None:
+        """The week as it stands keeps every hard rule: the checker says so."""
+        db.expire_all()
+        live = load_live_week(session=db, week_start=self.week_start)
+        assert check_plan(live.now_week, live.now_plan) == []
 
 
 def life_studio(db: DbSession, drop_ins: bool = False, **client_changes) -> LifeStudio:
@@ -71,6 +88,7 @@ def life_studio(db: DbSession, drop_ins: bool = False, **client_changes) -> Life
             b.allocation(BEA, TUESDAY, "R2"),
             b.allocation(CAT, TUESDAY, "R3"),
             b.allocation(DAN, THURSDAY, "R1"),
+            b.allocation(GUS, THURSDAY, "R3"),
         ),
     )
     publish(db, week, plan)
