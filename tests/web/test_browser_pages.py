@@ -14,6 +14,7 @@ public timetable's days lined up between venues.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,7 +23,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
 
+from scheduler.bookings.booking import BookingRefused, ClassNotFound, spaces_of
+from scheduler.bookings.cancel import cancel_place
+from scheduler.bookings.life import load_live_week
+from scheduler.bookings.waitlist import join_waitlist
 from scheduler.clients.access import issue_sign_in_link
+from scheduler.clients.week import client_week
 from scheduler.core import models
 from scheduler.core.config import get_settings
 from scheduler.core.dates import coming_monday
@@ -89,6 +95,7 @@ PAGES = (
     "advisor-run",
     "client-week",
     "client-place",
+    "client-cancel",
     "client-preferences",
     "client-sign-in",
     "client-link-sent",
@@ -96,6 +103,7 @@ PAGES = (
     "client-link-used",
     "owner-sign-in",
     "public-timetable",
+    "public-timetable-client",
     "not-found",
 )
 
@@ -122,10 +130,40 @@ def _reformer_session(week, the_plan) -> str:
 
 
 def _clients_on_reformers(the_plan) -> list[str]:
-    """Clients with a reformer place, first those with a want not met."""
+    """Clients with a reformer place, first those with a want not met, then those with two
+    places or more (the client's pages cancel one and keep one)."""
     on_reformers = {a.client for a in the_plan.allocations if a.reformer}
     unmet = {u.client for u in the_plan.unplaced}
-    return sorted(on_reformers, key=lambda c: (c not in unmet, c))
+    places = Counter(a.client for a in the_plan.allocations)
+    return sorted(on_reformers, key=lambda c: (c not in unmet, places[c] < 2, c))
+
+
+def _week_after_publishing(db: Session, week_start: date, client_key: str) -> str:
+    """The client's week lived in: their first place cancelled (for a make-up credit), a
+    full class waited for; returns the class of a place they keep."""
+    places = [
+        p
+        for p in client_week(session=db, client_key=client_key, week_start=week_start).places
+        if not p.cancelled
+    ]
+    assert len(places) > 1, "the demo's client needs two places: one to cancel, one to keep"
+    cancel_place(
+        session=db,
+        client_key=client_key,
+        session_key=places[0].session_id,
+        week_start=week_start,
+    )
+    live = load_live_week(session=db, week_start=week_start)
+    for s in live.now_plan.sessions:
+        if spaces_of(live, s).left == 0:
+            try:
+                join_waitlist(
+                    session=db, client_key=client_key, session_key=s.id, week_start=week_start
+                )
+            except (BookingRefused, ClassNotFound):
+                continue
+            return places[1].session_id
+    pytest.fail("no full class of the demo week would take the client on its waitlist")
 
 
 def _use_link(app, path: str) -> None:
@@ -201,6 +239,7 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
             )
             for run in (*runs, sweep, advice):
                 assert run.status == "succeeded", run.error
+            kept = _week_after_publishing(db, week_start, client_key)
 
             def link(key: str = client_key) -> str:
                 return issue_sign_in_link(
@@ -255,6 +294,9 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     "advisor-run": Visit("owner", f"/owner/scenarios/advice/{advice.id}"),
                     "client-week": Visit("client", "/me/week"),
                     "client-place": Visit("client", "/me/week", click=".place-card h2 a"),
+                    "client-cancel": Visit(
+                        "client", f"/me/week/{week_start.isoformat()}/classes/{kept}/cancel"
+                    ),
                     "client-preferences": Visit("client", "/me/preferences"),
                     "client-sign-in": Visit("nobody", "/me/sign-in"),
                     "client-link-sent": Visit(
@@ -267,6 +309,7 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     "client-link-used": Visit("nobody", used, 410),
                     "owner-sign-in": Visit("nobody", "/auth/sign-in"),
                     "public-timetable": Visit("nobody", "/"),
+                    "public-timetable-client": Visit("client", "/"),
                     "not-found": Visit("nobody", "/timetable/1999-01-04", 404),
                 }
                 assert tuple(visits) == PAGES

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from scheduler.bookings.booking import book_space
+import pytest
+
+from scheduler.bookings.booking import BookingRefused, book_space
 from scheduler.bookings.cancel import cancel_place
 from scheduler.bookings.my_week import (
     book_my_space,
@@ -238,3 +240,20 @@ def test_a_class_that_has_started_is_not_offered(db_session):
     after_thursday = NOW + timedelta(days=5, hours=9)
 
     assert week_of(db_session, "c5", now=after_thursday).offers == ()
+
+
+def test_nobody_waits_for_a_one_to_one(db_session):
+    intro = b.session("121-reformer", "wed", "10:00")
+    plan = replace(
+        life_plan(),
+        sessions=(*life_plan().sessions, intro),
+        allocations=(*life_plan().allocations, b.allocation("c6", intro, "R1")),
+    )
+    publish(db_session, life_week(c6={"wants": [b.want("121-reformer")]}), plan)
+    drop_ins(db_session)
+
+    with pytest.raises(BookingRefused) as refused:
+        join_my_waitlist(session=db_session, client_key="c5", session_key=intro.id, now=NOW)
+
+    assert refused.value.reason == "rules"
+    assert "1-2-1" in refused.value.message
