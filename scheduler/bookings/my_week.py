@@ -17,8 +17,10 @@ made from the same facts the services return; the pages and the API use them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
@@ -32,7 +34,7 @@ from scheduler.clients.mail import SmtpSettings
 from scheduler.clients.week import ClientWeek, Place, client_week, local_time
 from scheduler.core import models
 from scheduler.core.names import room_label, week_names
-from solver.domain import MINUTES_PER_DAY, Client, Session, Week
+from solver.domain import MINUTES_PER_DAY, Client, Session
 
 #: A deadline this long before its class is named with its date, not only its weekday.
 _DATED = timedelta(days=6)
@@ -179,39 +181,48 @@ def _week_class(live: LiveWeek, s: Session) -> WeekClass:
 
 
 def _bookable(live: LiveWeek, client: Client, now: datetime) -> list[Session]:
-    """The classes with a space the client may well take, by a cheap look at their rules."""
+    """The classes with a space, not started, that the client may well take."""
     week, plan = live.now_week, live.now_plan
     sessions = {s.id: s for s in plan.sessions}
-    mine = [sessions[a.session] for a in plan.allocations if a.client == client.id]
-    held = {s.id for s in mine}
-    found = []
-    for s in sorted(plan.sessions, key=lambda x: (x.start, x.id)):
-        class_type = week.class_type_by_id[s.class_type]
-        same_day = sum(1 for m in mine if _day(m) == _day(s))
-        if (
-            s.id in held
-            or class_type.one_to_one
-            or live.starts_at(s) <= now
-            or s.venue not in client.venues
-            or client.level not in class_type.levels
-            or (class_type.requires_clearance and not client.cleared)
-            or not any(w.contains(s.start, s.end) for w in client.availability)
-            or same_day >= client.max_per_day
-            or (client.needs_intro and not _intro_before(week, mine, s))
-            or spaces_of(live, s).left <= 0
-        ):
-            continue
-        found.append(s)
-    return found
+    theirs = [sessions[a.session] for a in plan.allocations if a.client == client.id]
+    return [
+        s
+        for s in sorted(plan.sessions, key=lambda x: (x.start, x.id))
+        if may_take(client, s, theirs, week.class_type_by_id)
+        and live.starts_at(s) > now
+        and spaces_of(live, s).left > 0
+    ]
+
+
+def may_take(
+    client: Client, s: Session, theirs: Sequence[Session], class_types: Mapping[str, Any]
+) -> bool:
+    """Whether the client may well take a place in `s`, by a cheap look at the rules.
+
+    Rule 7 (venue, hours, level, clearance), 8 (classes a day) and 9 (the intro
+    first), with `theirs` the classes they hold that week; a 1-2-1 is an intro, not
+    a place to book. `class_types` maps an id to anything with the class type's
+    fields (the solver's or the table's). The booking service's check, by the
+    checker itself, is the final word.
+    """
+    class_type = class_types[s.class_type]
+    return not (
+        class_type.one_to_one
+        or any(m.id == s.id for m in theirs)
+        or s.venue not in client.venues
+        or client.level not in class_type.levels
+        or (class_type.requires_clearance and not client.cleared)
+        or not any(w.contains(s.start, s.end) for w in client.availability)
+        or sum(1 for m in theirs if _day(m) == _day(s)) >= client.max_per_day
+        or (
+            client.needs_intro
+            and not any(class_types[m.class_type].one_to_one and m.end <= s.start for m in theirs)
+        )
+    )
 
 
 def _day(s: Session) -> int:
     return s.start // MINUTES_PER_DAY
-
-
-def _intro_before(week: Week, mine: list[Session], s: Session) -> bool:
-    """The client has a 1-2-1 this week that ends before `s` (rule 9)."""
-    return any(week.class_type_by_id[m.class_type].one_to_one and m.end <= s.start for m in mine)
 
 
 def _waiting(session: DbSession, live: LiveWeek, client_key: str) -> tuple[Waiting, ...]:

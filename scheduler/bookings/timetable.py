@@ -23,14 +23,16 @@ from sqlmodel import Session, col, select
 
 from scheduler.bookings.booking import usable_credit
 from scheduler.bookings.life import Life, live_plan, load_life
+from scheduler.bookings.my_week import may_take
 from scheduler.bookings.policy import studio_policy
 from scheduler.bookings.waitlist import waiting_counts
 from scheduler.clients.week import current_plan, local_time
 from scheduler.core import models
 from scheduler.core.models import utcnow
 from scheduler.core.names import room_label
-from scheduler.store.weeks import column_by_key
+from scheduler.store.weeks import client_from_row, column_by_key
 from solver.domain import Allocation, Plan
+from solver.domain import Session as DomainSession
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,15 @@ class VenueTimetable:
 
 @dataclass(frozen=True)
 class ClientMarks:
-    """What the timetable says to one signed-in client."""
+    """What the timetable says to one signed-in client: the classes they hold, gave up for
+    the week and wait for, whether they may book at all, and the classes they may well
+    take (`my_week.may_take`: their venues, hours, level...), so only those offer a button."""
 
     holding: frozenset[str] = frozenset()
     given_up: frozenset[str] = frozenset()
     waiting: frozenset[str] = frozenset()
     may_book: bool = False
+    fits: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,11 @@ def week_timetable(
             for key, days in by_venue.items()
             if days
         ),
-        client=None if client_key is None else _marks(session, week, client_key, places, life, now),
+        client=None
+        if client_key is None
+        else _marks(
+            session, week, client_key, _Seen(places, life, plan_sessions, class_types), now
+        ),
     )
 
 
@@ -204,17 +213,23 @@ def _published_places(session: Session, plan: models.Plan) -> Plan:
     return Plan(sessions=(), allocations=tuple(Allocation(*row) for row in rows))
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What the timetable read of the week: its live places and life, sessions, class types."""
+
+    places: Sequence[Allocation]
+    life: Life
+    sessions: Sequence[models.PlanSession]
+    class_types: dict[str, models.ClassType]
+
+
 def _marks(
-    session: Session,
-    week: models.Week,
-    client_key: str,
-    places: Sequence[Allocation],
-    life: Life,
-    now: datetime,
+    session: Session, week: models.Week, client_key: str, seen: _Seen, now: datetime
 ) -> ClientMarks:
-    """The client's classes in the week, those they gave up or wait for, and if they may book."""
-    holding = {a.session for a in places if a.client == client_key}
-    given_up = {c.session for c in life.cancelled if c.client == client_key} - holding
+    """The client's classes in the week, those they gave up, wait for or may take, and
+    whether they may book at all."""
+    holding = {a.session for a in seen.places if a.client == client_key}
+    given_up = {c.session for c in seen.life.cancelled if c.client == client_key} - holding
     waiting = session.exec(
         select(models.WaitlistEntry.session).where(
             models.WaitlistEntry.week_id == week.id,
@@ -227,4 +242,34 @@ def _marks(
         studio_policy(session=session).drop_ins
         or usable_credit(session, client_key, max(now.date(), week.week_start), now) is not None
     ) and last_day >= now.date()
-    return ClientMarks(frozenset(holding), frozenset(given_up), frozenset(waiting), may_book)
+    row = session.exec(
+        select(models.Client).where(
+            models.Client.week_id == week.id,
+            models.Client.key == client_key,
+            col(models.Client.active).is_(True),
+        )
+    ).first()
+    fits: set[str] = set()
+    if row is not None:
+        client = client_from_row(row, ())
+        sessions = {s.key: _as_session(s) for s in seen.sessions}
+        sessions |= {b.session: b.own_session for b in seen.life.booked if b.own_session}
+        theirs = [sessions[key] for key in holding if key in sessions]
+        fits = {
+            key
+            for key, s in sessions.items()
+            if s.class_type in seen.class_types and may_take(client, s, theirs, seen.class_types)
+        }
+    return ClientMarks(
+        frozenset(holding),
+        frozenset(given_up),
+        frozenset(waiting),
+        may_book,
+        frozenset(fits - given_up),
+    )
+
+
+def _as_session(row: models.PlanSession) -> DomainSession:
+    return DomainSession(
+        row.key, row.class_type, row.venue, row.room, row.start, row.end, row.instructor
+    )

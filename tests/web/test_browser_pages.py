@@ -14,7 +14,6 @@ public timetable's days lined up between venues.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -130,40 +129,38 @@ def _reformer_session(week, the_plan) -> str:
 
 
 def _clients_on_reformers(the_plan) -> list[str]:
-    """Clients with a reformer place, first those with a want not met, then those with two
-    places or more (the client's pages cancel one and keep one)."""
+    """Clients with a reformer place, first those with a want not met."""
     on_reformers = {a.client for a in the_plan.allocations if a.reformer}
     unmet = {u.client for u in the_plan.unplaced}
-    places = Counter(a.client for a in the_plan.allocations)
-    return sorted(on_reformers, key=lambda c: (c not in unmet, places[c] < 2, c))
+    return sorted(on_reformers, key=lambda c: (c not in unmet, c))
 
 
-def _week_after_publishing(db: Session, week_start: date, client_key: str) -> str:
-    """The client's week lived in: their first place cancelled (for a make-up credit), a
-    full class waited for; returns the class of a place they keep."""
-    places = [
-        p
-        for p in client_week(session=db, client_key=client_key, week_start=week_start).places
-        if not p.cancelled
-    ]
-    assert len(places) > 1, "the demo's client needs two places: one to cancel, one to keep"
-    cancel_place(
-        session=db,
-        client_key=client_key,
-        session_key=places[0].session_id,
-        week_start=week_start,
-    )
-    live = load_live_week(session=db, week_start=week_start)
-    for s in live.now_plan.sessions:
-        if spaces_of(live, s).left == 0:
+def _week_after_publishing(db: Session, week_start: date, candidates: list[str]) -> tuple[str, str]:
+    """A client's week lived in: their first place cancelled (for a make-up credit), a full
+    class waited for. The first of `candidates` it can be done for, and a place they keep."""
+    for client_key in candidates:
+        view = client_week(session=db, client_key=client_key, week_start=week_start)
+        places = [p for p in view.places if not p.cancelled]
+        if len(places) < 2:
+            continue
+        cancel_place(
+            session=db,
+            client_key=client_key,
+            session_key=places[0].session_id,
+            week_start=week_start,
+        )
+        live = load_live_week(session=db, week_start=week_start)
+        for s in live.now_plan.sessions:
+            if spaces_of(live, s).left > 0:
+                continue
             try:
                 join_waitlist(
                     session=db, client_key=client_key, session_key=s.id, week_start=week_start
                 )
             except (BookingRefused, ClassNotFound):
                 continue
-            return places[1].session_id
-    pytest.fail("no full class of the demo week would take the client on its waitlist")
+            return client_key, places[1].session_id
+    pytest.fail("no client of the demo week with two places could wait for a full class")
 
 
 def _use_link(app, path: str) -> None:
@@ -201,7 +198,9 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                 assert check_plan(week, load_stored_plan(session=db, plan_id=row.id)) == []
             live = load_stored_plan(session=db, plan_id=published.id)
             session_key = _reformer_session(week, load_stored_plan(session=db, plan_id=draft.id))
-            client_key, other_key = _clients_on_reformers(live)[:2]
+            candidates = _clients_on_reformers(live)
+            client_key, kept = _week_after_publishing(db, week_start, candidates)
+            other_key = next(c for c in candidates if c != client_key)
             draft_plan = load_stored_plan(session=db, plan_id=draft.id)
             moving = next(a.client for a in draft_plan.allocations if a.session == session_key)
             solve_run = db.exec(
@@ -239,7 +238,6 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
             )
             for run in (*runs, sweep, advice):
                 assert run.status == "succeeded", run.error
-            kept = _week_after_publishing(db, week_start, client_key)
 
             def link(key: str = client_key) -> str:
                 return issue_sign_in_link(

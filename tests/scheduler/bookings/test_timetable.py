@@ -91,3 +91,16 @@ def test_a_class_that_has_started_says_so(db_session):
     table = week_timetable(session=db_session, week_start=MONDAY, now=wednesday)
 
     assert {s.id: s.started for s in table.sessions} == {TUESDAY.id: True, THURSDAY.id: False}
+
+
+def test_a_client_is_offered_only_the_classes_their_rules_allow(db_session):
+    publish_life_week(db_session, c5={"availability": [("thu", "07:00", "21:00")]})
+    drop_ins(db_session)
+
+    def fits(client: str) -> frozenset[str]:
+        table = week_timetable(session=db_session, week_start=MONDAY, client_key=client, now=NOW)
+        return table.client.fits
+
+    assert fits("c5") == {THURSDAY.id}
+    assert fits("c6") == {TUESDAY.id, THURSDAY.id}
+    assert fits("c1") == {THURSDAY.id}
