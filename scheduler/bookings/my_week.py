@@ -114,7 +114,12 @@ class CreditLine:
 
 @dataclass(frozen=True)
 class MyWeek:
-    """One client's published week as it stands, and what they can do in it."""
+    """One client's published week as it stands, and what they can do in it.
+
+    `terms` of cancelling, by class, for each place still to come; `may_book` when
+    they have a credit that lasts or the studio takes drop-ins, `offers` the classes
+    they may then book.
+    """
 
     view: ClientWeek
     terms: dict[str, CancelTerms]
@@ -122,7 +127,6 @@ class MyWeek:
     waiting: tuple[Waiting, ...]
     offers: tuple[WeekClass, ...]
     may_book: bool
-    drop_ins: bool
 
 
 def my_week(
@@ -136,7 +140,7 @@ def my_week(
     credits = client_credits(session=session, client_key=client_key, today=now.date())
     live = load_live_week(session=session, week_start=week_start) if view.published else None
     if live is None:
-        return MyWeek(view, {}, credits, (), (), False, policy.drop_ins)
+        return MyWeek(view, {}, credits, (), (), False)
     terms = {
         p.session_id: cancel_terms(policy, p, now)
         for p in view.places
@@ -161,7 +165,6 @@ def my_week(
         waiting=_waiting(session, live, client_key),
         offers=offers,
         may_book=may_book,
-        drop_ins=policy.drop_ins,
     )
 
 
