@@ -107,6 +107,8 @@ def intro_need(*, session: DbSession, client_key: str, week_start: date) -> Intr
     None when nothing is published, or the client needs no intro, or the plan gives
     them a one-to-one class already.
     """
+    if week_row(session=session, week_start=week_start) is None:
+        return None
     live = load_live_week(session=session, week_start=week_start)
     if live is None:
         return None
@@ -208,8 +210,10 @@ def _booking(
         if not violations:
             return _save(session, live, client, s, now)
         first_found = first_found or violations
-    said = refusals(first_found, _with_intro(week, client, choices[0]), plan)
-    raise BookingRefused(said[0].text if said else str(first_found[0]), "rules")
+    tried = replace(plan, sessions=(*plan.sessions, choices[0]))
+    said = refusals(first_found, _with_intro(week, client, choices[0]), tried)
+    why = said[0].text if said else str(first_found[0])
+    raise BookingRefused(f"{when} cannot be booked: {why}", "rules")
 
 
 def _save(
