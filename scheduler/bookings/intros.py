@@ -122,6 +122,45 @@ def intro_need(*, session: DbSession, client_key: str, week_start: date) -> Intr
     return IntroNeed(live.row.week_start, booked and _intro_time(live, booked))
 
 
+@dataclass(frozen=True)
+class IntroOffer:
+    """What the intro page shows: the intro booked, or the times free, in the week."""
+
+    week_start: date
+    booked: IntroTime | None
+    times: tuple[IntroTime, ...] = ()
+
+    @property
+    def days(self) -> list[tuple[date, list[IntroTime]]]:
+        """The times by day, each day with a time at all, in order."""
+        by_day: dict[date, list[IntroTime]] = {}
+        for t in self.times:
+            by_day.setdefault(t.day, []).append(t)
+        return list(by_day.items())
+
+
+def intro_offer(
+    *,
+    session: DbSession,
+    client_key: str,
+    week_start: date | None = None,
+    now: datetime | None = None,
+) -> IntroOffer:
+    """The client's intro booked in the published week, or the times they can book it.
+
+    The week is the one given, else the one a client most likely means (this week or
+    the next published). Raises `BookingRefused` when the client needs no intro or
+    the plan gives them one already, `ClassNotFound` when no such week is published.
+    """
+    now = now or utcnow()
+    live = _published(session, week_start or default_week(session=session, today=now.date()))
+    booked = _booked_intro(live, client_key)
+    if booked is not None:
+        return IntroOffer(live.row.week_start, _intro_time(live, booked))
+    client = _client_needing_intro(live, client_key)
+    return IntroOffer(live.row.week_start, None, tuple(_free_times(session, live, client, now)))
+
+
 def intro_times(
     *,
     session: DbSession,
@@ -135,17 +174,23 @@ def intro_times(
     Raises `BookingRefused` when the client needs no intro or has one that week,
     `ClassNotFound` when no week is published.
     """
-    now = now or utcnow()
-    live = _published(session, week_start or default_week(session=session, today=now.date()))
-    client = _client_needing_intro(live, client_key)
+    offer = intro_offer(session=session, client_key=client_key, week_start=week_start, now=now)
+    if offer.booked is not None:
+        raise BookingRefused(
+            f"You have your intro this week already: {offer.booked.label}.", "already"
+        )
+    return list(offer.times)
+
+
+def _free_times(
+    session: DbSession, live: LiveWeek, client: Client, now: datetime
+) -> Iterator[IntroTime]:
     week, plan = live.now_week, live.now_plan
     earliest = _earliest_minute(session, live, now)
-    found: list[IntroTime] = []
     for _, choices in sorted(_starts(week, plan, client, earliest).items()):
         chosen = next((s for s in choices if not _breaks(week, plan, client, s)), None)
         if chosen is not None:
-            found.append(_intro_time(live, chosen))
-    return found
+            yield _intro_time(live, chosen)
 
 
 def book_intro(

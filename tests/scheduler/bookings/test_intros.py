@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from scheduler.bookings.booking import BookingRefused, ClassNotFound
 from scheduler.bookings.cancel import cancel_place
-from scheduler.bookings.intros import book_intro, intro_need, intro_times
+from scheduler.bookings.intros import book_intro, intro_need, intro_offer, intro_times
 from scheduler.core import models
 from scheduler.core.names import weekday_time
 from scheduler.planning.solving import solve_week
@@ -246,3 +246,19 @@ def test_an_intro_cancelled_after_a_solve_takes_the_group_class_needing_it_and_s
     assert booking.session not in {s.id for s in live.now_plan.sessions}
     # Her intro want stands: the solve may find her another, never the one given up.
     assert "Tue 10:45" not in {weekday_time(s.start) for _, s in intro_places(live)}
+
+
+def test_the_offer_lists_the_times_by_day_and_once_booked_the_intro_alone(db_session):
+    publish_intro_week(db_session)
+    offer = intro_offer(session=db_session, client_key=NEW, now=NOW)
+    assert [(day.strftime("%a"), len(times)) for day, times in offer.days] == [
+        ("Tue", 6),
+        ("Wed", 1),
+        ("Thu", 2),
+    ]
+    book_intro(session=db_session, client_key=NEW, start=local(2, "09:00"), now=NOW)
+    offer = intro_offer(session=db_session, client_key=NEW, now=NOW)
+    assert (offer.booked.label, offer.times) == (
+        "Wed 09:00 1-2-1 Reformer at Hitchin with Jo Evans",
+        (),
+    )
