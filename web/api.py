@@ -4,19 +4,28 @@ The same authorisation as the pages: the timetable is public; a plan with its
 allocations is the owner's; a client reads their own places only (anyone
 else's are "not found", so an id reveals nothing); an anonymous caller asking
 for anything personal gets 401. Every error is a JSON body `{"error", "message"}`.
+
+A new client books their intro 1-2-1 under /me (the times, then one of them): a
+client's alone (the owner gets 403); a refusal answers 409 with the service's
+reason as `error`. The write carries the signed-in page's CSRF token in an
+`X-CSRFToken` header.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from scheduler.bookings.booking import BookingRefused, ClassNotFound
+from scheduler.bookings.intros import IntroTime, book_intro, intro_of_booking, intro_offer
 from scheduler.clients.access import latest_client
 from scheduler.clients.timetable import TimetableSession, week_timetable
 from scheduler.clients.week import (
@@ -28,14 +37,17 @@ from scheduler.clients.week import (
 )
 from scheduler.core import models
 from scheduler.core.models import utcnow
+from scheduler.formats.api import IntroAsked
 from scheduler.formats.plan import plan_to_json
 from scheduler.formats.schemas import DOCUMENTS, document_schema
+from scheduler.formats.validation import error_line
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.moves import ClassInWords, MoveChoices, move_choices
 from scheduler.store.plans import find_plan, load_stored_plan, weeks_with_published_plan
 from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
 from web.db import get_session
+from web.extensions import csrf
 from web.form_parts import MAX_ROW_ID, row_id
 from web.openapi import openapi_document
 
@@ -322,6 +334,95 @@ def _place_json(p: Place) -> dict[str, Any]:
         "instructor": p.instructor,
         "reformer": p.reformer,
     }
+
+
+# --- The intro 1-2-1 of a new client ----------------------------------------------------------
+
+
+def _intro_client() -> str:
+    """The signed-in client's key; anonymous callers get 401, anyone else 403."""
+    if not current_user.is_authenticated:
+        raise _unauthorised()
+    if not getattr(current_user, "is_client", False):
+        raise ApiError(403, "forbidden", "Only a client books an intro of their own.")
+    return current_user.key
+
+
+def _intro_json(t: IntroTime) -> dict[str, Any]:
+    return {
+        "start": t.start.isoformat(),
+        "end": t.end.isoformat(),
+        "local_start": t.value,
+        "session": t.session,
+        "class_type": t.class_type,
+        "class_name": t.class_name,
+        "venue": t.venue,
+        "venue_name": t.venue_name,
+        "room": t.room,
+        "room_name": t.room_name,
+        "instructor": t.instructor,
+        "instructor_name": t.instructor_name,
+    }
+
+
+@bp.get("/me/intro-times")
+def my_intro_times() -> Any:
+    """The client's intro booked in a published week (`?week=`), or the times free to book it."""
+    client_key = _intro_client()
+    asked = request.args.get("week")
+    try:
+        offer = intro_offer(
+            session=get_session(),
+            client_key=client_key,
+            week_start=_monday(asked) if asked else None,
+        )
+    except ClassNotFound as exc:
+        raise _not_found(f"No published week: {exc}.") from None
+    except BookingRefused as refused:
+        raise ApiError(409, refused.reason, refused.message) from None
+    return jsonify(
+        week_start=offer.week_start.isoformat(),
+        booked=_intro_json(offer.booked) if offer.booked else None,
+        times=[_intro_json(t) for t in offer.times],
+    )
+
+
+@bp.post("/me/intros")
+def book_my_intro() -> Any:
+    """Book the client's intro at `start` (local YYYY-MM-DDTHH:MM); the page's CSRF token
+    comes in the `X-CSRFToken` header."""
+    client_key = _intro_client()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            message = f"{exc.description} Send the signed-in page's token in an X-CSRFToken header."
+            raise ApiError(400, "csrf_token", message) from None
+    data = request.get_json(silent=True)
+    try:
+        asked = IntroAsked.model_validate(data if isinstance(data, dict) else {})
+    except ValidationError as exc:
+        message = "; ".join(error_line(e) for e in exc.errors())
+        raise ApiError(400, "bad_request", message) from None
+    session = get_session()
+    week_start = date.fromisoformat(asked.week_start) if asked.week_start else None
+    try:
+        booking = book_intro(
+            session=session,
+            client_key=client_key,
+            start=datetime.fromisoformat(asked.start),
+            week_start=week_start,
+        )
+    except ClassNotFound as exc:
+        raise _not_found(f"No published week holds that time: {exc}.") from None
+    except BookingRefused as refused:
+        raise ApiError(409, refused.reason, refused.message) from None
+    intro = intro_of_booking(session=session, booking=booking)
+    return jsonify(
+        week_start=intro.week_start.isoformat(),
+        intro=_intro_json(intro),
+        message=f"Your intro is booked: {intro.label}.",
+    ), 201
 
 
 # --- The OpenAPI document and the documents' JSON Schemas ------------------------------------

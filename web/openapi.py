@@ -1,10 +1,12 @@
 """The OpenAPI 3.1 document of /api/v1, assembled from the response models.
 
-Each endpoint is one `Operation` in `OPERATIONS`: its path, who may call it,
-its parameters and the model of its answer (`scheduler.formats.api`). The
-schemas are pydantic's JSON Schema of those models, which is the dialect
-OpenAPI 3.1 speaks (draft 2020-12), placed under `components/schemas`. A
-test checks that every route of the blueprint has its operation.
+Each endpoint is one `Operation` in `OPERATIONS`: its method and path, who may
+call it, its parameters, the model of its request body and of its answer
+(`scheduler.formats.api`). The schemas are pydantic's JSON Schema of those
+models, which is the dialect OpenAPI 3.1 speaks (draft 2020-12), placed under
+`components/schemas`. A write needs the sign-in cookie and the page's CSRF token
+in its `X-CSRFToken` header, both named in its security. A test checks that
+every route of the blueprint has its operation.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from pydantic.json_schema import models_json_schema
 from scheduler.formats.api import (
     ClientAllocations,
     Error,
+    IntroAsked,
+    IntroBooked,
+    IntroTimes,
     PlaceMoves,
     WeekList,
     WeekPlan,
@@ -50,7 +55,10 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Operation:
-    """One GET endpoint: what it answers (a model, or any JSON object) and its errors."""
+    """One endpoint: what it answers (a model, or any JSON object) and its errors.
+
+    A write (`method` other than get) may take a JSON `body` and answers `status`.
+    """
 
     path: str
     operation_id: str
@@ -60,6 +68,9 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     errors: dict[int, str] = field(default_factory=dict)
     public: bool = False
+    method: Literal["get", "post"] = "get"
+    body: type[BaseModel] | None = None
+    status: int = 200
 
 
 WEEK_PATH = Parameter("week_start", "path", IsoDate, "The Monday the week starts on.")
@@ -141,6 +152,39 @@ OPERATIONS: tuple[Operation, ...] = (
         (Parameter("client_id", "path", str), WEEK_QUERY),
         {**SIGNED_IN, 404: "No such client or week, or another client's."},
     ),
+    # The intro 1-2-1 of a new client.
+    Operation(
+        "/me/intro-times",
+        "listMyIntroTimes",
+        "The signed-in new client's intro booked in a published week, or the times to book it.",
+        "The intro booked, or the free times, one per start, earliest first.",
+        IntroTimes,
+        (WEEK_QUERY,),
+        {
+            **SIGNED_IN,
+            403: "The caller is not a client.",
+            404: "No such published week.",
+            409: "No intro to book, `error` saying why: not_needed, already, rules.",
+        },
+    ),
+    Operation(
+        "/me/intros",
+        "bookMyIntro",
+        "Book the signed-in new client's intro 1-2-1 at one of their intro times.",
+        "The intro booked.",
+        IntroBooked,
+        errors={
+            400: "A malformed body, or the CSRF token (X-CSRFToken) missing or wrong.",
+            **SIGNED_IN,
+            403: "The caller is not a client.",
+            404: "No published week holds that time.",
+            409: "Refused, `error` saying why: not_needed, already, too_soon, started, rules,"
+            " taken.",
+        },
+        method="post",
+        body=IntroAsked,
+        status=201,
+    ),
     Operation(
         "/schemas/{name}.json",
         "getDocumentSchema",
@@ -166,9 +210,13 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": schema}}}
 
 
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
 def _operation(op: Operation) -> dict[str, Any]:
-    body = {"$ref": REF.format(model=op.response.__name__)} if op.response else {"type": "object"}
-    responses = {"200": {"description": op.answer, **_json(body)}}
+    answer = _ref(op.response) if op.response else {"type": "object"}
+    responses = {str(op.status): {"description": op.answer, **_json(answer)}}
     for code, description in op.errors.items():
         responses[str(code)] = {
             "description": description,
@@ -177,17 +225,22 @@ def _operation(op: Operation) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.public:
         out["security"] = [{}]
+    elif op.method != "get":
+        out["security"] = [{"signInCookie": [], "csrfToken": []}]
     if op.parameters:
         out["parameters"] = [p.as_json() for p in op.parameters]
+    if op.body is not None:
+        out["requestBody"] = {"required": True, **_json(_ref(op.body))}
     return {**out, "responses": responses}
 
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every endpoint of the API blueprint."""
-    models = [Error, *dict.fromkeys(op.response for op in OPERATIONS if op.response)]
-    _, schemas = models_json_schema(
-        [(model, "serialization") for model in models], ref_template=REF
-    )
+    # A request body is described as it is read, an answer as it is written.
+    bodies = [(op.body, "validation") for op in OPERATIONS if op.body]
+    answers = [(op.response, "serialization") for op in OPERATIONS if op.response]
+    models = list(dict.fromkeys([(Error, "serialization"), *answers, *bodies]))
+    _, schemas = models_json_schema(models, ref_template=REF)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -197,7 +250,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"signInCookie": []}],
-        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS},
+        "paths": _paths(),
         "components": {
             "schemas": schemas["$defs"],
             "securitySchemes": {
@@ -206,7 +259,21 @@ def openapi_document() -> dict[str, Any]:
                     "in": "cookie",
                     "name": "session",
                     "description": "The session cookie set by signing in on the site.",
-                }
+                },
+                "csrfToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRFToken",
+                    "description": "On every write: the CSRF token of a page the same sign-in"
+                    " shows.",
+                },
             },
         },
     }
+
+
+def _paths() -> dict[str, dict[str, Any]]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return paths

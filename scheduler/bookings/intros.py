@@ -41,7 +41,7 @@ from scheduler.core import models
 from scheduler.core.models import utcnow
 from scheduler.core.names import room_label, week_names, weekday_time
 from scheduler.core.words import refusals
-from scheduler.store.weeks import week_row
+from scheduler.store.weeks import load_stored_week, week_row
 from solver.checker import Violation
 from solver.domain import (
     DAYS,
@@ -215,6 +215,25 @@ def book_intro(
         raise
     session.commit()
     return row
+
+
+def intro_of_booking(*, session: DbSession, booking: models.Booking) -> IntroTime:
+    """An intro booking in the studio's words and local time."""
+    row = session.get(models.Week, booking.week_id)
+    week = load_stored_week(session=session, week_start=row.week_start, with_clients=False)
+    minutes = week.class_type_by_id[booking.class_type].minutes
+    start = booking.start or 0
+    room = booking.room or ""
+    s = Session(
+        booking.session,
+        booking.class_type,
+        week.rooms[room].venue,
+        room,
+        start,
+        start + minutes,
+        booking.instructor or "",
+    )
+    return _intro_time_in(row, week, s)
 
 
 def _booking(
@@ -534,12 +553,16 @@ def _local(live: LiveWeek, minute: int) -> datetime:
 
 
 def _intro_time(live: LiveWeek, s: Session) -> IntroTime:
-    names = week_names(live.week)
+    return _intro_time_in(live.row, live.week, s)
+
+
+def _intro_time_in(row: models.Week, week: Week, s: Session) -> IntroTime:
+    names = week_names(week)
     return IntroTime(
-        week_start=live.row.week_start,
+        week_start=row.week_start,
         minute=s.start,
-        start=_local(live, s.start),
-        end=_local(live, s.end),
+        start=local_time(row.week_start, s.start, row.timezone),
+        end=local_time(row.week_start, s.end, row.timezone),
         class_type=s.class_type,
         class_name=names.class_type(s.class_type),
         venue=s.venue,

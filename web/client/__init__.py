@@ -4,6 +4,7 @@
     /me/, /me/week, /me/places/<id>                week.py
     /me/calendar/secret                            calendar.py
     /me/preferences                                preferences.py
+    /me/intro, /me/intro/cancel                    intro.py
 
 Their forms are in `forms.py`; the guard `client_required` keeps a view for a signed-in client.
 """
@@ -55,12 +56,13 @@ def today() -> date:
 
 
 # Each module adds its views to `bp` as it is imported.
-from web.client import calendar, preferences, sign_in, week  # noqa: E402
+from web.client import calendar, intro, preferences, sign_in, week  # noqa: E402
 
 __all__ = [
     "bp",
     "calendar",
     "client_required",
+    "intro",
     "load_client",
     "preferences",
     "sign_in",
