@@ -33,7 +33,7 @@ from scheduler.bookings.booking import (
     free_reformer,
     lock_week,
 )
-from scheduler.bookings.life import LiveWeek, load_live_week
+from scheduler.bookings.life import Booked, LiveWeek, load_life, load_live_week
 from scheduler.bookings.policy import studio_policy
 from scheduler.bookings.rules import what_breaks
 from scheduler.clients.week import default_week, local_time, monday_of
@@ -159,6 +159,12 @@ def intro_offer(
         return IntroOffer(live.row.week_start, _intro_time(live, booked))
     client = _client_needing_intro(live, client_key)
     return IntroOffer(live.row.week_start, None, tuple(_free_times(session, live, client, now)))
+
+
+def booked_intros(*, session: DbSession, week_id: int) -> list[Booked]:
+    """The week's intros booked by clients (active), each with its own session, oldest first."""
+    life = load_life(session=session, week_id=week_id)
+    return [b for b in life.booked if b.kind == "intro" and b.own_session is not None]
 
 
 def intro_times(
