@@ -11,13 +11,14 @@ service of `scheduler.bookings.my_week`, whose refusals answer 409 with the
 service's reason as `error`, and a class not theirs 404. The caller signs in with
 the site's cookie, so every write carries the CSRF token of the signed-in page
 (its `<meta name="csrf-token">`) in an `X-CSRFToken` header, checked here once
-the caller is known to be signed in.
+the caller is known to be signed in. A new client books their intro 1-2-1 there
+too (the times, then one of them), in the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -28,8 +29,8 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from scheduler.bookings.booking import BookingRefused, ClassNotFound
+from scheduler.bookings.intros import IntroTime, book_intro, intro_of_booking, intro_offer
 from scheduler.bookings.my_week import (
-    WeekChange,
     book_my_space,
     cancel_my_place,
     client_credits,
@@ -48,7 +49,7 @@ from scheduler.clients.week import (
 )
 from scheduler.core import models
 from scheduler.core.models import utcnow
-from scheduler.formats.api import CancelAsked, ClassAsked
+from scheduler.formats.api import CancelAsked, ClassAsked, IntroAsked
 from scheduler.formats.plan import plan_to_json
 from scheduler.formats.schemas import DOCUMENTS, document_schema
 from scheduler.formats.validation import error_line
@@ -387,6 +388,7 @@ def _place_json(p: Place) -> dict[str, Any]:
 # --- A client's changes to their week --------------------------------------------------------
 
 Asked = TypeVar("Asked", bound=BaseModel)
+Done = TypeVar("Done")
 
 
 def _body(model: type[Asked], *, required: bool = True) -> Asked:
@@ -403,7 +405,7 @@ def _body(model: type[Asked], *, required: bool = True) -> Asked:
         raise ApiError(400, "bad_request", message) from None
 
 
-def _changed(make: Callable[[], WeekChange]) -> WeekChange:
+def _changed(make: Callable[[], Done]) -> Done:
     """Run a change of the client's week; its refusal is a 409, a class not theirs a 404."""
     try:
         return make()
@@ -519,6 +521,67 @@ def my_credits() -> Any:
             for c in credits
         ],
     )
+
+
+# --- The intro 1-2-1 of a new client ----------------------------------------------------------
+
+
+def _intro_json(t: IntroTime) -> dict[str, Any]:
+    return {
+        "start": t.start.isoformat(),
+        "end": t.end.isoformat(),
+        "local_start": t.value,
+        "session": t.session,
+        "class_type": t.class_type,
+        "class_name": t.class_name,
+        "venue": t.venue,
+        "venue_name": t.venue_name,
+        "room": t.room,
+        "room_name": t.room_name,
+        "instructor": t.instructor,
+        "instructor_name": t.instructor_name,
+    }
+
+
+@bp.get("/me/intro-times")
+@client_only
+def my_intro_times() -> Any:
+    """The client's intro booked in a published week (`?week=`), or the times free to book it."""
+    asked = request.args.get("week")
+    offer = _changed(
+        lambda: intro_offer(
+            session=get_session(),
+            client_key=current_user.key,
+            week_start=_monday(asked) if asked else None,
+        )
+    )
+    return jsonify(
+        week_start=offer.week_start.isoformat(),
+        booked=_intro_json(offer.booked) if offer.booked else None,
+        times=[_intro_json(t) for t in offer.times],
+    )
+
+
+@bp.post("/me/intros")
+@client_only
+def book_my_intro() -> Any:
+    """Book the client's intro at `start` (local YYYY-MM-DDTHH:MM)."""
+    asked = _body(IntroAsked)
+    session = get_session()
+    booking = _changed(
+        lambda: book_intro(
+            session=session,
+            client_key=current_user.key,
+            start=datetime.fromisoformat(asked.start),
+            week_start=_week_of(asked.week_start),
+        )
+    )
+    intro = intro_of_booking(session=session, booking=booking)
+    return jsonify(
+        week_start=intro.week_start.isoformat(),
+        intro=_intro_json(intro),
+        message=f"Your intro is booked: {intro.label}.",
+    ), 201
 
 
 # --- The OpenAPI document and the documents' JSON Schemas ------------------------------------

@@ -16,6 +16,7 @@ the lock could not overfill a class.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,14 +34,14 @@ from scheduler.core.models import utcnow
 from scheduler.core.names import week_names
 from scheduler.core.words import refusals
 from scheduler.store.weeks import week_row
-from solver.domain import Allocation, Session
+from solver.domain import Allocation, Room, Session
 
 
 class BookingRefused(Exception):
     """What is in the way of a booking, a cancellation or a place on the waitlist, in words.
 
     `reason` says which way for the API: full, started, no_credit, rules, taken,
-    already, not_full, not_booked.
+    already, not_full, not_booked; for an intro also not_needed and too_soon.
     """
 
     def __init__(self, message: str, reason: str) -> None:
@@ -227,9 +228,13 @@ def take_space(
 
 
 def _free_reformer(live: LiveWeek, s: Session, needs: frozenset[str]) -> str | None:
-    """A free reformer of the room carrying every feature needed, the plainest first."""
-    room = live.week.rooms[s.room]
     taken = {a.reformer for a in live.now_plan.allocations if a.session == s.id}
+    return free_reformer(live.week.rooms[s.room], taken, needs)
+
+
+def free_reformer(room: Room, taken: Collection[str | None], needs: frozenset[str]) -> str | None:
+    """A reformer of the room in service, not taken, carrying every feature needed, the
+    plainest first; None if there is none."""
     free = [r for r in room.reformers_in_service if r.id not in taken and needs <= r.features]
     free.sort(key=lambda r: (len(r.features), r.id))
     return free[0].id if free else None

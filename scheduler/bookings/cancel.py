@@ -6,7 +6,9 @@ after it, the cancellation is late: recorded for the owner, with no credit. A
 make-up or drop-in given up in time returns its credit; late, the credit is spent.
 Either way the place is freed for that week only (the plan of the weeks after is
 untouched) and goes at once to the waitlist (`waitlist.fill_freed_space`); the
-clients placed are e-mailed after the commit.
+clients placed are e-mailed after the commit. An intro given up takes with it the
+client's group classes of that week that no other intro of theirs comes before
+(hard rule 9), each cancelled the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from scheduler.bookings.booking import (
     locked_live_week,
     week_of_class,
 )
-from scheduler.bookings.life import load_live_week
+from scheduler.bookings.life import LiveWeek, load_live_week
 from scheduler.bookings.mail import tell_placed
 from scheduler.bookings.policy import is_late, studio_policy
 from scheduler.bookings.waitlist import Placed, fill_freed_space
@@ -31,6 +33,8 @@ from scheduler.clients.mail import SmtpSettings
 from scheduler.core import models
 from scheduler.core.models import utcnow
 from scheduler.core.names import week_names
+from solver.checker import check_plan
+from solver.domain import Plan, Session
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class CancelOutcome:
     late: bool
     credit_expires: date | None
     placed: tuple[Placed, ...]
+    with_it: tuple[str, ...] = ()
+    """The group classes given up with an intro: this week they can no longer follow one."""
 
 
 def cancel_place(
@@ -71,44 +77,80 @@ def cancel_place(
             what = week_names(live.week).session(s)
             raise BookingRefused(f"{what} has started: it can no longer be cancelled.", "started")
         policy = studio_policy(session=session)
-        late = is_late(policy, starts, now)
-        booking = _active_booking(session, live.row.id, session_key, client_key)
-        credit_expires = None
-        if booking is not None:
-            booking.cancelled_at, booking.late = now, late
-            session.add(booking)
-        else:
-            cancellation = models.Cancellation(
-                week_id=live.row.id,
-                session=s.id,
-                client=client_key,
-                class_type=s.class_type,
-                late=late,
-                cancelled_at=now,
-            )
-            session.add(cancellation)
-            session.flush()
-            if not late:
-                credit_expires = starts.date() + timedelta(weeks=policy.makeup_valid_weeks)
-                session.add(
-                    models.MakeupCredit(
-                        client=client_key,
-                        cancellation_id=cancellation.id,
-                        earned_at=now,
-                        expires_on=credit_expires,
-                    )
-                )
+        late, credit_expires = _give_up(session, live, s, client_key, policy, now)
         session.flush()
         live = load_live_week(session=session, week_start=monday)
-        # An intro given up takes its session with it: nobody waits for a 1-2-1.
-        still_runs = session_key in {x.id for x in live.now_plan.sessions}
-        placed = fill_freed_space(session, live, session_key, now) if still_runs else []
+        one_to_one = live.week.class_type_by_id[s.class_type].one_to_one
+        with_it = _needing_the_intro(live, client_key) if one_to_one else []
+        for other in with_it:
+            _give_up(session, live, other, client_key, policy, now)
+        if with_it:
+            session.flush()
+            live = load_live_week(session=session, week_start=monday)
+        placed: list[Placed] = []
+        for freed in (session_key, *(x.id for x in with_it)):
+            # An intro given up takes its session with it: nobody waits for a 1-2-1.
+            if freed in {x.id for x in live.now_plan.sessions}:
+                placed += fill_freed_space(session, live, freed, now)
+                live = load_live_week(session=session, week_start=monday)
     except (BookingRefused, ClassNotFound):
         session.rollback()
         raise
     session.commit()
     tell_placed(session=session, placed=placed, smtp=smtp, base_url=base_url)
-    return CancelOutcome(monday, session_key, late, credit_expires, tuple(placed))
+    return CancelOutcome(
+        monday, session_key, late, credit_expires, tuple(placed), tuple(x.id for x in with_it)
+    )
+
+
+def _give_up(
+    session: DbSession,
+    live: LiveWeek,
+    s: Session,
+    client_key: str,
+    policy: models.StudioPolicy,
+    now: datetime,
+) -> tuple[bool, date | None]:
+    """End the client's booking in `s`, or cancel their planned place with a credit if in
+    time; whether it is late, and the credit's expiry."""
+    starts = live.starts_at(s)
+    late = is_late(policy, starts, now)
+    booking = _active_booking(session, live.row.id, s.id, client_key)
+    if booking is not None:
+        booking.cancelled_at, booking.late = now, late
+        session.add(booking)
+        return late, None
+    cancellation = models.Cancellation(
+        week_id=live.row.id,
+        session=s.id,
+        client=client_key,
+        class_type=s.class_type,
+        late=late,
+        cancelled_at=now,
+    )
+    session.add(cancellation)
+    session.flush()
+    if late:
+        return late, None
+    expires = starts.date() + timedelta(weeks=policy.makeup_valid_weeks)
+    session.add(
+        models.MakeupCredit(
+            client=client_key, cancellation_id=cancellation.id, earned_at=now, expires_on=expires
+        )
+    )
+    return late, expires
+
+
+def _needing_the_intro(live: LiveWeek, client_key: str) -> list[Session]:
+    """The client's group classes that no intro of theirs comes before any more (rule 9)."""
+    sessions = {x.id: x for x in live.now_plan.sessions}
+    theirs = [a for a in live.now_plan.allocations if a.client == client_key]
+    part = Plan(
+        sessions=tuple(dict.fromkeys(sessions[a.session] for a in theirs)),
+        allocations=tuple(theirs),
+    )
+    found = check_plan(live.now_week, part)
+    return [sessions[v.session] for v in found if v.kind == "before_intro" and v.session]
 
 
 def _active_booking(

@@ -6,7 +6,9 @@ as plain data, and two pure functions lay them over the solver's data:
 
 - `live_plan`: the published plan less cancelled places, plus booked ones (an
   intro with its own session). It is what clients, the timetable and the register
-  see, and what the next solve keeps.
+  see, and what the next solve keeps. A booking given up (`ended`) leaves it even
+  when a solve that kept the booking put its place (and an intro's session) in
+  the published plan.
 - `live_week`: the week as the solver must see it to keep all that. A booked place
   is one of the week's pinned allocations (an intro's session a pinned session), and
   the want it falls under counts one more a week, since a make-up or drop-in is a
@@ -67,10 +69,11 @@ class Booked:
 
 @dataclass(frozen=True)
 class Life:
-    """The week's cancellations and active bookings."""
+    """The week's cancellations, active bookings and bookings given up (`ended`)."""
 
     cancelled: tuple[Cancelled, ...] = ()
     booked: tuple[Booked, ...] = ()
+    ended: tuple[Booked, ...] = ()
 
     def with_booking(self, booked: Booked) -> Life:
         return replace(self, booked=(*self.booked, booked))
@@ -80,7 +83,7 @@ class Life:
 
     @property
     def is_empty(self) -> bool:
-        return not self.cancelled and not self.booked
+        return not self.cancelled and not self.booked and not self.ended
 
 
 def booked_from_row(
@@ -103,16 +106,14 @@ def booked_from_row(
 
 
 def load_life(*, session: DbSession, week_id: int) -> Life:
-    """The week's cancellations (of planned places) and active bookings, oldest first."""
+    """The week's cancellations (of planned places) and bookings, active or ended, oldest first."""
     cancelled = session.exec(
         select(models.Cancellation)
         .where(models.Cancellation.week_id == week_id)
         .order_by(models.Cancellation.id)
     ).all()
     bookings = session.exec(
-        select(models.Booking)
-        .where(models.Booking.week_id == week_id, col(models.Booking.cancelled_at).is_(None))
-        .order_by(models.Booking.id)
+        select(models.Booking).where(models.Booking.week_id == week_id).order_by(models.Booking.id)
     ).all()
     rooms = session.exec(
         select(models.Room.key, models.Venue.key)
@@ -126,29 +127,47 @@ def load_life(*, session: DbSession, week_id: int) -> Life:
             )
         ).all()
     )
+    venue_of_room = dict(rooms)
     return Life(
         cancelled=tuple(Cancelled(c.client, c.session, c.class_type) for c in cancelled),
-        booked=tuple(booked_from_row(b, dict(rooms), minutes) for b in bookings),
+        booked=tuple(
+            booked_from_row(b, venue_of_room, minutes) for b in bookings if b.cancelled_at is None
+        ),
+        ended=tuple(
+            booked_from_row(b, venue_of_room, minutes)
+            for b in bookings
+            if b.cancelled_at is not None
+        ),
     )
 
 
 def live_plan(plan: Plan, life: Life) -> Plan:
-    """The plan less cancelled places, plus booked ones (and the intros' sessions)."""
+    """The plan less cancelled places and ended bookings, plus booked places (and the
+    intros' sessions)."""
     if life.is_empty:
         return plan
     gone = {(c.client, c.session) for c in life.cancelled}
+    gone |= {(b.client, b.session) for b in life.ended}
     booked = {(b.client, b.session) for b in life.booked}
     kept = [
         a
         for a in plan.allocations
         if (a.client, a.session) not in gone and (a.client, a.session) not in booked
     ]
-    known = {s.id for s in plan.sessions}
+    # An intro's session is the booking's own: given up, it runs no more.
+    ended_intros = {b.session for b in life.ended if b.own_session} - {
+        b.session for b in life.booked
+    }
+    sessions = [s for s in plan.sessions if s.id not in ended_intros]
+    known = {s.id for s in sessions}
     intros = [b.own_session for b in life.booked if b.own_session and b.session not in known]
     return replace(
         plan,
-        sessions=(*plan.sessions, *intros),
-        allocations=(*kept, *(b.allocation for b in life.booked)),
+        sessions=(*sessions, *intros),
+        allocations=(
+            *(a for a in kept if a.session not in ended_intros),
+            *(b.allocation for b in life.booked),
+        ),
     )
 
 

@@ -264,3 +264,55 @@ class ClientCredits(BaseModel):
 
     client: str
     credits: list[Credit]
+
+
+# --- The intro 1-2-1 ---------------------------------------------------------------------------
+
+LOCAL_MINUTE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d$"
+
+
+class IntroSlot(BaseModel):
+    """A time for the intro 1-2-1: its instructor, venue and room, ids beside the names."""
+
+    start: datetime
+    end: datetime
+    local_start: str = Field(
+        description="The start on the studio's clock, as `POST /me/intros` takes it back.",
+        examples=["2026-12-08T10:45"],
+    )
+    session: str = Field(description="The intro's own session id once booked.")
+    class_type: str
+    class_name: str
+    venue: str
+    venue_name: str
+    room: str
+    room_name: str
+    instructor: str
+    instructor_name: str
+
+
+class IntroTimes(BaseModel):
+    """The client's intro booked in a week, or the times free to book it, one per start."""
+
+    week_start: IsoDate
+    booked: IntroSlot | None
+    times: list[IntroSlot]
+
+
+class IntroAsked(BaseModel):
+    """The intro wanted: its start on the studio's clock, and the week if not the one it is in."""
+
+    start: str = Field(
+        pattern=LOCAL_MINUTE_PATTERN,
+        description="Local YYYY-MM-DDTHH:MM, as an intro time's `local_start` gives it.",
+        examples=["2026-12-08T10:45"],
+    )
+    week_start: Monday | None = None
+
+
+class IntroBooked(BaseModel):
+    """The intro booked: a session of its own, pinned at the next solve."""
+
+    week_start: IsoDate
+    intro: IntroSlot
+    message: str

@@ -59,7 +59,7 @@ RUN_SECONDS = 1
 class Visit:
     """A page: who looks at it, its path, and what they do there before it is judged."""
 
-    who: str  # "owner", "client" or "nobody"
+    who: str  # "owner", "client", "newcomer" (a client needing their intro) or "nobody"
     path: str
     status: int = 200
     fill: dict[str, str] = field(default_factory=dict)
@@ -96,6 +96,8 @@ PAGES = (
     "client-place",
     "client-cancel",
     "client-preferences",
+    "client-week-newcomer",
+    "client-intro",
     "client-sign-in",
     "client-link-sent",
     "client-open-link",
@@ -115,7 +117,8 @@ class Studio:
     week_start: date
     visits: dict[str, Visit]
     owner_email: str
-    client_link: Callable[[], str]  # a fresh one-time sign-in link for the client
+    client_link: Callable[..., str]  # a fresh one-time sign-in link for the client (or `key`)
+    newcomer: str  # a client who needs their intro and has none in the plan
 
 
 def _reformer_session(week, the_plan) -> str:
@@ -163,6 +166,14 @@ def _week_after_publishing(db: Session, week_start: date, candidates: list[str])
     pytest.fail("no client of the demo week with two places could wait for a full class")
 
 
+def _needing_an_intro(week, the_plan) -> str:
+    """A client who needs their intro and has no one-to-one class in `the_plan`."""
+    one_to_one = {c.id for c in week.class_types if c.one_to_one}
+    sessions = {s.id: s.class_type for s in the_plan.sessions}
+    with_one = {a.client for a in the_plan.allocations if sessions[a.session] in one_to_one}
+    return min(c.id for c in week.clients if c.needs_intro and c.id not in with_one)
+
+
 def _use_link(app, path: str) -> None:
     """Sign in once through the one-time link `path`, so that it is used."""
     http = app.test_client()
@@ -201,6 +212,7 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
             candidates = _clients_on_reformers(live)
             client_key, kept = _week_after_publishing(db, week_start, candidates)
             other_key = next(c for c in candidates if c != client_key)
+            newcomer = _needing_an_intro(week, live)
             draft_plan = load_stored_plan(session=db, plan_id=draft.id)
             moving = next(a.client for a in draft_plan.allocations if a.session == session_key)
             solve_run = db.exec(
@@ -296,6 +308,8 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                         "client", f"/me/week/{week_start.isoformat()}/classes/{kept}/cancel"
                     ),
                     "client-preferences": Visit("client", "/me/preferences"),
+                    "client-week-newcomer": Visit("newcomer", "/me/week"),
+                    "client-intro": Visit("newcomer", "/me/intro"),
                     "client-sign-in": Visit("nobody", "/me/sign-in"),
                     "client-link-sent": Visit(
                         "nobody",
@@ -311,7 +325,7 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     "not-found": Visit("nobody", "/timetable/1999-01-04", 404),
                 }
                 assert tuple(visits) == PAGES
-                yield Studio(base, week_start, visits, owner_email, link)
+                yield Studio(base, week_start, visits, owner_email, link, newcomer)
 
 
 @pytest.fixture(scope="module")
@@ -333,17 +347,18 @@ def sign_in_owner(context: BrowserContext, studio: Studio) -> None:
 
 @pytest.fixture(scope="module")
 def visitors(browser, studio) -> Iterator[dict[tuple[str, int], BrowserContext]]:
-    """A browser context per visitor and width: the owner and the client signed in."""
+    """A browser context per visitor and width: the owner and the two clients signed in."""
     contexts = {}
     for width, viewport in WIDTHS.items():
-        for who in ("owner", "client", "nobody"):
+        for who in ("owner", "client", "newcomer", "nobody"):
             contexts[who, width] = browser.new_context(viewport=viewport)
         sign_in_owner(contexts["owner", width], studio)
-        page = contexts["client", width].new_page()
-        page.goto(studio.client_link())
-        page.click("text=Show my week")
-        expect(page).to_have_url(f"{studio.base}/me/week")
-        page.close()
+        for who, key in (("client", None), ("newcomer", studio.newcomer)):
+            page = contexts[who, width].new_page()
+            page.goto(studio.client_link(key) if key else studio.client_link())
+            page.click("text=Show my week")
+            expect(page).to_have_url(f"{studio.base}/me/week")
+            page.close()
     yield contexts
     for context in contexts.values():
         context.close()

@@ -5,6 +5,7 @@
     /me/bookings, /me/waitlist, /me/waitlist/leave          bookings.py
     /me/calendar/secret                                     calendar.py
     /me/preferences                                         preferences.py
+    /me/intro, /me/intro/cancel                             intro.py
 
 Their forms are in `forms.py`; the guard `client_required` keeps a view for a signed-in client.
 """
@@ -56,13 +57,14 @@ def today() -> date:
 
 
 # Each module adds its views to `bp` as it is imported.
-from web.client import bookings, calendar, preferences, sign_in, week  # noqa: E402
+from web.client import bookings, calendar, intro, preferences, sign_in, week  # noqa: E402
 
 __all__ = [
     "bookings",
     "bp",
     "calendar",
     "client_required",
+    "intro",
     "load_client",
     "preferences",
     "sign_in",

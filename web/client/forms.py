@@ -1,4 +1,5 @@
-"""A client's forms: the e-mail for a sign-in link, their preferences, a class to book."""
+"""A client's forms: the e-mail for a sign-in link, their preferences, a class to book,
+the intro's time."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields import FieldList
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from scheduler.clients.preferences import Preferences
@@ -146,3 +147,22 @@ class ClassForm(FlaskForm):
     session = HiddenField(validators=[DataRequired()])
     week = HiddenField(validators=[DataRequired()])
     back = HiddenField()
+
+
+LOCAL_MINUTE = Regexp(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\Z", message="Choose a time.")
+
+
+class IntroTimeForm(FlaskForm):
+    """The time chosen: the value of the button pressed, local `YYYY-MM-DDTHH:MM`.
+
+    A text field, not a hidden one, so `hidden_tag()` leaves it to the buttons.
+    """
+
+    start = StringField(validators=[DataRequired(), LOCAL_MINUTE])
+
+
+class IntroCancelForm(FlaskForm):
+    """The intro to give up: its session id and week."""
+
+    session = HiddenField(validators=[DataRequired()])
+    week = HiddenField(validators=[DataRequired()])

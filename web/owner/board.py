@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, current_app
 
+from scheduler.bookings.intros import booked_intros
 from scheduler.core import models
 from scheduler.planning.solving import owner_draft
 from scheduler.store.plans import load_stored_plan, plan_versions
@@ -32,6 +33,9 @@ class Card:
     capacity: int
     pinned: bool
     uses_reformers: bool
+    booked_by: str | None = None
+    """The client who booked it (their name), for an intro 1-2-1 booked after publishing."""
+    booked_by_key: str | None = None
 
     @property
     def fill(self) -> str:
@@ -123,10 +127,45 @@ def board_or_404(week_start: date, plan_id: int | None = None) -> Board:
         )
         board.cards[s.id] = card
         by_venue_day[s.venue][s.start // MINUTES_PER_DAY].append(card)
+    _add_booked_intros(board, stored, by_venue_day)
     board.venues = [
         (v, [(DAY_NAMES[d], by_venue_day[v.id][d]) for d in range(len(DAYS))]) for v in week.venues
     ]
     return board
+
+
+def _add_booked_intros(
+    board: Board, stored: models.Week, by_venue_day: dict[str, dict[int, list[Card]]]
+) -> None:
+    """Mark the intros clients booked as pinned and theirs; one no solve has kept yet is
+    added to the grid beside the plan's sessions (not one of `board.cards`)."""
+    class_types = board.week.class_type_by_id
+    for b in booked_intros(session=get_session(), week_id=stored.id):
+        s = b.own_session
+        who = board.names.get(b.client, b.client)
+        if s.id in board.cards:
+            card = board.cards[s.id]
+            card.pinned, card.booked_by, card.booked_by_key = True, who, b.client
+            continue
+        ct = class_types.get(s.class_type)
+        card = Card(
+            key=s.id,
+            class_name=ct.name if ct else s.class_type,
+            time=f"{clock(s.start)}–{clock(s.end)}",
+            instructor=board.week.instructor_by_id[s.instructor].name
+            if s.instructor in board.week.instructor_by_id
+            else s.instructor,
+            room=s.room,
+            taken=1,
+            capacity=1,
+            pinned=True,
+            uses_reformers=bool(ct and ct.uses_reformers),
+            booked_by=who,
+            booked_by_key=b.client,
+        )
+        cards = by_venue_day[s.venue][s.start // MINUTES_PER_DAY]
+        cards.append(card)
+        cards.sort(key=lambda c: c.time)
 
 
 class _PublishedPlans:

@@ -27,3 +27,14 @@ def test_a_solve_keeps_a_make_up_and_every_standing_place_and_leaves_the_cancell
     after = {(a.client, a.session, a.reformer) for a in live.plan.allocations}
     assert before <= after
     assert ("c2", TUESDAY.id) not in {(a.client, a.session) for a in live.now_plan.allocations}
+
+
+def test_a_make_up_given_up_after_a_solve_kept_it_leaves_the_week(db_session):
+    publish_life_week(db_session, c2={"max_per_day": 2})
+    cancel_place(session=db_session, client_key="c2", session_key=TUESDAY.id, now=NOW)
+    book_space(session=db_session, client_key="c2", session_key=THURSDAY.id, now=NOW)
+    solve_week(session=db_session, week_start=WEEK_START, time_limit=5, publish=True)
+    cancel_place(session=db_session, client_key="c2", session_key=THURSDAY.id, now=NOW)
+    live = checked_live(db_session)
+    assert ("c2", THURSDAY.id) in {(a.client, a.session) for a in live.plan.allocations}
+    assert ("c2", THURSDAY.id) not in {(a.client, a.session) for a in live.now_plan.allocations}
