@@ -45,6 +45,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from scheduler.bookings.life import live_plan, load_life
 from scheduler.clients.mail import SmtpSettings, changes_between, tell_clients
 from scheduler.core import models
 from scheduler.core.config import NIGHTLY_TIME_LIMIT, Settings, get_settings
@@ -360,7 +361,11 @@ def _resolve(
                 )
             log.info("the week of %s is not stored: starting it from %s", week_start, copy_from)
         published = published_plan(session=session, week_start=week_start)
-        before = load_stored_plan(session=session, plan_id=published.id) if published else None
+        before = None
+        if published is not None:
+            # As clients see it: their own cancellations and bookings are no news to them.
+            life = load_life(session=session, week_id=published.week_id)
+            before = live_plan(load_stored_plan(session=session, plan_id=published.id), life)
         row = solve_week(
             session=session,
             week_start=week_start,
