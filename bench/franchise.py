@@ -1,7 +1,8 @@
 """Generated franchise weeks of 30, 45 and 60 venues: places, proven bound, gap, FCFS.
 
     python bench/franchise.py [--venues 30,45,60] [--seeds 1] [--time-limit 300]
-                              [--workers 2] [--whole] [--example] [-v]
+                              [--workers 2] [--whole] [--example]
+                              [--part-budgets 30,60,120,300] [-v]
 
 Each week comes from `scheduler.studio.franchise` (areas of three venues, about 200
 clients a venue, drawn from the seed). It is solved as the product solves it: its
@@ -11,6 +12,9 @@ seconds of work on each core. Every plan is checked; FCFS books the optimiser's
 timetable. With `--whole`, each week is also solved the way it was before parts
 became tasks (the parts one after another in one process, their bounds proved in
 a second), to compare; with `--example`, the spec's `franchise.json` is solved too.
+With `--part-budgets`, instead, the first week's largest part is solved alone on one
+core at each budget, to show how its gap closes with the time a part gets (a week
+of N parts on `--workers` cores gives each part `time-limit x workers / N`).
 Prints a markdown table and writes `bench/out/franchise.json`.
 """
 
@@ -32,7 +36,7 @@ from common import (
 )
 
 from scheduler.studio.franchise import franchise_week
-from scheduler.tasks.parts import solve_in_parts
+from scheduler.tasks.parts import ONE_CORE, solve_in_parts
 from scheduler.tasks.pool import Pool
 from solver.baselines.fcfs import fcfs_plan
 from solver.parts import split_week
@@ -47,6 +51,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1", help="generator seeds, comma-separated")
     parser.add_argument("--whole", action="store_true", help="also solve the old way")
     parser.add_argument("--example", action="store_true", help="also solve franchise.json")
+    parser.add_argument(
+        "--part-budgets", default="", help="seconds, comma-separated: one part alone at each"
+    )
     options = parser.parse_args()
     sizes = [int(v) for v in options.venues.split(",") if v]
     seeds = [int(s) for s in options.seeds.split(",")]
@@ -58,6 +65,12 @@ def main() -> None:
     if options.example:
         weeks.append(("`franchise.json`", None, load_example("franchise.json", options.examples)))
 
+    if options.part_budgets:
+        budgets = [float(b) for b in options.part_budgets.split(",") if b]
+        curve = _one_part_curve(weeks[0][2], budgets, options.seed)
+        path = write_results("franchise-part", {"venues": sizes[0], "one_part": curve})
+        print(f"\nresults written to {path}", file=sys.stderr)
+        return
     rows, results = [], []
     for label, seed, week in weeks:
         venues = len(week.venues)
@@ -129,6 +142,33 @@ def main() -> None:
         },
     )
     print(f"\nresults written to {path}", file=sys.stderr)
+
+
+def _one_part_curve(week, budgets: list[float], seed: int) -> list[dict]:
+    """The week's largest part alone on one core at each budget: places, bound, gap."""
+    part = max(split_week(week), key=lambda p: len(p.clients))
+    rows, results = [], []
+    for budget in budgets:
+        started = time.monotonic()
+        plan = solve(part, time_limit=budget, workers=1, seed=seed, options=ONE_CORE)
+        wall = time.monotonic() - started
+        solved = checked(part, plan, f"the part at {budget:g} s")
+        row = {
+            "seconds": budget,
+            "places": solved.places,
+            "bound": plan.bound,
+            "gap_percent": gap(solved.places, plan.bound),
+            "wall_seconds": round(wall, 1),
+            "stopped_by_clock": plan.stopped_by_clock,
+        }
+        results.append(row)
+        rows.append(
+            [f"{budget:g} s", seconds(wall), solved.places, plan.bound, percent(row["gap_percent"])]
+        )
+        print(f"  one part at {budget:g} s: {solved.places} of bound {plan.bound}", file=sys.stderr)
+    print(f"\nOne part alone ({len(part.clients)} clients, {len(part.venues)} venues), one core:\n")
+    print(markdown_table(["work", "wall time", "priority places", "proven bound", "gap"], rows))
+    return results
 
 
 def _in_parts(week, options):

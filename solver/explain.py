@@ -8,9 +8,11 @@ place would take and names what stops it:
 2. the timetable: no class of those types at their venues in their hours, and
    on an open timetable why none could run there (no room holds it, no
    instructor is available, the instructors or rooms are taken);
-3. each class that would fit: full, a group class before their intro 1-2-1,
-   a day already at their `max_per_day`, a clash with another class of theirs,
-   or no free reformer carrying what they need.
+3. each class that would fit: full (and, where it holds clients of the same
+   priority who missed out on more recent weeks, that those came first: the
+   objective's fairness level), a group class before their intro 1-2-1, a day
+   already at their `max_per_day`, a clash with another class of theirs, or no
+   free reformer carrying what they need.
 
 Each reason is found as facts (`Reason`: its kind and the classes, times and
 numbers it names), then worded to the client with the studio's names for class
@@ -140,11 +142,15 @@ _TO_THE_CLIENT: dict[str, str] = {
     "clash": "it clashes with your other class on {session}",
     "no_reformer_in_hours": "no {features} reformer free in your hours",
     "full": "{session} is full",
+    "full_missed_more": "{session} is full: its places went first to clients who have"
+    " missed out on more weeks lately",
     "no_reformer_free": "no {features} reformer is free in {session}",
     "free_place": "{session} has a free place for you",
 }
 _THE_REST_TO_THE_CLIENT: dict[str, str] = {
     "full": "{more} other classes that fit you are full",
+    "full_missed_more": "{more} other classes that fit you are full, their places gone first"
+    " to clients who have missed out on more weeks lately",
     "no_reformer_free": "no {features} reformer is free in {more} other classes that fit you",
     "free_place": "{more} other classes have a free place for you",
 }
@@ -224,6 +230,7 @@ def _features(client: Client) -> tuple[str, ...]:
 def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> list[Reason]:
     """What keeps the client out of each class that fits them, grouped by kind."""
     full: list[Session] = []
+    missed_more: list[Session] = []
     before_intro: list[Session] = []
     days_at_limit: dict[int, int] = {}
     clashes: dict[str, Session] = {}
@@ -239,7 +246,7 @@ def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> l
         same_day = [o for o in theirs if day_of(o.start) == day_of(s.start)]
         clash = next((o for o in theirs if o.start < s.end and s.start < o.end), None)
         if len(held) >= facts.week.capacity(class_type, facts.rooms[s.room]):
-            full.append(s)
+            (missed_more if _missed_more(client, held) else full).append(s)
         elif (
             client.needs_intro
             and not class_type.one_to_one
@@ -258,7 +265,7 @@ def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> l
         else:
             free.append(s)
 
-    reasons = _named("full", full)
+    reasons = _named("full_missed_more", missed_more) + _named("full", full)
     if before_intro:
         if first_intro_end is None:
             reasons.append(Reason("no_intro_fits"))
@@ -275,6 +282,12 @@ def _session_reasons(facts: _Facts, client: Client, fitting: list[Session]) -> l
         reasons += _named("no_reformer_free", no_reformer, features=features)
     reasons += _named("free_place", free)
     return reasons
+
+
+def _missed_more(client: Client, held: list[Client]) -> bool:
+    """Whether a class holds a client of the same priority who missed out on more recent
+    weeks: a place the fairness level gives them before this client."""
+    return any(h.priority == client.priority and h.missed_weeks > client.missed_weeks for h in held)
 
 
 def _named(kind: str, sessions: list[Session], **facts: tuple[str, ...]) -> list[Reason]:

@@ -137,6 +137,8 @@ _TO_THE_OWNER: dict[str, str] = {
     "clash": "it clashes with their class {sessions}",
     "no_reformer_in_hours": "no {features} reformer is free in their hours",
     "full": "{sessions} {is_are} full",
+    "full_missed_more": "{sessions} {is_are} full, with clients of the same priority who have"
+    " missed out on more weeks lately",
     "no_reformer_free": "no {features} reformer is free in {sessions}",
     "free_place": "{sessions} {has_have} room for them: a longer solve may place them",
 }
@@ -160,6 +162,7 @@ REASON_GROUPS: dict[str, str] = {
     "solver_time": "A class has room: a longer solve may place them",
 }
 _GROUP_OF = {
+    "full_missed_more": "full",
     "no_intro_fits": "intro",
     "intro_first": "intro",
     "no_reformer_at_venues": "reformer",

@@ -27,6 +27,7 @@ from scheduler.core.dates import as_date
 from scheduler.core.db import get_engine
 from scheduler.core.models import utcnow
 from scheduler.planning.errors import PlanningError
+from scheduler.planning.fairness import fill_missed_weeks, with_missed_weeks_from_records
 from scheduler.planning.pins import standing_pins, what_still_exists
 from scheduler.planning.rows import week_row_or_refuse
 from scheduler.runs.lifecycle import keep_alive, mark_interrupted_runs
@@ -64,9 +65,10 @@ def solve_week(
     `workers` is the cores the solve may use and `seed` its random seed; a week of
     independent parts has them solved as tasks on `pool` (default: the cluster
     `DASK_SCHEDULER_ADDRESS` names, else `workers` processes here). With `copy_from`,
-    the week is not stored yet: it is solved as a copy of that week's business and
-    stored (`copy_week_forward`) in the same commit as its plan, so a failed
-    solve leaves no week behind.
+    the week is not stored yet: it is solved as a copy of that week's business (each
+    client missing out as the records say: `planning.fairness`) and stored
+    (`copy_week_forward`) in the same commit as its plan, so a failed solve leaves
+    no week behind.
 
     With a published plan, its sessions and places are pinned where they still stand
     (`standing_pins`), so a re-solve moves nobody needlessly; a week with none yet
@@ -125,9 +127,12 @@ def _solve_run(
             week = load_stored_week(session=session, week_start=week_start)
             published_row = published_plan(session=session, week_start=week_start)
         else:
-            week = replace(
-                load_stored_week(session=session, week_start=copy_from),
-                week_start=week_start.isoformat(),
+            week = with_missed_weeks_from_records(
+                session=session,
+                week=replace(
+                    load_stored_week(session=session, week_start=copy_from),
+                    week_start=week_start.isoformat(),
+                ),
             )
             published_row = None
         # Places are sold by the term: a new week keeps last week's where they stand.
@@ -207,6 +212,7 @@ def _what_still_exists(
 def _store_copy(session: DbSession, copy_from: date, week_start: date, plan: Plan) -> None:
     """Store the week solved as a copy of `copy_from`; refuse if the stored copy differs."""
     copy_week_forward(session=session, from_week=copy_from, to_week=week_start)
+    fill_missed_weeks(session=session, week_start=week_start)
     violations = check_plan(load_stored_week(session=session, week_start=week_start), plan)
     if violations:
         raise PlanningError(f"the plan breaks {violations[0]} on the stored copy of the week")
@@ -278,7 +284,8 @@ def start_week(
     """Store a new week as a copy of `from_week` (default: the latest stored before it).
 
     Copies the business: venues, rooms, reformers, class types, instructors, clients
-    (paused ones too) and pins; no plan. Refuses a week already stored, or one with
+    (paused ones too, each missing out as the records say: `planning.fairness`) and
+    pins; no plan. Refuses a week already stored, or one with
     nothing to start from. Returns the week it was copied from; one transaction.
     """
     week_start = as_date(week_start)
@@ -297,6 +304,7 @@ def start_week(
     week_row_or_refuse(session, source)
     try:
         copy_week_forward(session=session, from_week=source, to_week=week_start)
+        fill_missed_weeks(session=session, week_start=week_start)
         session.commit()
     except BaseException:
         session.rollback()

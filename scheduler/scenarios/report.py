@@ -48,7 +48,7 @@ KPI_LABELS: dict[str, str] = {
 REASON_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), label)
     for pattern, label in (
-        (r"(is|are) full$", "the classes in their hours are full"),
+        (r"(is|are) full(,|:|$)", "the classes in their hours are full"),
         (r"intro 1-2-1", "an intro 1-2-1 must come first"),
         (r"^you already have \d+ class", "already at their classes-a-day limit"),
         (r"^it clashes with your other class", "it clashes with their other classes"),

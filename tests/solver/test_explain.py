@@ -3,6 +3,7 @@
 from solver.checker import check_plan
 from solver.domain import Reason
 from solver.explain import explain_unplaced
+from solver.solve import solve
 from tests.builders import (
     allocation,
     class_type,
@@ -94,6 +95,45 @@ def test_beyond_three_full_classes_the_rest_are_counted_in_words_and_as_facts():
     assert reasons[3] == "2 other classes that fit you are full"
     (unmet,) = [u for u in explained(w, p) if u.client == "out"]
     assert unmet.why == (Reason("full", sessions=tuple(s.id for s in sessions_pinned[:3]), more=2),)
+
+
+def _one_place(*clients):
+    """A fixed week whose one 1-2-1 class on Tuesday all `clients` want, and that class."""
+    one_to_one = pinned_session("121-reformer", "tue", "18:00")
+    types = [class_type("121-reformer", name="1-2-1 Reformer")]
+    w, _ = fixed([one_to_one], list(clients), class_types=types)
+    return w, one_to_one
+
+
+def test_a_place_given_to_a_client_who_missed_out_on_more_weeks_says_so():
+    w, one_to_one = _one_place(
+        client("lately-missed", wants=[want("121-reformer")], missed_weeks=2),
+        client("kept-up", wants=[want("121-reformer")], missed_weeks=1),
+    )
+
+    the_plan = solve(w, time_limit=2, workers=1)
+
+    assert [a.client for a in the_plan.allocations] == ["lately-missed"]
+    (unmet,) = explained(w, the_plan)
+    assert unmet.client == "kept-up"
+    assert unmet.reasons == (
+        "Tuesday 18:00 1-2-1 Reformer at Hitchin is full: its places went first to clients"
+        " who have missed out on more weeks lately",
+    )
+    assert unmet.why == (Reason("full_missed_more", sessions=(one_to_one.id,)),)
+
+
+def test_a_full_class_of_higher_priority_or_no_more_missed_weeks_is_only_full():
+    for holder in (
+        client("member", wants=[want("121-reformer")], priority=3, missed_weeks=2),
+        client("same", wants=[want("121-reformer")], missed_weeks=1),
+    ):
+        w, one_to_one = _one_place(
+            holder, client("short", wants=[want("121-reformer")], missed_weeks=1)
+        )
+        p = plan([session_of(one_to_one, w)], [allocation(holder.id, one_to_one.id, "R1")])
+
+        assert reasons_of(w, p, "short") == ("Tuesday 18:00 1-2-1 Reformer at Hitchin is full",)
 
 
 def test_back_care_needs_gp_clearance():

@@ -15,6 +15,7 @@
     if (s.status === "succeeded") {
       document.getElementById("result").hidden = false;
       put("r-places", r.priority_places); put("r-points", r.preference_points); put("r-minutes", r.teaching_minutes);
+      put("r-fairness", r.fairness_points || 0); document.getElementById("r-fairness-figure").hidden = !r.fairness_points;
       put("bound", r.bound != null ? r.bound : "–"); put("gap", r.gap != null ? (100 * r.gap).toFixed(1) + "%" : "–");
       put("objective", r.priority_places); put("stage", "places");
       put("r-line", r.status + " · " + r.unplaced + " place(s) wanted but not found" +

@@ -138,6 +138,17 @@ def test_a_reason_speaks_of_the_client_and_names_the_classes():
     )
 
 
+def test_a_full_class_of_clients_who_missed_out_more_says_so_and_is_grouped_as_full():
+    names = week_names(the_week([]))
+    why = Reason("full_missed_more", sessions=(TUE.id,))
+
+    assert reason_words(why, names, {TUE.id: TUE}) == (
+        f"{TUE_CLASS} is full, with clients of the same priority who have missed out on more"
+        " weeks lately"
+    )
+    assert reason_group((why,)) == "full"
+
+
 def test_the_owner_reads_the_same_facts_the_client_reads_in_their_own_words():
     c = b.client("c1", venues=["stevenage"], wants=[b.want("reformer")], cleared=False)
     w = replace(

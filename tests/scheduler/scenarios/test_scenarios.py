@@ -562,3 +562,8 @@ def test_unplaced_demand_counts_once_under_the_kind_of_its_first_reason():
     assert figures["unplaced_by_reason"] == {"the classes in their hours are full": 3}
     assert figures["unplaced_places"] == 3
     assert reason_kind("something new") == "something new"
+    fairer = (
+        "Monday 09:30 Reformer at Hitchin is full: its places went first to clients who have"
+        " missed out on more weeks lately"
+    )
+    assert reason_kind(fairer) == "the classes in their hours are full"
