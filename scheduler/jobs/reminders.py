@@ -105,7 +105,9 @@ def send_reminders(
 
 
 def _words(sent: int, unsent: Sequence[RemindedPlace], elsewhere: int) -> str:
-    said = f"{sent} reminder{'' if sent == 1 else 's'} sent" if sent else "no reminders due"
+    if not (sent or unsent or elsewhere):
+        return "no reminders due"
+    said = f"{sent or 'no'} reminder{'' if sent == 1 else 's'} sent"
     if elsewhere:
         said += f"; {elsewhere} left to another run that claimed them first"
     if unsent:
