@@ -71,8 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(scenarios.bp)
-    # The API authenticates with the sign-in cookie and answers JSON; its writes are
-    # guarded by the same-site cookie, not a form token.
+    # The API checks its writes' CSRF token itself (`X-CSRFToken`), once it knows the
+    # caller is signed in, so an anonymous caller hears 401 and every refusal is JSON.
     csrf.exempt(api.bp)
 
     _register_error_pages(app)

@@ -4,6 +4,14 @@ The same authorisation as the pages: the timetable is public; a plan with its
 allocations is the owner's; a client reads their own places only (anyone
 else's are "not found", so an id reveals nothing); an anonymous caller asking
 for anything personal gets 401. Every error is a JSON body `{"error", "message"}`.
+
+A client changes their own week under /me (cancel a place, book a space, join or
+leave a waitlist): a client's alone (the owner gets 403), each a call to one
+service of `scheduler.bookings.my_week`, whose refusals answer 409 with the
+service's reason as `error`, and a class not theirs 404. The caller signs in with
+the site's cookie, so every write carries the CSRF token of the signed-in page
+(its `<meta name="csrf-token">`) in an `X-CSRFToken` header, checked here once
+the caller is known to be signed in.
 """
 
 from __future__ import annotations
@@ -11,14 +19,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from scheduler.bookings.booking import BookingRefused, ClassNotFound
+from scheduler.bookings.my_week import (
+    WeekChange,
+    book_my_space,
+    cancel_my_place,
+    client_credits,
+    join_my_waitlist,
+    leave_my_waitlist,
+)
+from scheduler.bookings.timetable import TimetableSession, week_timetable
 from scheduler.clients.access import latest_client
-from scheduler.clients.timetable import TimetableSession, week_timetable
+from scheduler.clients.mail import SmtpSettings
 from scheduler.clients.week import (
     Place,
     client_week,
@@ -28,14 +48,17 @@ from scheduler.clients.week import (
 )
 from scheduler.core import models
 from scheduler.core.models import utcnow
+from scheduler.formats.api import CancelAsked, ClassAsked
 from scheduler.formats.plan import plan_to_json
 from scheduler.formats.schemas import DOCUMENTS, document_schema
+from scheduler.formats.validation import error_line
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.moves import ClassInWords, MoveChoices, move_choices
 from scheduler.store.plans import find_plan, load_stored_plan, weeks_with_published_plan
 from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
 from web.db import get_session
+from web.extensions import csrf
 from web.form_parts import MAX_ROW_ID, row_id
 from web.openapi import openapi_document
 
@@ -57,8 +80,27 @@ def _json_error(exc: HTTPException) -> Any:
     return jsonify(error=error, message=exc.description), exc.code
 
 
-def _unauthorised() -> ApiError:
-    return ApiError(401, "unauthorized", "Sign in to read this.")
+@bp.errorhandler(CSRFError)
+def _csrf_refused(exc: CSRFError) -> Any:
+    message = (
+        f"{exc.description} Send the token of a signed-in page (its csrf-token meta tag)"
+        " in an X-CSRFToken header."
+    )
+    return jsonify(error="csrf_token", message=message), 400
+
+
+@bp.before_request
+def _writes_carry_the_csrf_token() -> None:
+    """A write needs someone signed in, then their page's CSRF token (`X-CSRFToken`)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not current_user.is_authenticated:
+        raise _unauthorised("Sign in to do this.")
+    csrf.protect()
+
+
+def _unauthorised(message: str = "Sign in to read this.") -> ApiError:
+    return ApiError(401, "unauthorized", message)
 
 
 def _not_found(what: str = "Nothing here.") -> ApiError:
@@ -72,6 +114,20 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             raise _unauthorised()
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def client_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A signed-in client only: an anonymous caller gets 401, the owner 403."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            raise _unauthorised()
+        if not getattr(current_user, "is_client", False):
+            raise ApiError(403, "forbidden", "Only a client has a week of their own to change.")
         return view(*args, **kwargs)
 
     return guarded
@@ -133,6 +189,7 @@ def _session_json(s: TimetableSession) -> dict[str, Any]:
         "capacity": s.capacity,
         "taken": s.taken,
         "spaces_left": s.spaces_left,
+        "waiting": s.waiting,
     }
 
 
@@ -321,7 +378,147 @@ def _place_json(p: Place) -> dict[str, Any]:
         "room": p.room,
         "instructor": p.instructor,
         "reformer": p.reformer,
+        "kind": p.kind,
+        "cancelled": p.cancelled,
+        "late": p.late,
     }
+
+
+# --- A client's changes to their week --------------------------------------------------------
+
+Asked = TypeVar("Asked", bound=BaseModel)
+
+
+def _body(model: type[Asked], *, required: bool = True) -> Asked:
+    """The request's JSON body as `model`; a 400 naming each field that is wrong."""
+    data = request.get_json(silent=True)
+    if data is None and not required and not request.get_data():
+        data = {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "The body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        message = "; ".join(error_line(e) for e in exc.errors())
+        raise ApiError(400, "bad_request", message) from None
+
+
+def _changed(make: Callable[[], WeekChange]) -> WeekChange:
+    """Run a change of the client's week; its refusal is a 409, a class not theirs a 404."""
+    try:
+        return make()
+    except ClassNotFound as exc:
+        raise _not_found(f"No such class of yours: {exc}.") from None
+    except BookingRefused as refused:
+        raise ApiError(409, refused.reason, refused.message) from None
+
+
+def _week_of(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@bp.post("/me/allocations/<session_id>/cancel")
+@client_only
+def cancel_my_allocation(session_id: str) -> Any:
+    """Cancel the client's place in a class for one week (body: optional `week_start`)."""
+    asked = _body(CancelAsked, required=False)
+    change = _changed(
+        lambda: cancel_my_place(
+            session=get_session(),
+            client_key=current_user.key,
+            session_key=session_id,
+            week_start=_week_of(asked.week_start),
+            smtp=SmtpSettings.from_app_config(current_app.config),
+            base_url=current_app.config.get("BASE_URL") or request.url_root,
+        )
+    )
+    return jsonify(
+        week_start=change.week_start.isoformat(),
+        session=change.session,
+        late=change.late,
+        credit_expires=change.credit_expires.isoformat() if change.credit_expires else None,
+        message=change.message,
+    )
+
+
+@bp.post("/me/bookings")
+@client_only
+def book_a_space() -> Any:
+    """Book a free space in a class with a make-up credit, or as a drop-in."""
+    asked = _body(ClassAsked)
+    change = _changed(
+        lambda: book_my_space(
+            session=get_session(),
+            client_key=current_user.key,
+            session_key=asked.session,
+            week_start=_week_of(asked.week_start),
+        )
+    )
+    place = _place_json(change.place) if change.place else None
+    return jsonify(
+        week_start=change.week_start.isoformat(), place=place, message=change.message
+    ), 201
+
+
+@bp.post("/me/waitlist")
+@client_only
+def join_a_waitlist() -> Any:
+    """Wait for a space in a full class."""
+    asked = _body(ClassAsked)
+    change = _changed(
+        lambda: join_my_waitlist(
+            session=get_session(),
+            client_key=current_user.key,
+            session_key=asked.session,
+            week_start=_week_of(asked.week_start),
+        )
+    )
+    return jsonify(
+        week_start=change.week_start.isoformat(),
+        session=change.session,
+        position=change.position,
+        message=change.message,
+    ), 201
+
+
+@bp.delete("/me/waitlist/<session_id>")
+@client_only
+def leave_a_waitlist(session_id: str) -> Any:
+    """Leave a class's waitlist (`?week=YYYY-MM-DD`, by default the next week running it)."""
+    asked = request.args.get("week")
+    change = _changed(
+        lambda: leave_my_waitlist(
+            session=get_session(),
+            client_key=current_user.key,
+            session_key=session_id,
+            week_start=_monday(asked) if asked else None,
+        )
+    )
+    return jsonify(
+        week_start=change.week_start.isoformat(), session=change.session, message=change.message
+    )
+
+
+@bp.get("/me/credits")
+@client_only
+def my_credits() -> Any:
+    """The client's make-up credits: what each was for, its last day, what it paid for."""
+    credits = client_credits(
+        session=get_session(), client_key=current_user.key, today=utcnow().date()
+    )
+    return jsonify(
+        client=current_user.key,
+        credits=[
+            {
+                "earned_for": c.earned_for,
+                "expires_on": c.expires_on.isoformat(),
+                "used_for": c.used_for,
+                "expired": c.expired,
+                "usable": c.usable,
+            }
+            for c in credits
+        ],
+    )
 
 
 # --- The OpenAPI document and the documents' JSON Schemas ------------------------------------

@@ -1,10 +1,12 @@
 """The OpenAPI 3.1 document of /api/v1, assembled from the response models.
 
-Each endpoint is one `Operation` in `OPERATIONS`: its path, who may call it,
-its parameters and the model of its answer (`scheduler.formats.api`). The
-schemas are pydantic's JSON Schema of those models, which is the dialect
-OpenAPI 3.1 speaks (draft 2020-12), placed under `components/schemas`. A
-test checks that every route of the blueprint has its operation.
+Each endpoint is one `Operation` in `OPERATIONS`: its method and path, who may
+call it, its parameters, the model of its request body and of its answer
+(`scheduler.formats.api`). The schemas are pydantic's JSON Schema of those
+models, which is the dialect OpenAPI 3.1 speaks (draft 2020-12), placed under
+`components/schemas`. A write needs the sign-in cookie and the page's CSRF token
+in its `X-CSRFToken` header, both named in its security. A test checks that
+every route and method of the blueprint has its operation.
 """
 
 from __future__ import annotations
@@ -16,9 +18,16 @@ from pydantic import BaseModel, Field, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from scheduler.formats.api import (
+    BookedSpace,
+    CancelAsked,
+    CancelledPlace,
+    ClassAsked,
     ClientAllocations,
+    ClientCredits,
     Error,
+    LeftWaitlist,
     PlaceMoves,
+    WaitingPlace,
     WeekList,
     WeekPlan,
     WeekSessions,
@@ -50,7 +59,10 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Operation:
-    """One GET endpoint: what it answers (a model, or any JSON object) and its errors."""
+    """One endpoint: what it answers (a model, or any JSON object) and its errors.
+
+    A write (`method` other than get) may take a JSON `body` and answers `status`.
+    """
 
     path: str
     operation_id: str
@@ -60,6 +72,10 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     errors: dict[int, str] = field(default_factory=dict)
     public: bool = False
+    method: Literal["get", "post", "delete"] = "get"
+    body: type[BaseModel] | None = None
+    body_required: bool = True
+    status: int = 200
 
 
 WEEK_PATH = Parameter("week_start", "path", IsoDate, "The Monday the week starts on.")
@@ -67,6 +83,12 @@ WEEK_QUERY = Parameter(
     "week", "query", IsoDate, "The Monday of the week; by default this week or the next published."
 )
 SIGNED_IN = {401: "Not signed in."}
+CLIENT_WRITE = {
+    400: "A malformed body, or the CSRF token missing or wrong.",
+    401: "Not signed in.",
+    403: "The caller is not a client.",
+}
+SESSION_PATH = Parameter("session_id", "path", str, "The class: its session id in the week's plan.")
 PLAN_PICKED = (
     Parameter("status", "query", Literal["draft", "published"]),
     Parameter("version", "query", Annotated[int, Field(ge=1)]),
@@ -142,6 +164,68 @@ OPERATIONS: tuple[Operation, ...] = (
         {**SIGNED_IN, 404: "No such client or week, or another client's."},
     ),
     Operation(
+        "/me/allocations/{session_id}/cancel",
+        "cancelMyAllocation",
+        "Cancel the signed-in client's place in a class for one week.",
+        "The place given up: before the studio's cut-off it earns a make-up credit, after it"
+        " is late. The space goes to the class's waitlist at once.",
+        CancelledPlace,
+        (SESSION_PATH,),
+        {**CLIENT_WRITE, 404: "No place of the client's in that class.", 409: "It has started."},
+        method="post",
+        body=CancelAsked,
+        body_required=False,
+    ),
+    Operation(
+        "/me/bookings",
+        "bookASpace",
+        "Book a free space in a published class, with a make-up credit or as a drop-in.",
+        "The place booked.",
+        BookedSpace,
+        errors={
+            **CLIENT_WRITE,
+            404: "No such published class.",
+            409: "Refused, `error` saying why: full, started, no_credit, rules, taken, already.",
+        },
+        method="post",
+        body=ClassAsked,
+        status=201,
+    ),
+    Operation(
+        "/me/waitlist",
+        "joinAWaitlist",
+        "Wait for a space in a full class; a freed space is booked for the first in line.",
+        "The client's place in line (the order is fair: priority, then missed weeks, then"
+        " who asked first).",
+        WaitingPlace,
+        errors={
+            **CLIENT_WRITE,
+            404: "No such published class.",
+            409: "Refused, `error` saying why: not_full, started, no_credit, rules, already.",
+        },
+        method="post",
+        body=ClassAsked,
+        status=201,
+    ),
+    Operation(
+        "/me/waitlist/{session_id}",
+        "leaveAWaitlist",
+        "Leave a class's waitlist.",
+        "The client is off the waitlist.",
+        LeftWaitlist,
+        (SESSION_PATH, WEEK_QUERY),
+        {**CLIENT_WRITE, 404: "The client is not waiting for that class."},
+        method="delete",
+    ),
+    Operation(
+        "/me/credits",
+        "getMyCredits",
+        "The signed-in client's make-up credits.",
+        "Each credit with the class given up for it, its last day and the class it paid for.",
+        ClientCredits,
+        errors={**SIGNED_IN, 403: "The caller is not a client."},
+    ),
+    Operation(
         "/schemas/{name}.json",
         "getDocumentSchema",
         "The JSON Schema of a document: reformer-week/1, reformer-plan/1 or reformer-scenario/1.",
@@ -166,9 +250,13 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": schema}}}
 
 
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
 def _operation(op: Operation) -> dict[str, Any]:
-    body = {"$ref": REF.format(model=op.response.__name__)} if op.response else {"type": "object"}
-    responses = {"200": {"description": op.answer, **_json(body)}}
+    answer = _ref(op.response) if op.response else {"type": "object"}
+    responses = {str(op.status): {"description": op.answer, **_json(answer)}}
     for code, description in op.errors.items():
         responses[str(code)] = {
             "description": description,
@@ -177,27 +265,34 @@ def _operation(op: Operation) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.public:
         out["security"] = [{}]
+    elif op.method != "get":
+        out["security"] = [{"signInCookie": [], "csrfToken": []}]
     if op.parameters:
         out["parameters"] = [p.as_json() for p in op.parameters]
+    if op.body is not None:
+        out["requestBody"] = {"required": op.body_required, **_json(_ref(op.body))}
     return {**out, "responses": responses}
 
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every endpoint of the API blueprint."""
-    models = [Error, *dict.fromkeys(op.response for op in OPERATIONS if op.response)]
+    # A request body is described as it is read, an answer as it is written.
+    bodies = [(op.body, "validation") for op in OPERATIONS if op.body]
+    answers = [(op.response, "serialization") for op in OPERATIONS if op.response]
     _, schemas = models_json_schema(
-        [(model, "serialization") for model in models], ref_template=REF
+        list(dict.fromkeys([(Error, "serialization"), *bodies, *answers])), ref_template=REF
     )
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Reformer studio API",
             "version": API_VERSION,
-            "description": "Weeks, the published timetable, plans and a client's own places.",
+            "description": "Weeks, the published timetable, plans, and a client's own places:"
+            " cancelling one, booking a free space, waiting for a full class.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"signInCookie": []}],
-        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS},
+        "paths": _paths(),
         "components": {
             "schemas": schemas["$defs"],
             "securitySchemes": {
@@ -206,7 +301,21 @@ def openapi_document() -> dict[str, Any]:
                     "in": "cookie",
                     "name": "session",
                     "description": "The session cookie set by signing in on the site.",
-                }
+                },
+                "csrfToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRFToken",
+                    "description": "On every write: the token in the csrf-token meta tag of a"
+                    " page the same sign-in shows.",
+                },
             },
         },
     }
+
+
+def _paths() -> dict[str, dict[str, Any]]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return paths

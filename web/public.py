@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template
+from flask_login import current_user
 
+from scheduler.bookings.timetable import week_timetable
 from scheduler.clients.access import client_for_ical_secret, latest_client
 from scheduler.clients.calendar import client_calendar
-from scheduler.clients.timetable import week_timetable
 from scheduler.clients.week import default_week, feed_places, published_weeks
 from scheduler.core.models import utcnow
 from web.db import get_session
@@ -38,7 +39,12 @@ def timetable(week_start: str) -> Any:
 
 def _timetable(week_start: date | None) -> Any:
     session = get_session()
-    table = week_timetable(session=session, week_start=week_start) if week_start else None
+    client_key = current_user.key if getattr(current_user, "is_client", False) else None
+    table = (
+        week_timetable(session=session, week_start=week_start, client_key=client_key)
+        if week_start
+        else None
+    )
     if week_start is not None and table is None:
         abort(404)
     weeks = published_weeks(session=session)

@@ -7,4 +7,6 @@ booking.py    taking a free space (a make-up or a drop-in)
 waitlist.py   waiting for a full class, and who gets a freed space
 cancel.py     giving up a place for one date
 mail.py       the e-mails of it all
+my_week.py    a client's week as it stands: what they may cancel, book and wait for
+timetable.py  the public timetable, its spaces as the week stands
 """

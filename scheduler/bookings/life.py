@@ -166,6 +166,14 @@ def live_week(week: Week, plan: Plan, life: Life) -> Week:
     pinned_places = [p for p in week.pinned_allocations if (p.client, p.session) not in booked]
     pinned_places += [PinnedAllocation(b.client, b.session, b.reformer) for b in life.booked]
     sessions = {s.id: s for s in plan.sessions}
+    # A class its clients gave up still runs that week (the rest were told it does),
+    # however few it holds: pinned, as a re-solve pins it.
+    pinned_ids = {p.id for p in pinned_sessions}
+    pinned_sessions += [
+        PinnedSession(s.id, s.class_type, s.room, s.start, s.instructor)
+        for s in dict.fromkeys(sessions[c.session] for c in life.cancelled if c.session in sessions)
+        if s.id not in pinned_ids
+    ]
     return replace(
         week,
         clients=tuple(_client_now(c, life, sessions) for c in week.clients),

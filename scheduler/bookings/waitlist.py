@@ -128,6 +128,8 @@ def _enter(
     client = live.week.client_by_id.get(client_key)
     if client is None:
         raise BookingRefused("Your place at the studio is paused.", "rules")
+    if live.week.class_type_by_id[s.class_type].one_to_one:
+        raise BookingRefused(f"{what} is a 1-2-1: nobody waits for another's intro.", "rules")
     if live.starts_at(s) <= now:
         raise BookingRefused(f"{what} has started.", "started")
     if any(a.client == client_key and a.session == s.id for a in live.now_plan.allocations):

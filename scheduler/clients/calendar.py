@@ -3,7 +3,10 @@
 Google, Apple and Outlook poll the feed's URL and replace what they hold with
 what it says, matching events by UID; each place's UID is therefore built from
 the week, the session and the client only, so a re-published plan updates the
-event instead of adding a second one. Times are local wall-clock times with a
+event instead of adding a second one. A place given up for a date keeps its
+event and UID, marked `STATUS:CANCELLED` (a higher SEQUENCE, so calendars take
+the change as newer, and no longer busy); a make-up or drop-in booked after
+publishing is an event like any place. Times are local wall-clock times with a
 TZID and the VTIMEZONE that defines it, so a class at 09:30 stays at 09:30
 across the clock change.
 """
@@ -73,15 +76,20 @@ def _event(place: Place, stamp: datetime) -> Event:
     event.add("summary", _summary(place))
     event.add("location", f"{place.venue}, {place.room}")
     event.add("description", _description(place))
-    event.add("status", "CONFIRMED")
-    event.add("transp", "OPAQUE")
+    event.add("status", "CANCELLED" if place.cancelled else "CONFIRMED")
+    event.add("sequence", 1 if place.cancelled else 0)
+    event.add("transp", "TRANSPARENT" if place.cancelled else "OPAQUE")
     return event
 
 
+KIND_WORDS = {"makeup": "Make-up class", "drop_in": "Drop-in", "intro": "Your intro 1-2-1"}
+
+
 def _summary(place: Place) -> str:
+    said = place.class_name
     if place.reformer:
-        return f"{place.class_name} (reformer {place.reformer})"
-    return place.class_name
+        said = f"{said} (reformer {place.reformer})"
+    return f"Cancelled: {said}" if place.cancelled else said
 
 
 def _description(place: Place) -> str:
@@ -91,4 +99,12 @@ def _description(place: Place) -> str:
     ]
     if place.reformer:
         lines.append(f"Your reformer: {place.reformer}")
+    if place.kind in KIND_WORDS:
+        lines.append(KIND_WORDS[place.kind])
+    if place.cancelled:
+        lines.append(
+            "You cancelled this class after the cut-off: no make-up credit."
+            if place.late
+            else "You cancelled this class."
+        )
     return "\n".join(lines)

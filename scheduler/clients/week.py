@@ -1,15 +1,18 @@
-"""A client's week as they read it: their places in the published plan and their unplaced wants.
+"""A client's week as they read it: their places in the published week and their unplaced wants.
 
 Only published plans are shown to clients; a draft is the owner's business
-until it is published. Names come from the week's own rows (the class type's
-name, the venue's, the instructor's), so a client reads "Reformer at Hitchin
-with Jo", never ids.
+until it is published. After publishing the week lives on (`scheduler.bookings`):
+a place given up for a date stays in view marked cancelled, and places booked
+since (make-ups, drop-ins, intros) join the plan's. Names come from the week's
+own rows (the class type's name, the venue's, the instructor's), so a client
+reads "Reformer at Hitchin with Jo", never ids.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -25,7 +28,11 @@ FEED_WEEKS_BACK = 8
 
 @dataclass(frozen=True)
 class Place:
-    """One of a client's places in the published plan, in the studio's words and local time."""
+    """One of a client's places in a published week, in the studio's words and local time.
+
+    `kind`: regular (the week's plan), makeup, drop_in or intro (booked after publishing).
+    `cancelled` when given up for this week, `late` when that came after the cut-off.
+    """
 
     week_start: date
     session_id: str
@@ -37,7 +44,9 @@ class Place:
     room: str
     instructor: str
     reformer: str | None = None
-    allocation_id: int | None = None
+    kind: str = "regular"
+    cancelled: bool = False
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,39 +125,134 @@ def current_plan(*, session: Session, week_id: int) -> models.Plan | None:
     return session.exec(statement).first()
 
 
-def plan_places(
-    *, session: Session, week: models.Week, plan: models.Plan, client_key: str | None = None
-) -> list[Place]:
-    """The places in `plan` (of one client, or everyone's), in time order."""
-    class_names = column_by_key(session=session, week_id=week.id, column=models.ClassType.name)
-    venue_names = column_by_key(session=session, week_id=week.id, column=models.Venue.name)
-    instructor_names = column_by_key(
-        session=session, week_id=week.id, column=models.Instructor.name
-    )
-    statement = (
-        select(models.Allocation, models.PlanSession)
-        .join(models.PlanSession, col(models.PlanSession.id) == models.Allocation.session_id)
-        .where(models.Allocation.plan_id == plan.id)
-    )
-    if client_key is not None:
-        statement = statement.where(models.Allocation.client == client_key)
-    places = [
-        Place(
+class _Namer:
+    """Places of one week in the studio's words: its class types', venues' and instructors'."""
+
+    def __init__(self, session: Session, week: models.Week) -> None:
+        self.week = week
+        self.class_names = column_by_key(
+            session=session, week_id=week.id, column=models.ClassType.name
+        )
+        self.venue_names = column_by_key(session=session, week_id=week.id, column=models.Venue.name)
+        self.instructor_names = column_by_key(
+            session=session, week_id=week.id, column=models.Instructor.name
+        )
+
+    def place(self, s: models.PlanSession, client_key: str, **more: Any) -> Place:
+        """The client's place in `s` (a session row, or one made for an intro)."""
+        week = self.week
+        return Place(
             week_start=week.week_start,
             session_id=s.key,
-            client_id=a.client,
-            class_name=class_names.get(s.class_type, s.class_type),
+            client_id=client_key,
+            class_name=self.class_names.get(s.class_type, s.class_type),
             start=local_time(week.week_start, s.start, week.timezone),
             end=local_time(week.week_start, s.end, week.timezone),
-            venue=venue_names.get(s.venue, s.venue),
+            venue=self.venue_names.get(s.venue, s.venue),
             room=room_label(s.room, s.venue),
-            instructor=instructor_names.get(s.instructor, s.instructor),
-            reformer=a.reformer,
-            allocation_id=a.id,
+            instructor=self.instructor_names.get(s.instructor, s.instructor),
+            **more,
         )
-        for a, s in session.exec(statement).all()
-    ]
+
+
+def client_places(
+    *, session: Session, week: models.Week, plan: models.Plan, client_key: str
+) -> list[Place]:
+    """The client's places in the published week as it stands, the cancelled ones marked.
+
+    The plan's places, each marked cancelled where the client gave it up (late when
+    after the cut-off), and the places booked since (make-ups, drop-ins, intros),
+    a booking given up marked cancelled too. A class keeps one place: a booking
+    stands for the plan's place in the same class (a re-solve pins booked places
+    into the plan), and a place held wins over one given up. In time order.
+    """
+    namer = _Namer(session, week)
+    sessions = {
+        s.key: s
+        for s in session.exec(
+            select(models.PlanSession).where(models.PlanSession.plan_id == plan.id)
+        ).all()
+    }
+    planned = {
+        key: reformer
+        for key, reformer in session.exec(
+            select(models.PlanSession.key, models.Allocation.reformer)
+            .join(models.Allocation, col(models.Allocation.session_id) == models.PlanSession.id)
+            .where(models.Allocation.plan_id == plan.id, models.Allocation.client == client_key)
+        ).all()
+    }
+    given_up = {
+        c.session: c
+        for c in session.exec(
+            select(models.Cancellation).where(
+                models.Cancellation.week_id == week.id, models.Cancellation.client == client_key
+            )
+        ).all()
+    }
+    bookings = session.exec(
+        select(models.Booking)
+        .where(models.Booking.week_id == week.id, models.Booking.client == client_key)
+        .order_by(models.Booking.id)
+    ).all()
+    held: dict[str, Place] = {}
+    dropped: dict[str, Place] = {}
+    for key in planned.keys() | given_up.keys():
+        if key not in sessions:
+            continue
+        c = given_up.get(key)
+        place = namer.place(
+            sessions[key],
+            client_key,
+            reformer=planned.get(key),
+            cancelled=c is not None,
+            late=bool(c and c.late),
+        )
+        (dropped if c else held)[key] = place
+    for b in bookings:
+        s = sessions.get(b.session) or _intro_session(session, week, b)
+        if s is None:
+            continue
+        place = namer.place(
+            s,
+            client_key,
+            reformer=b.reformer,
+            kind=b.kind,
+            cancelled=b.cancelled_at is not None,
+            late=b.late,
+        )
+        if not place.cancelled:
+            held[b.session] = place
+        else:
+            dropped.setdefault(b.session, place)
+    places = [*held.values(), *(p for key, p in dropped.items() if key not in held)]
     return sorted(places, key=lambda p: (p.start, p.session_id))
+
+
+def _intro_session(
+    session: Session, week: models.Week, booking: models.Booking
+) -> models.PlanSession | None:
+    """An intro's session of its own, as a session row; None for any other booking."""
+    if booking.kind != "intro" or booking.room is None or booking.start is None:
+        return None
+    venue = session.exec(
+        select(models.Venue.key)
+        .join(models.Room, col(models.Room.venue_id) == models.Venue.id)
+        .where(models.Room.week_id == week.id, models.Room.key == booking.room)
+    ).first()
+    minutes = session.exec(
+        select(models.ClassType.minutes).where(
+            models.ClassType.week_id == week.id, models.ClassType.key == booking.class_type
+        )
+    ).first()
+    return models.PlanSession(
+        key=booking.session,
+        class_type=booking.class_type,
+        venue=venue or "",
+        room=booking.room,
+        start=booking.start,
+        end=booking.start + (minutes or 0),
+        instructor=booking.instructor or "",
+    )
 
 
 def client_week(*, session: Session, client_key: str, week_start: date) -> ClientWeek | None:
@@ -161,7 +265,7 @@ def client_week(*, session: Session, client_key: str, week_start: date) -> Clien
     places: list[Place] = []
     unmet: list[UnmetWant] = []
     if plan is not None:
-        places = plan_places(session=session, week=week, plan=plan, client_key=client_key)
+        places = client_places(session=session, week=week, plan=plan, client_key=client_key)
         class_names = column_by_key(session=session, week_id=week.id, column=models.ClassType.name)
         rows = session.exec(
             select(models.UnplacedWant).where(
@@ -190,24 +294,11 @@ def client_week(*, session: Session, client_key: str, week_start: date) -> Clien
     )
 
 
-def place_of_client(*, session: Session, client_key: str, allocation_id: int) -> Place | None:
-    """One place by its allocation id, only if it is the client's and published; else None."""
-    allocation = session.get(models.Allocation, allocation_id)
-    if allocation is None or allocation.client != client_key:
-        return None
-    plan = session.get(models.Plan, allocation.plan_id)
-    if plan is None or plan.status != "published":
-        return None
-    week = session.get(models.Week, plan.week_id)
-    current = current_plan(session=session, week_id=week.id)
-    if current is None or current.id != plan.id:
-        return None
-    places = plan_places(session=session, week=week, plan=plan, client_key=client_key)
-    return next((p for p in places if p.allocation_id == allocation_id), None)
-
-
 def feed_places(*, session: Session, client_key: str, today: date) -> list[Place]:
-    """The client's places in every published week from `FEED_WEEKS_BACK` weeks ago on."""
+    """The client's places in every published week from `FEED_WEEKS_BACK` weeks ago on.
+
+    Cancelled places stay, marked, so calendars mark their events cancelled.
+    """
     since = monday_of(today) - timedelta(weeks=FEED_WEEKS_BACK)
     weeks = session.exec(
         select(models.Week)
@@ -218,5 +309,7 @@ def feed_places(*, session: Session, client_key: str, today: date) -> list[Place
     for week in weeks:
         plan = current_plan(session=session, week_id=week.id)
         if plan is not None:
-            places.extend(plan_places(session=session, week=week, plan=plan, client_key=client_key))
+            places.extend(
+                client_places(session=session, week=week, plan=plan, client_key=client_key)
+            )
     return places

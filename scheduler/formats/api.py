@@ -1,14 +1,14 @@
-"""The JSON API's responses as models: the OpenAPI document describes them from these."""
+"""The JSON API's requests and answers as models: the OpenAPI document describes them from these."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from scheduler.formats.plan import AllocationDocument, PlanDocument
-from scheduler.formats.validation import Day, IsoDate
+from scheduler.formats.validation import Day, IsoDate, Monday
 
 
 class Error(BaseModel):
@@ -34,7 +34,10 @@ class WeekList(BaseModel):
 
 
 class PublishedSession(BaseModel):
-    """A published session with places taken and spaces left; no client names."""
+    """A published session with places taken and spaces left as the week stands; no names.
+
+    A place given up for the week is a space; a make-up or drop-in booked since is taken.
+    """
 
     id: str
     class_type: str
@@ -48,6 +51,7 @@ class PublishedSession(BaseModel):
     capacity: int
     taken: int
     spaces_left: int
+    waiting: int = Field(description="Clients on the waitlist of the class.")
 
 
 class WeekSessions(BaseModel):
@@ -81,7 +85,7 @@ class WeekPlan(BaseModel):
 
 
 class AllocatedPlace(BaseModel):
-    """A client's place in a published session."""
+    """A client's place in a published session: the plan's, or booked after publishing."""
 
     session: str
     class_name: str
@@ -92,6 +96,11 @@ class AllocatedPlace(BaseModel):
     room: str
     instructor: str
     reformer: str | None
+    kind: Literal["regular", "makeup", "drop_in", "intro"] = Field(
+        description="regular: the week's plan; the others were booked after publishing."
+    )
+    cancelled: bool = Field(description="Given up for this week (the place stays listed).")
+    late: bool = Field(description="Given up after the studio's cut-off.")
 
 
 class WantNotMet(BaseModel):
@@ -177,3 +186,81 @@ class PlaceMoves(BaseModel):
     )
     choices: list[RankedMove]
     not_fitting: list[UnfitClass]
+
+
+# --- A client's changes to their week ---------------------------------------------------------
+
+WEEK_OF_CLASS = "The Monday of the class's week; by default the next published week running it."
+
+
+class ClassAsked(BaseModel):
+    """A class of a published week, by its id: to book a space in, or to wait for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session: str = Field(
+        min_length=1, max_length=200, examples=["tue-0930-hitchin-studio-reformer"]
+    )
+    week_start: Monday | None = Field(default=None, description=WEEK_OF_CLASS)
+
+
+class CancelAsked(BaseModel):
+    """Which week's place to cancel; the body may be left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    week_start: Monday | None = Field(default=None, description=WEEK_OF_CLASS)
+
+
+class CancelledPlace(BaseModel):
+    """A place given up for one week: in time, with a make-up credit, or late."""
+
+    week_start: IsoDate
+    session: str
+    late: bool
+    credit_expires: IsoDate | None = Field(
+        description="The last day of the make-up credit earned; null when none was."
+    )
+    message: str = Field(description="What it came to, in the studio's words.")
+
+
+class BookedSpace(BaseModel):
+    """A free space booked: with a make-up credit (`kind` makeup) or as a drop-in."""
+
+    week_start: IsoDate
+    place: AllocatedPlace
+    message: str
+
+
+class WaitingPlace(BaseModel):
+    """A place on a full class's waitlist."""
+
+    week_start: IsoDate
+    session: str
+    position: int = Field(ge=1, description="Where the client stands in the fair order now.")
+    message: str
+
+
+class LeftWaitlist(BaseModel):
+    """The client is off the class's waitlist."""
+
+    week_start: IsoDate
+    session: str
+    message: str
+
+
+class Credit(BaseModel):
+    """A make-up credit: the class given up for it, its last day, the class it paid for."""
+
+    earned_for: str
+    expires_on: IsoDate
+    used_for: str | None
+    expired: bool
+    usable: bool
+
+
+class ClientCredits(BaseModel):
+    """The client's make-up credits, the soonest to expire first."""
+
+    client: str
+    credits: list[Credit]

@@ -48,20 +48,24 @@ def test_openapi_document_is_a_valid_openapi_3_document(web):
     assert document["openapi"].startswith("3.")
 
 
-def test_openapi_document_describes_every_api_route(web, studio_app):
+def test_openapi_document_describes_every_api_route_and_method(web, studio_app):
     document = web.get("/api/v1/openapi.json").get_json()
     routes = {
-        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method.lower())
         for rule in studio_app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
     }
 
-    assert routes == set(document["paths"])
+    described = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    assert routes == described
     for path, operations in document["paths"].items():
-        for operation in operations.values():
-            assert "200" in operation["responses"], path
+        for method, operation in operations.items():
+            assert {"200", "201"} & set(operation["responses"]), (path, method)
             for name in re.findall(r"{(\w+)}", path):
                 assert name in {p["name"] for p in operation["parameters"]}, (path, name)
+            if method != "get":
+                assert operation["security"] == [{"signInCookie": [], "csrfToken": []}]
 
 
 # --- Weeks and sessions: public ---------------------------------------------------------------

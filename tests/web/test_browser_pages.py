@@ -22,7 +22,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
 
+from scheduler.bookings.booking import BookingRefused, ClassNotFound, spaces_of
+from scheduler.bookings.cancel import cancel_place
+from scheduler.bookings.life import load_live_week
+from scheduler.bookings.waitlist import join_waitlist
 from scheduler.clients.access import issue_sign_in_link
+from scheduler.clients.week import client_week
 from scheduler.core import models
 from scheduler.core.config import get_settings
 from scheduler.core.dates import coming_monday
@@ -89,6 +94,7 @@ PAGES = (
     "advisor-run",
     "client-week",
     "client-place",
+    "client-cancel",
     "client-preferences",
     "client-sign-in",
     "client-link-sent",
@@ -96,6 +102,7 @@ PAGES = (
     "client-link-used",
     "owner-sign-in",
     "public-timetable",
+    "public-timetable-client",
     "not-found",
 )
 
@@ -126,6 +133,34 @@ def _clients_on_reformers(the_plan) -> list[str]:
     on_reformers = {a.client for a in the_plan.allocations if a.reformer}
     unmet = {u.client for u in the_plan.unplaced}
     return sorted(on_reformers, key=lambda c: (c not in unmet, c))
+
+
+def _week_after_publishing(db: Session, week_start: date, candidates: list[str]) -> tuple[str, str]:
+    """A client's week lived in: their first place cancelled (for a make-up credit), a full
+    class waited for. The first of `candidates` it can be done for, and a place they keep."""
+    for client_key in candidates:
+        view = client_week(session=db, client_key=client_key, week_start=week_start)
+        places = [p for p in view.places if not p.cancelled]
+        if len(places) < 2:
+            continue
+        cancel_place(
+            session=db,
+            client_key=client_key,
+            session_key=places[0].session_id,
+            week_start=week_start,
+        )
+        live = load_live_week(session=db, week_start=week_start)
+        for s in live.now_plan.sessions:
+            if spaces_of(live, s).left > 0:
+                continue
+            try:
+                join_waitlist(
+                    session=db, client_key=client_key, session_key=s.id, week_start=week_start
+                )
+            except (BookingRefused, ClassNotFound):
+                continue
+            return client_key, places[1].session_id
+    pytest.fail("no client of the demo week with two places could wait for a full class")
 
 
 def _use_link(app, path: str) -> None:
@@ -163,7 +198,9 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                 assert check_plan(week, load_stored_plan(session=db, plan_id=row.id)) == []
             live = load_stored_plan(session=db, plan_id=published.id)
             session_key = _reformer_session(week, load_stored_plan(session=db, plan_id=draft.id))
-            client_key, other_key = _clients_on_reformers(live)[:2]
+            candidates = _clients_on_reformers(live)
+            client_key, kept = _week_after_publishing(db, week_start, candidates)
+            other_key = next(c for c in candidates if c != client_key)
             draft_plan = load_stored_plan(session=db, plan_id=draft.id)
             moving = next(a.client for a in draft_plan.allocations if a.session == session_key)
             solve_run = db.exec(
@@ -255,6 +292,9 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     "advisor-run": Visit("owner", f"/owner/scenarios/advice/{advice.id}"),
                     "client-week": Visit("client", "/me/week"),
                     "client-place": Visit("client", "/me/week", click=".place-card h2 a"),
+                    "client-cancel": Visit(
+                        "client", f"/me/week/{week_start.isoformat()}/classes/{kept}/cancel"
+                    ),
                     "client-preferences": Visit("client", "/me/preferences"),
                     "client-sign-in": Visit("nobody", "/me/sign-in"),
                     "client-link-sent": Visit(
@@ -267,6 +307,7 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     "client-link-used": Visit("nobody", used, 410),
                     "owner-sign-in": Visit("nobody", "/auth/sign-in"),
                     "public-timetable": Visit("nobody", "/"),
+                    "public-timetable-client": Visit("client", "/"),
                     "not-found": Visit("nobody", "/timetable/1999-01-04", 404),
                 }
                 assert tuple(visits) == PAGES

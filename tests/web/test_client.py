@@ -244,25 +244,26 @@ def test_a_draft_plan_is_not_shown_to_clients(database_url, engine, db_session):
     assert "not published" in page
 
 
+def _class_path(studio, class_type: str) -> str:
+    s = next(s for s in studio.plan.sessions if s.class_type == class_type)
+    return f"/me/week/{studio.week_start.isoformat()}/classes/{s.id}"
+
+
 def test_my_place_page_shows_my_reformer(web, studio, db_session):
     sign_in_as(web, db_session, ANN)
-    on_a_reformer = select(models.Allocation).where(
-        models.Allocation.client == ANN, models.Allocation.reformer.is_not(None)
-    )
-    place = db_session.exec(on_a_reformer).one()
 
-    page = web.get(f"/me/places/{place.id}")
+    page = web.get(_class_path(studio, "reformer"))
 
     assert page.status_code == 200
     assert reformer_badges(page.text) == ["R2"]
 
 
-def test_another_clients_place_is_not_found(web, studio, db_session):
-    sign_in_as(web, db_session, ANN)
-    bea = db_session.exec(select(models.Allocation).where(models.Allocation.client == BEA)).one()
+def test_a_class_i_have_no_place_in_is_not_found(web, studio, db_session):
+    sign_in_as(web, db_session, BEA)
 
-    assert web.get(f"/me/places/{bea.id}").status_code == 404
-    assert web.get("/me/places/999999").status_code == 404
+    assert web.get(_class_path(studio, "mat")).status_code == 404
+    assert web.get(f"/me/week/{studio.week_start.isoformat()}/classes/nothing").status_code == 404
+    assert web.get("/me/week/not-a-date/classes/nothing").status_code == 404
 
 
 def test_signing_out_ends_the_clients_session(web, studio, db_session):

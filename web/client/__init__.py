@@ -1,9 +1,10 @@
 """/me/...: a client's own pages, signed in by a one-time link; one blueprint, a module per area.
 
-    /me/sign-in, /me/link/<token>, /me/sign-out    sign_in.py
-    /me/, /me/week, /me/places/<id>                week.py
-    /me/calendar/secret                            calendar.py
-    /me/preferences                                preferences.py
+    /me/sign-in, /me/link/<token>, /me/sign-out             sign_in.py
+    /me/, /me/week, /me/week/<week>/classes/<id>[/cancel]    week.py
+    /me/bookings, /me/waitlist, /me/waitlist/leave          bookings.py
+    /me/calendar/secret                                     calendar.py
+    /me/preferences                                         preferences.py
 
 Their forms are in `forms.py`; the guard `client_required` keeps a view for a signed-in client.
 """
@@ -55,9 +56,10 @@ def today() -> date:
 
 
 # Each module adds its views to `bp` as it is imported.
-from web.client import calendar, preferences, sign_in, week  # noqa: E402
+from web.client import bookings, calendar, preferences, sign_in, week  # noqa: E402
 
 __all__ = [
+    "bookings",
     "bp",
     "calendar",
     "client_required",

@@ -1,4 +1,4 @@
-"""A client's forms: the e-mail for a sign-in link, a confirming button, their preferences."""
+"""A client's forms: the e-mail for a sign-in link, their preferences, a class to book."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -134,3 +135,14 @@ class PreferencesForm(FlaskForm):
                 if not row.blank
             ),
         )
+
+
+class ClassForm(FlaskForm):
+    """A class of a published week, to book or to wait for: its id and its week's Monday.
+
+    `back` says which page the button was on (`timetable`, or My week by default).
+    """
+
+    session = HiddenField(validators=[DataRequired()])
+    week = HiddenField(validators=[DataRequired()])
+    back = HiddenField()

@@ -84,3 +84,11 @@ def test_a_full_class_cannot_be_booked(db_session):
     with pytest.raises(BookingRefused) as refused:
         book_space(session=db_session, client_key="c5", session_key=TUESDAY.id, now=NOW)
     assert refused.value.reason == "full"
+
+
+def test_a_class_every_client_gave_up_still_runs_and_keeps_every_rule(db_session):
+    publish_life_week(db_session)
+    cancel_place(session=db_session, client_key="c4", session_key=THURSDAY.id, now=NOW)
+    live = checked_live(db_session)
+    assert THURSDAY.id in {s.id for s in live.now_plan.sessions}
+    assert not [a for a in live.now_plan.allocations if a.session == THURSDAY.id]

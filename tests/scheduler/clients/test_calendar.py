@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -170,6 +171,30 @@ def test_event_names_the_class_place_instructor_and_reformer_number():
     assert str(event["LOCATION"]) == "Hitchin, Studio"
     assert "Jo" in str(event["DESCRIPTION"])
     assert "Your reformer: H7" in str(event["DESCRIPTION"])
+
+
+def test_a_cancelled_place_keeps_its_uid_marked_cancelled_and_no_longer_busy():
+    kept = place()
+    given_up = replace(kept, cancelled=True, late=True)
+
+    before = Calendar.from_ical(feed([kept])).walk("VEVENT")[0]
+    text = feed([given_up])
+    after = Calendar.from_ical(text).walk("VEVENT")[0]
+
+    assert rfc5545_problems(text) == []
+    assert str(after["UID"]) == str(before["UID"])
+    assert (str(before["STATUS"]), str(after["STATUS"])) == ("CONFIRMED", "CANCELLED")
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert str(after["TRANSP"]) == "TRANSPARENT"
+    assert str(after["SUMMARY"]).startswith("Cancelled: ")
+    assert "after the cut-off" in str(after["DESCRIPTION"])
+
+
+def test_a_make_up_says_so_in_its_event():
+    event = Calendar.from_ical(feed([replace(place(), kind="makeup")])).walk("VEVENT")[0]
+
+    assert "Make-up class" in str(event["DESCRIPTION"])
+    assert str(event["STATUS"]) == "CONFIRMED"
 
 
 def test_uids_are_stable_across_two_generations_of_the_feed():
