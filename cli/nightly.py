@@ -1,8 +1,10 @@
-"""The nightly re-solve: `reformer scheduler`, `reformer nightly --now`, `reformer runs`.
+"""The scheduled jobs: `reformer scheduler`, `reformer nightly --now`, `reformer runs`,
+`reformer reminders`.
 
 `reformer scheduler` is the recommended production layout: one process of its
-own beside the web app. A second one, or a `nightly --now` at the same time,
-is harmless: a night runs once.
+own beside the web app, running the nightly re-solve and the day-before
+reminders. A second one, or a `nightly --now` or `reminders` at the same time,
+is harmless: a night runs once, and each reminder is sent once.
 """
 
 from __future__ import annotations
@@ -43,13 +45,18 @@ def _settings() -> Settings:
 @TIME_LIMIT
 @needs_database
 def scheduler_command(time_limit: float) -> None:
-    """Run the scheduler in this process: the nightly re-solve at NIGHTLY_TIME, until stopped."""
+    """Run the scheduler in this process until stopped: the nightly re-solve at NIGHTLY_TIME,
+    and every quarter of an hour the reminders of the classes starting within a day."""
     from scheduler.jobs.nightly import run_scheduler
+    from scheduler.jobs.reminders import EVERY_MINUTES
 
     settings = _settings()
+    mail = f"by mail from {settings.smtp_from}" if settings.smtp_host else "logged (no SMTP_HOST)"
     click.echo(
         f"nightly re-solve at {settings.nightly_time} {settings.nightly_timezone};"
-        f" {'publishing' if settings.auto_publish else 'leaving drafts'}. Ctrl-C stops."
+        f" {'publishing' if settings.auto_publish else 'leaving drafts'}."
+        f" Reminders every {EVERY_MINUTES} minutes, {mail}, linking to {settings.base_url}."
+        " Ctrl-C stops."
     )
     run_scheduler(settings, time_limit=time_limit)
 
@@ -91,6 +98,29 @@ def nightly(run_now: bool, night: datetime | None, retry: bool, time_limit: floa
     )
     click.echo(outcome.message)
     if outcome.status == "failed":
+        raise SystemExit(1)
+
+
+@click.command("reminders")
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
+    help="Send what is due at this time on the studio's clock (YYYY-MM-DD HH:MM); default now.",
+)
+@needs_database
+def reminders_command(at: datetime | None) -> None:
+    """Send the day-before reminders due now: each place in a class starting within a day,
+    once, whatever else sends them (the scheduler does every quarter of an hour).
+
+    Exits 1 when some could not be sent; the next run tries them again.
+    """
+    from scheduler.jobs.reminders import send_reminders
+
+    settings = _settings()
+    now = at.replace(tzinfo=ZoneInfo(settings.nightly_timezone)) if at else None
+    outcome = send_reminders(settings=settings, now=now)
+    click.echo(outcome.message)
+    if outcome.unsent:
         raise SystemExit(1)
 
 

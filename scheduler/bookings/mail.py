@@ -12,7 +12,7 @@ import logging
 import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlmodel import Session as DbSession
@@ -76,6 +76,31 @@ def placed_letter(live: LiveWeek, placed: Placed, base_url: str) -> Letter:
     ]
     subject = f"A space for you: {week_names(live.week).session(s)}"
     return Letter(placed.client, client.email, subject, "\n".join(body) + "\n")
+
+
+def reminder_letter(
+    live: LiveWeek, s: Session, reformer: str | None, client_key: str, base_url: str, now: datetime
+) -> Letter:
+    """The day-before reminder of one place: the class, and where to cancel it."""
+    client = live.week.client_by_id[client_key]
+    when = _day_word(live.starts_at(s), now)
+    body = [
+        f"Dear {client.name},",
+        "",
+        f"A reminder of your class {when}:",
+        "",
+        *(f"  {line}" for line in class_lines(live, s, reformer)),
+        "",
+        f"If you cannot come, cancel it from My week: {my_week_link(base_url, live)}",
+    ]
+    subject = f"{when[0].upper()}{when[1:]}: {week_names(live.week).session(s)}"
+    return Letter(client_key, client.email, subject, "\n".join(body) + "\n")
+
+
+def _day_word(starts: datetime, now: datetime) -> str:
+    """ "today", "tomorrow" or "on Friday", as the class's own clock has it at `now`."""
+    days = (starts.date() - now.astimezone(starts.tzinfo).date()).days
+    return {0: "today", 1: "tomorrow"}.get(days, f"on {starts:%A}")
 
 
 def tell_placed(

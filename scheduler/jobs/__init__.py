@@ -1,1 +1,1 @@
-"""Scheduled jobs: the nightly re-solve of the coming week."""
+"""Scheduled jobs: the nightly re-solve of the coming week, the day-before reminders."""

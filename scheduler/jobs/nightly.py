@@ -45,11 +45,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from scheduler.bookings.life import live_plan, load_life
 from scheduler.clients.mail import SmtpSettings, changes_between, tell_clients
 from scheduler.core import models
 from scheduler.core.config import NIGHTLY_TIME_LIMIT, Settings, get_settings
 from scheduler.core.dates import coming_monday
 from scheduler.core.db import get_engine
+from scheduler.jobs import reminders
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.solving import owner_draft, previous_week, solve_week
 from scheduler.runs.lifecycle import (
@@ -359,7 +361,11 @@ def _resolve(
                 )
             log.info("the week of %s is not stored: starting it from %s", week_start, copy_from)
         published = published_plan(session=session, week_start=week_start)
-        before = load_stored_plan(session=session, plan_id=published.id) if published else None
+        before = None
+        if published is not None:
+            # As clients see it: their own cancellations and bookings are no news to them.
+            life = load_life(session=session, week_id=published.week_id)
+            before = live_plan(load_stored_plan(session=session, plan_id=published.id), life)
         row = solve_week(
             session=session,
             week_start=week_start,
@@ -477,7 +483,8 @@ def scheduled_night(time_limit: float = NIGHTLY_TIME_LIMIT) -> None:
 def start_scheduler(
     settings: Settings, *, time_limit: float = NIGHTLY_TIME_LIMIT, grace: timedelta = MISFIRE_GRACE
 ) -> BackgroundScheduler:
-    """Start a scheduler whose nightly job lives in the database job store.
+    """Start a scheduler whose jobs live in the database job store: the nightly re-solve and
+    the day-before reminders (`scheduler.jobs.reminders`).
 
     A job already stored keeps its next run time, so a night missed while the
     machine was off runs once now if it is within `grace` (coalesced), and is
@@ -489,39 +496,67 @@ def start_scheduler(
         timezone=ZoneInfo(settings.nightly_timezone),
     )
     scheduler.add_listener(_log_missed, EVENT_JOB_MISSED)
-    trigger = nightly_trigger(settings.nightly_time, settings.nightly_timezone)
-    job_settings = {
-        "kwargs": {"time_limit": time_limit},
-        "misfire_grace_time": int(grace.total_seconds()),
-    }
     # Paused, so a stored job is looked at (and kept) before anything fires.
     scheduler.start(paused=True)
-    try:
-        job = scheduler.get_job(JOB_ID)
-    except LookupError:  # stored by an earlier version, whose module path has since moved
-        scheduler.remove_job(JOB_ID)
-        job = None
-    if job is None:
-        with suppress(ConflictingIdError):  # another scheduler stored it a moment ago
-            scheduler.add_job(
-                "scheduler.jobs.nightly:scheduled_night",
-                trigger=trigger,
-                id=JOB_ID,
-                name="re-solve the coming week",
-                **job_settings,
-            )
-    else:
-        if repr(job.trigger) != repr(trigger):
-            scheduler.reschedule_job(JOB_ID, trigger=trigger)
-        if job.kwargs != job_settings["kwargs"] or job.misfire_grace_time != grace.total_seconds():
-            scheduler.modify_job(JOB_ID, **job_settings)
+    _keep_job(
+        scheduler,
+        JOB_ID,
+        "scheduler.jobs.nightly:scheduled_night",
+        name="re-solve the coming week",
+        trigger=nightly_trigger(settings.nightly_time, settings.nightly_timezone),
+        kwargs={"time_limit": time_limit},
+        grace=grace,
+    )
+    # A quarter hour missed needs no catching up: the next one reminds the same classes.
+    _keep_job(
+        scheduler,
+        reminders.JOB_ID,
+        "scheduler.jobs.reminders:scheduled_reminders",
+        name="e-mail the day-before reminders",
+        trigger=reminders.reminder_trigger(settings.nightly_timezone),
+        kwargs={},
+        grace=timedelta(minutes=reminders.EVERY_MINUTES),
+    )
     scheduler.resume()
-    job = scheduler.get_job(JOB_ID)
-    log.info("nightly re-solve scheduled: next run %s", job.next_run_time if job else "unknown")
+    for job_id, what in ((JOB_ID, "nightly re-solve"), (reminders.JOB_ID, "reminders")):
+        job = scheduler.get_job(job_id)
+        log.info("%s scheduled: next run %s", what, job.next_run_time if job else "unknown")
     return scheduler
 
 
+def _keep_job(
+    scheduler: BackgroundScheduler,
+    job_id: str,
+    func: str,
+    *,
+    name: str,
+    trigger: CronTrigger,
+    kwargs: dict[str, Any],
+    grace: timedelta,
+) -> None:
+    """Store the job unless it is stored already; a stored one takes the settings given."""
+    job_settings = {"kwargs": kwargs, "misfire_grace_time": int(grace.total_seconds())}
+    try:
+        job = scheduler.get_job(job_id)
+    except LookupError:  # stored by an earlier version, whose module path has since moved
+        scheduler.remove_job(job_id)
+        job = None
+    if job is None:
+        with suppress(ConflictingIdError):  # another scheduler stored it a moment ago
+            scheduler.add_job(func, trigger=trigger, id=job_id, name=name, **job_settings)
+        return
+    if repr(job.trigger) != repr(trigger):
+        scheduler.reschedule_job(job_id, trigger=trigger)
+    if job.kwargs != kwargs or job.misfire_grace_time != grace.total_seconds():
+        scheduler.modify_job(job_id, **job_settings)
+
+
 def _log_missed(event: JobExecutionEvent) -> None:
+    if event.job_id == reminders.JOB_ID:
+        log.info(
+            "the reminders due at %s were missed: the next run sends them", event.scheduled_run_time
+        )
+        return
     log.warning(
         "the nightly re-solve due at %s was missed past its grace period", event.scheduled_run_time
     )

@@ -33,6 +33,7 @@ DATABASE_COMMANDS = [
     ["demo"],
     ["nightly", "--now"],
     ["runs"],
+    ["reminders"],
     ["scheduler"],
     ["serve"],
 ]

@@ -23,6 +23,7 @@ from scheduler.core import models
 from scheduler.core.changes import diff_plans
 from scheduler.core.config import get_settings
 from scheduler.core.db import get_engine
+from scheduler.jobs import reminders
 from scheduler.jobs.nightly import (
     JOB_ID,
     _night_lock,
@@ -560,21 +561,26 @@ def test_a_night_missed_beyond_the_grace_period_is_skipped(
     assert _nightly_runs(db_session) == []
 
 
-def test_a_second_scheduler_keeps_the_one_stored_job(database_url, engine, monkeypatch):
+def test_a_second_scheduler_keeps_the_one_stored_job_of_each_kind(
+    database_url, engine, monkeypatch
+):
     monkeypatch.setenv("NIGHTLY_TIME", "03:15")
     settings = get_settings()
 
     first = start_scheduler(settings, time_limit=5)
     second = start_scheduler(settings, time_limit=5)
     try:
-        jobs = second.get_jobs()
+        jobs = {job.id: job for job in second.get_jobs()}
     finally:
         second.shutdown()
         first.shutdown()
 
-    assert [job.id for job in jobs] == [JOB_ID]
-    fire = jobs[0].next_run_time.astimezone(LONDON)
+    assert sorted(jobs) == sorted([JOB_ID, reminders.JOB_ID])
+    fire = jobs[JOB_ID].next_run_time.astimezone(LONDON)
     assert (fire.hour, fire.minute) == (3, 15)
+    # The stored reminders job names the job's function, every quarter of an hour.
+    assert jobs[reminders.JOB_ID].func is reminders.scheduled_reminders
+    assert jobs[reminders.JOB_ID].next_run_time.minute % reminders.EVERY_MINUTES == 0
 
 
 # --- The records: `reformer runs` -------------------------------------------------------------
