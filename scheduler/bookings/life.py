@@ -10,15 +10,17 @@ as plain data, and two pure functions lay them over the solver's data:
   when a solve that kept the booking put its place (and an intro's session) in
   the published plan.
 - `live_week`: the week as the solver must see it to keep all that. A booked place
-  is one of the week's pinned allocations (an intro's session a pinned session), and
-  the want it falls under counts one more a week, since a make-up or drop-in is a
-  place beyond the client's usual wants; a cancelled place counts one less, and the
-  client's hours lose the class's time, so no solve gives them that class again or
-  another in its stead.
+  is one of the week's pinned allocations (an intro's session a pinned session). A
+  cancelled place counts one less in its want, and the client's hours lose the
+  class's time, so no solve gives them that class again or another in its stead;
+  then each want counts at least the places the client holds, so a make-up or a
+  drop-in beyond their usual wants stands, while one that met an unmet want
+  meets it (no solve adds another).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -193,37 +195,49 @@ def live_week(week: Week, plan: Plan, life: Life) -> Week:
         for s in dict.fromkeys(sessions[c.session] for c in life.cancelled if c.session in sessions)
         if s.id not in pinned_ids
     ]
+    now = live_plan(plan, life)
+    now_sessions = {s.id: s for s in now.sessions}
+    held = Counter(
+        (a.client, now_sessions[a.session].class_type)
+        for a in now.allocations
+        if a.session in now_sessions
+    )
     return replace(
         week,
-        clients=tuple(_client_now(c, life, sessions) for c in week.clients),
+        clients=tuple(_client_now(c, life, sessions, held) for c in week.clients),
         pinned_sessions=tuple(pinned_sessions),
         pinned_allocations=tuple(pinned_places),
     )
 
 
-def _client_now(client: Client, life: Life, sessions: dict[str, Session]) -> Client:
-    extra = [b.class_type for b in life.booked if b.client == client.id and b.own_session is None]
+def _client_now(
+    client: Client, life: Life, sessions: dict[str, Session], held: Counter[tuple[str, str]]
+) -> Client:
+    """The client as the week stands: a want counts what they gave up less, and at least what
+    they hold (a make-up or drop-in beyond their usual wants, or one that met an unmet want)."""
+    booked = {b.class_type for b in life.booked if b.client == client.id and b.own_session is None}
     given_up = [c for c in life.cancelled if c.client == client.id]
-    if not extra and not given_up:
+    if not booked and not given_up:
         return client
     wants = list(client.wants)
-    for class_type in extra:
-        wants = _count(wants, class_type, +1)
     for c in given_up:
         wants = _count(wants, c.class_type, -1)
         if (s := sessions.get(c.session)) is not None:
             client = without_hours(client, s.start, s.end)
+    for i, want in enumerate(wants):
+        holding = sum(held[client.id, t] for t in want.class_types)
+        wants[i] = replace(want, per_week=max(want.per_week, holding))
+    wanted = {t for w in wants for t in w.class_types}
+    wants += [Want((t,), held[client.id, t]) for t in sorted(booked - wanted)]
     return replace(client, wants=tuple(wants))
 
 
 def _count(wants: list[Want], class_type: str, change: int) -> list[Want]:
-    """The wants with the one holding `class_type` counting `change` more (a new one if none)."""
+    """The wants with the one holding `class_type` counting `change` more."""
     for i, want in enumerate(wants):
         if class_type in want.class_types:
             wants[i] = replace(want, per_week=max(0, want.per_week + change))
             return wants
-    if change > 0:
-        wants.append(Want((class_type,), change))
     return wants
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.bookings.booking import book_space
 from scheduler.bookings.cancel import cancel_place
+from scheduler.core import models
 from scheduler.planning.solving import solve_week
 from tests.scheduler.bookings.life_seed import (
     NOW,
@@ -38,3 +39,16 @@ def test_a_make_up_given_up_after_a_solve_kept_it_leaves_the_week(db_session):
     live = checked_live(db_session)
     assert ("c2", THURSDAY.id) in {(a.client, a.session) for a in live.plan.allocations}
     assert ("c2", THURSDAY.id) not in {(a.client, a.session) for a in live.now_plan.allocations}
+
+
+def test_a_drop_in_that_met_an_unmet_want_meets_it_and_a_solve_adds_no_other(db_session):
+    publish_life_week(db_session)
+    db_session.add(models.StudioPolicy(drop_ins=True))
+    db_session.commit()
+    book_space(session=db_session, client_key="c5", session_key=THURSDAY.id, now=NOW)
+    live = checked_live(db_session)
+    want = next(w for w in live.now_week.client_by_id["c5"].wants if "reformer" in w.class_types)
+    assert want.per_week == 1
+    solve_week(session=db_session, week_start=WEEK_START, time_limit=5, publish=True)
+    live = checked_live(db_session)
+    assert [a.session for a in live.now_plan.allocations if a.client == "c5"] == [THURSDAY.id]
