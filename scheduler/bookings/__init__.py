@@ -7,4 +7,7 @@ booking.py    taking a free space (a make-up or a drop-in)
 waitlist.py   waiting for a full class, and who gets a freed space
 cancel.py     giving up a place for one date
 mail.py       the e-mails of it all
+register.py   who came to a class: marked by its instructor or the owner
+history.py    a client's history across weeks: attended, missed, given up, booked
+since_publishing.py   a published week's life, for the owner's week page
 """

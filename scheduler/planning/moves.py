@@ -310,9 +310,7 @@ class _Ranking:
         """Each violation worded for the owner, once each, in rule order."""
         full = any(v.rule == 5 for v in violations)
         words = [
-            self._reason(v, target)
-            for v in violations
-            if not (full and v.kind == "no_reformer")
+            self._reason(v, target) for v in violations if not (full and v.kind == "no_reformer")
         ]
         return tuple(dict.fromkeys(words))
 
