@@ -13,10 +13,14 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from scheduler.bookings.booking import BookingRefused, ClassNotFound
+from scheduler.bookings.register import mark
 from scheduler.clients.access import latest_client
 from scheduler.clients.timetable import TimetableSession, week_timetable
 from scheduler.clients.week import (
@@ -28,14 +32,17 @@ from scheduler.clients.week import (
 )
 from scheduler.core import models
 from scheduler.core.models import utcnow
+from scheduler.formats.api import RegisterMark, RegisterMarkAsked
 from scheduler.formats.plan import plan_to_json
 from scheduler.formats.schemas import DOCUMENTS, document_schema
+from scheduler.formats.validation import error_line
 from scheduler.planning.errors import PlanningError
 from scheduler.planning.moves import ClassInWords, MoveChoices, move_choices
 from scheduler.store.plans import find_plan, load_stored_plan, weeks_with_published_plan
 from scheduler.store.weeks import column_by_key
 from solver.domain import DAYS
 from web.db import get_session
+from web.extensions import csrf
 from web.form_parts import MAX_ROW_ID, row_id
 from web.openapi import openapi_document
 
@@ -322,6 +329,59 @@ def _place_json(p: Place) -> dict[str, Any]:
         "instructor": p.instructor,
         "reformer": p.reformer,
     }
+
+
+# --- The register: the owner's, or the class's instructor's ---------------------------------
+
+
+def _csrf_checked() -> None:
+    """A write with the sign-in cookie carries the page's CSRF token (`X-CSRFToken`)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        csrf.protect()
+    except CSRFError as exc:
+        raise ApiError(400, "csrf", exc.description) from None
+
+
+@bp.post("/weeks/<week_start>/sessions/<session_id>/register")
+@signed_in
+def register_mark(week_start: str, session_id: str) -> Any:
+    """Mark a client of the class attended or a no-show (`{"client": ID, "mark": ...}`).
+
+    The owner marks any class, an instructor the classes they teach; to anyone else
+    the class is not found. The register opens when the class starts (409
+    `not_started` before). A cookie-authenticated write: the page's CSRF token goes
+    in the `X-CSRFToken` header.
+    """
+    _csrf_checked()
+    try:
+        asked = RegisterMarkAsked.model_validate(request.get_json(silent=True))
+    except ValidationError as exc:
+        raise ApiError(400, "bad_request", "; ".join(map(error_line, exc.errors()))) from None
+    try:
+        marked = mark(
+            session=get_session(),
+            week_start=_monday(week_start),
+            session_key=session_id,
+            client_key=asked.client,
+            mark=asked.mark,
+            by_login_id=getattr(current_user, "login_id", None),
+        )
+    except ClassNotFound:
+        raise _not_found(f"No class {session_id} with a place for {asked.client}.") from None
+    except BookingRefused as exc:
+        raise ApiError(409, exc.reason, exc.message) from None
+    answer = RegisterMark(
+        week_start=marked.week_start.isoformat(),
+        session=marked.session,
+        class_label=marked.class_label,
+        client=marked.client,
+        client_name=marked.name,
+        mark=marked.mark,
+        marked_at=marked.marked_at,
+    )
+    return jsonify(answer.model_dump(mode="json"))
 
 
 # --- The OpenAPI document and the documents' JSON Schemas ------------------------------------

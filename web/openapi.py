@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of /api/v1, assembled from the response models.
 
-Each endpoint is one `Operation` in `OPERATIONS`: its path, who may call it,
-its parameters and the model of its answer (`scheduler.formats.api`). The
+Each endpoint is one `Operation` in `OPERATIONS`: its path and method, who may
+call it, its parameters, the model of the body it takes (for a write) and of
+its answer (`scheduler.formats.api`). The
 schemas are pydantic's JSON Schema of those models, which is the dialect
 OpenAPI 3.1 speaks (draft 2020-12), placed under `components/schemas`. A
 test checks that every route of the blueprint has its operation.
@@ -19,6 +20,8 @@ from scheduler.formats.api import (
     ClientAllocations,
     Error,
     PlaceMoves,
+    RegisterMark,
+    RegisterMarkAsked,
     WeekList,
     WeekPlan,
     WeekSessions,
@@ -50,7 +53,11 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Operation:
-    """One GET endpoint: what it answers (a model, or any JSON object) and its errors."""
+    """One endpoint: what it answers (a model, or any JSON object) and its errors.
+
+    A `post` takes the JSON `body`; it is a write with the sign-in cookie, so it
+    carries the page's CSRF token in a header too.
+    """
 
     path: str
     operation_id: str
@@ -60,6 +67,8 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     errors: dict[int, str] = field(default_factory=dict)
     public: bool = False
+    method: Literal["get", "post"] = "get"
+    body: type[BaseModel] | None = None
 
 
 WEEK_PATH = Parameter("week_start", "path", IsoDate, "The Monday the week starts on.")
@@ -142,6 +151,25 @@ OPERATIONS: tuple[Operation, ...] = (
         {**SIGNED_IN, 404: "No such client or week, or another client's."},
     ),
     Operation(
+        "/weeks/{week_start}/sessions/{session_id}/register",
+        "markRegister",
+        "Mark a client of a class attended or a no-show, as its instructor or the owner.",
+        "The mark made; a later mark of the same client replaces it.",
+        RegisterMark,
+        (
+            WEEK_PATH,
+            Parameter("session_id", "path", str, "The class of the week's published plan."),
+        ),
+        {
+            400: "A body that is not a mark, or no CSRF token.",
+            **SIGNED_IN,
+            404: "No such class or place, or not the caller's class to mark.",
+            409: "The class has not started: its register opens then (`not_started`).",
+        },
+        method="post",
+        body=RegisterMarkAsked,
+    ),
+    Operation(
         "/schemas/{name}.json",
         "getDocumentSchema",
         "The JSON Schema of a document: reformer-week/1, reformer-plan/1 or reformer-scenario/1.",
@@ -177,14 +205,30 @@ def _operation(op: Operation) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.public:
         out["security"] = [{}]
+    elif op.method != "get":
+        out["security"] = [{"signInCookie": [], "csrfToken": []}]
     if op.parameters:
         out["parameters"] = [p.as_json() for p in op.parameters]
+    if op.body is not None:
+        body_schema = {"$ref": REF.format(model=op.body.__name__)}
+        out["requestBody"] = {"required": True, **_json(body_schema)}
     return {**out, "responses": responses}
+
+
+def _paths() -> dict[str, dict[str, Any]]:
+    """Each path with its operations by method."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return paths
 
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every endpoint of the API blueprint."""
-    models = [Error, *dict.fromkeys(op.response for op in OPERATIONS if op.response)]
+    models = [
+        Error,
+        *dict.fromkeys(m for op in OPERATIONS for m in (op.response, op.body) if m is not None),
+    ]
     _, schemas = models_json_schema(
         [(model, "serialization") for model in models], ref_template=REF
     )
@@ -193,11 +237,12 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Reformer studio API",
             "version": API_VERSION,
-            "description": "Weeks, the published timetable, plans and a client's own places.",
+            "description": "Weeks, the published timetable, plans, a client's own places and"
+            " the registers.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"signInCookie": []}],
-        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS},
+        "paths": _paths(),
         "components": {
             "schemas": schemas["$defs"],
             "securitySchemes": {
@@ -206,7 +251,14 @@ def openapi_document() -> dict[str, Any]:
                     "in": "cookie",
                     "name": "session",
                     "description": "The session cookie set by signing in on the site.",
-                }
+                },
+                "csrfToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRFToken",
+                    "description": "A write with the cookie carries the CSRF token of a signed-in"
+                    " page too.",
+                },
             },
         },
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
@@ -76,14 +77,17 @@ class _WeekClasses:
     """A week's published classes and intros, each named and timed, by session id."""
 
     week_start: date
+    zone: ZoneInfo
     named: dict[str, tuple[str, datetime]]
     class_names: dict[str, str]
 
     def entry(
         self, what: str, row, recorded_at: datetime, class_type: str = "", note: str = ""
     ) -> HistoryEntry:
+        """The entry of `row` (a mark, a cancellation or a booking), its times local."""
         label, starts = self.named.get(row.session, (self._gone(class_type), None))
-        return HistoryEntry(what, self.week_start, label, starts, recorded_at, note)
+        at = recorded_at.astimezone(self.zone)
+        return HistoryEntry(what, self.week_start, label, starts, at, note)
 
     def _gone(self, class_type: str) -> str:
         """A class the published plan no longer has, as its type and week."""
@@ -167,4 +171,4 @@ def _classes_of_week(session: DbSession, week_id: int) -> _WeekClasses:
         )
         for key, ct, venue, start in found
     }
-    return _WeekClasses(week.week_start, named, class_names)
+    return _WeekClasses(week.week_start, ZoneInfo(week.timezone), named, class_names)

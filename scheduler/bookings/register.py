@@ -30,11 +30,12 @@ from scheduler.core import models
 from scheduler.core.models import ATTENDANCE_MARKS, utcnow
 from scheduler.core.names import week_names
 from scheduler.store.weeks import WeekNotFound, column_by_key
-from scheduler.studio.accounts import normalise_email
 from solver.domain import Session
 
 #: How each kind of place reads on the register.
 PLACE_KINDS = {"regular": "regular", "makeup": "make-up", "drop_in": "drop-in", "intro": "intro"}
+#: How each mark reads.
+MARK_WORDS = {"attended": "attended", "no_show": "a no-show"}
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,9 @@ def register_takers(
     if login.is_owner:
         return lambda s: True
     emails = column_by_key(session=session, week_id=week_id, column=models.Instructor.email)
-    mine = {key for key, email in emails.items() if email and same_email(email, login.email)}
+    # A sign-in's e-mail is stored as its owner compares it: stripped and lower case.
+    mine = {key for key, email in emails.items() if (email or "").strip().lower() == login.email}
     return lambda s: s.instructor in mine
-
-
-def same_email(a: str, b: str) -> bool:
-    """Two e-mail addresses are one when they match without case or surrounding spaces."""
-    return normalise_email(a) == normalise_email(b)
 
 
 def _live(session: DbSession, week_start: date) -> LiveWeek | None:
@@ -165,6 +162,24 @@ def register_of(
     return _register(session, live, s, now)
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A mark made: whose, in which class, what, when and by which sign-in."""
+
+    week_start: date
+    session: str
+    client: str
+    name: str
+    class_label: str
+    mark: str
+    marked_at: datetime
+    marked_by: int | None
+
+    @property
+    def words(self) -> str:
+        return MARK_WORDS[self.mark]
+
+
 def mark(
     *,
     session: DbSession,
@@ -174,7 +189,7 @@ def mark(
     mark: str,
     by_login_id: int | None,
     now: datetime | None = None,
-) -> models.Attendance:
+) -> Marked:
     """Mark the client attended or a no-show in the class, in one commit.
 
     Raises `ClassNotFound` when the class, or the client's place in it, is not
@@ -210,11 +225,16 @@ def mark(
         row.mark, row.marked_by, row.marked_at = mark, by_login_id, now
         session.add(row)
         session.flush()
+        name = session.exec(
+            select(models.Client.name).where(
+                models.Client.week_id == live.row.id, models.Client.key == client_key
+            )
+        ).first()
     except (BookingRefused, ClassNotFound):
         session.rollback()
         raise
     session.commit()
-    return row
+    return Marked(week_start, s.id, client_key, name or client_key, what, mark, now, by_login_id)
 
 
 @dataclass(frozen=True)

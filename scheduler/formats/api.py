@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from scheduler.formats.plan import AllocationDocument, PlanDocument
 from scheduler.formats.validation import Day, IsoDate
@@ -177,3 +177,24 @@ class PlaceMoves(BaseModel):
     )
     choices: list[RankedMove]
     not_fitting: list[UnfitClass]
+
+
+class RegisterMarkAsked(BaseModel):
+    """A mark on a class's register: which client, attended or a no-show."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    client: str = Field(min_length=1, max_length=80, examples=["c001"])
+    mark: Literal["attended", "no_show"]
+
+
+class RegisterMark(BaseModel):
+    """A mark made on a class's register (a later mark of the same client replaces it)."""
+
+    week_start: IsoDate
+    session: str
+    class_label: str = Field(examples=["Tue 09:30 Reformer at Hitchin"])
+    client: str
+    client_name: str
+    mark: Literal["attended", "no_show"]
+    marked_at: datetime
