@@ -83,16 +83,32 @@ class MarkForm(FlaskForm):
     mark = StringField(validators=[AnyOf(ATTENDANCE_MARKS, "Mark attended or no-show.")])
 
 
+class WholeNumberField(IntegerField):
+    """A whole number; text that is none is refused in the field's own words (`unreadable`)."""
+
+    def __init__(self, label: str, unreadable: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.unreadable = unreadable
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.unreadable) from None
+
+
 class PolicyForm(FlaskForm):
     """The studio's rules for the week after publishing."""
 
-    cancel_cutoff_hours = IntegerField(
+    cancel_cutoff_hours = WholeNumberField(
         "Cut-off for cancelling (hours before the class)",
+        "Give a whole number of hours.",
         validators=[InputRequired("Give a number of hours."), within(CUTOFF_HOURS)],
         description="A cancellation after it is late: recorded, and earns no make-up credit.",
     )
-    makeup_valid_weeks = IntegerField(
+    makeup_valid_weeks = WholeNumberField(
         "A make-up credit lasts (weeks after the class missed)",
+        "Give a whole number of weeks.",
         validators=[InputRequired("Give a number of weeks."), within(VALID_WEEKS)],
     )
     drop_ins = BooleanField("Take drop-ins: any client may book a free space, credit or not")
