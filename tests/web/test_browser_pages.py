@@ -509,7 +509,9 @@ def test_on_a_phone_the_instructor_marks_a_client_on_the_register(studio, visito
     page.goto(studio.base + studio.register)
     line = page.locator(".register-line").first
     name = line.locator("strong").inner_text()
-    pressed = "No-show" if "Attended" in line.locator(".register-who small").inner_text() else "Attended"
+    pressed = (
+        "No-show" if "Attended" in line.locator(".register-who small").inner_text() else "Attended"
+    )
 
     line.get_by_role("button", name=pressed).click()
 

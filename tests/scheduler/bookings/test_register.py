@@ -141,7 +141,7 @@ def test_an_instructor_who_does_not_teach_the_class_finds_no_register(db_session
 
 
 def test_the_owner_marks_any_class(db_session, week, logins):
-    mark(
+    marked = mark(
         session=db_session,
         week_start=MONDAY,
         session_key=THURSDAY.id,
@@ -151,6 +151,28 @@ def test_the_owner_marks_any_class(db_session, week, logins):
         now=week.thursday,
     )
     assert marks(db_session) == [(THURSDAY.id, "c4", "attended")]
+    assert (marked.name, marked.words, marked.class_label) == (
+        "Dan Dale",
+        "attended",
+        "Thu 18:00 Reformer at Hitchin",
+    )
+
+
+def test_an_instructor_is_known_by_their_e_mail_whatever_its_case(db_session, week, logins):
+    jo = db_session.exec(select(models.Instructor).where(models.Instructor.key == "jo")).one()
+    jo.email = " Jo@Studio.Example"
+    db_session.add(jo)
+    db_session.commit()
+
+    register = register_of(
+        session=db_session,
+        week_start=MONDAY,
+        session_key=TUESDAY.id,
+        by_login_id=logins["jo"],
+        now=week.tuesday,
+    )
+
+    assert register.instructor_name == "Jo Evans"
 
 
 def test_nobody_without_an_instructors_sign_in_finds_a_register(db_session, week, logins):
