@@ -24,9 +24,15 @@ def instructor() -> None:
 @instructor.command("add")
 @click.argument("email")
 @click.option("--name", default=None, help="The name the pages greet them by.")
+@click.option(
+    "--not-owner",
+    is_flag=True,
+    help="An instructor who is not the owner: they take the registers of the classes they"
+    " teach (known by their e-mail in the week), and see nothing else.",
+)
 @PASSWORD
 @needs_database
-def instructor_add(email: str, name: str | None, password: str | None) -> None:
+def instructor_add(email: str, name: str | None, not_owner: bool, password: str | None) -> None:
     """Create a sign-in for EMAIL; the password is stored hashed."""
     from scheduler.core.db import session_scope
     from scheduler.studio.accounts import AccountError, add_instructor_login
@@ -35,13 +41,14 @@ def instructor_add(email: str, name: str | None, password: str | None) -> None:
     try:
         with session_scope() as session:
             account = add_instructor_login(
-                session=session, email=email, password=password, name=name
+                session=session, email=email, password=password, name=name, is_owner=not not_owner
             )
             created = account.email
     except AccountError as exc:
         click.echo(f"not added: {exc}", err=True)
         raise SystemExit(1) from exc
-    click.echo(f"instructor {created} can sign in")
+    takes = " to take the registers of the classes they teach" if not_owner else ""
+    click.echo(f"instructor {created} can sign in{takes}")
 
 
 @instructor.command("password")

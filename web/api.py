@@ -37,6 +37,7 @@ from scheduler.bookings.my_week import (
     join_my_waitlist,
     leave_my_waitlist,
 )
+from scheduler.bookings.register import mark
 from scheduler.bookings.timetable import TimetableSession, week_timetable
 from scheduler.clients.access import latest_client
 from scheduler.clients.mail import SmtpSettings
@@ -49,7 +50,13 @@ from scheduler.clients.week import (
 )
 from scheduler.core import models
 from scheduler.core.models import utcnow
-from scheduler.formats.api import CancelAsked, ClassAsked, IntroAsked
+from scheduler.formats.api import (
+    CancelAsked,
+    ClassAsked,
+    IntroAsked,
+    RegisterMark,
+    RegisterMarkAsked,
+)
 from scheduler.formats.plan import plan_to_json
 from scheduler.formats.schemas import DOCUMENTS, document_schema
 from scheduler.formats.validation import error_line
@@ -582,6 +589,45 @@ def book_my_intro() -> Any:
         intro=_intro_json(intro),
         message=f"Your intro is booked: {intro.label}.",
     ), 201
+
+
+# --- The register: the owner's, or the class's instructor's ---------------------------------
+
+
+@bp.post("/weeks/<week_start>/sessions/<session_id>/register")
+@signed_in
+def register_mark(week_start: str, session_id: str) -> Any:
+    """Mark a client of the class attended or a no-show (`{"client": ID, "mark": ...}`).
+
+    The owner marks any class, an instructor the classes they teach; to anyone else
+    the class is not found. The register opens when the class starts (409
+    `not_started` before). A cookie-authenticated write: the page's CSRF token goes
+    in the `X-CSRFToken` header.
+    """
+    asked = _body(RegisterMarkAsked)
+    try:
+        marked = mark(
+            session=get_session(),
+            week_start=_monday(week_start),
+            session_key=session_id,
+            client_key=asked.client,
+            mark=asked.mark,
+            by_login_id=getattr(current_user, "login_id", None),
+        )
+    except ClassNotFound:
+        raise _not_found(f"No class {session_id} with a place for {asked.client}.") from None
+    except BookingRefused as exc:
+        raise ApiError(409, exc.reason, exc.message) from None
+    answer = RegisterMark(
+        week_start=marked.week_start.isoformat(),
+        session=marked.session,
+        class_label=marked.class_label,
+        client=marked.client,
+        client_name=marked.name,
+        mark=marked.mark,
+        marked_at=marked.marked_at,
+    )
+    return jsonify(answer.model_dump(mode="json"))
 
 
 # --- The OpenAPI document and the documents' JSON Schemas ------------------------------------

@@ -30,6 +30,8 @@ from scheduler.formats.api import (
     IntroTimes,
     LeftWaitlist,
     PlaceMoves,
+    RegisterMark,
+    RegisterMarkAsked,
     WaitingPlace,
     WeekList,
     WeekPlan,
@@ -262,6 +264,25 @@ OPERATIONS: tuple[Operation, ...] = (
         errors={**SIGNED_IN, 403: "The caller is not a client."},
     ),
     Operation(
+        "/weeks/{week_start}/sessions/{session_id}/register",
+        "markRegister",
+        "Mark a client of a class attended or a no-show, as its instructor or the owner.",
+        "The mark made; a later mark of the same client replaces it.",
+        RegisterMark,
+        (
+            WEEK_PATH,
+            Parameter("session_id", "path", str, "The class of the week's published plan."),
+        ),
+        {
+            400: "A body that is not a mark, or no CSRF token.",
+            **SIGNED_IN,
+            404: "No such class or place, or not the caller's class to mark.",
+            409: "The class has not started: its register opens then (`not_started`).",
+        },
+        method="post",
+        body=RegisterMarkAsked,
+    ),
+    Operation(
         "/schemas/{name}.json",
         "getDocumentSchema",
         "The JSON Schema of a document: reformer-week/1, reformer-plan/1 or reformer-scenario/1.",
@@ -310,6 +331,14 @@ def _operation(op: Operation) -> dict[str, Any]:
     return {**out, "responses": responses}
 
 
+def _paths() -> dict[str, dict[str, Any]]:
+    """Each path with its operations by method."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return paths
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every endpoint of the API blueprint."""
     # A request body is described as it is read, an answer as it is written.
@@ -323,8 +352,9 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Reformer studio API",
             "version": API_VERSION,
-            "description": "Weeks, the published timetable, plans, and a client's own places:"
-            " cancelling one, booking a free space, waiting for a full class.",
+            "description": "Weeks, the published timetable, plans, the registers, and a"
+            " client's own places: cancelling one, booking a free space, waiting for a full"
+            " class, booking the intro.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"signInCookie": []}],

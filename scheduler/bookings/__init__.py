@@ -10,4 +10,7 @@ intros.py     a new client's intro 1-2-1: the free times, and booking one
 mail.py       the e-mails of it all
 my_week.py    a client's week as it stands: what they may cancel, book and wait for
 timetable.py  the public timetable, its spaces as the week stands
+register.py   who came to a class: marked by its instructor or the owner
+history.py    a client's history across weeks: attended, missed, given up, booked
+since_publishing.py   a published week's life, for the owner's week page
 """

@@ -24,6 +24,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.bookings.life import Booked, LiveWeek, live_week, load_live_week
 from scheduler.bookings.policy import studio_policy
@@ -41,7 +42,8 @@ class BookingRefused(Exception):
     """What is in the way of a booking, a cancellation or a place on the waitlist, in words.
 
     `reason` says which way for the API: full, started, no_credit, rules, taken,
-    already, not_full, not_booked; for an intro also not_needed and too_soon.
+    already, not_full, not_booked; for an intro also not_needed and too_soon; for the
+    register not_started.
     """
 
     def __init__(self, message: str, reason: str) -> None:
@@ -130,15 +132,16 @@ def spaces_of(live: LiveWeek, s: Session) -> Spaces:
     return Spaces(capacity, sum(a.client not in booked for a in placed), len(booked))
 
 
-def usable_credit(
-    session: DbSession, client_key: str, on: date, now: datetime
-) -> models.MakeupCredit | None:
-    """The client's unused credit that lasts until `on`, the soonest to expire first."""
+def unused_credits(client_key: str, on: date) -> SelectOfScalar[models.MakeupCredit]:
+    """The query of the client's unused credits that last until `on`, the soonest to expire first.
+
+    A credit is used by an active booking, or by one given up late.
+    """
     used = select(models.Booking.credit_id).where(
         col(models.Booking.credit_id).is_not(None),
         col(models.Booking.cancelled_at).is_(None) | col(models.Booking.late),
     )
-    return session.exec(
+    return (
         select(models.MakeupCredit)
         .where(
             models.MakeupCredit.client == client_key,
@@ -146,7 +149,14 @@ def usable_credit(
             col(models.MakeupCredit.id).not_in(used),
         )
         .order_by(models.MakeupCredit.expires_on, models.MakeupCredit.id)
-    ).first()
+    )
+
+
+def usable_credit(
+    session: DbSession, client_key: str, on: date, now: datetime
+) -> models.MakeupCredit | None:
+    """The client's unused credit that lasts until `on`, the soonest to expire first."""
+    return session.exec(unused_credits(client_key, on)).first()
 
 
 def take_space(

@@ -316,3 +316,24 @@ class IntroBooked(BaseModel):
     week_start: IsoDate
     intro: IntroSlot
     message: str
+
+
+class RegisterMarkAsked(BaseModel):
+    """A mark on a class's register: which client, attended or a no-show."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    client: str = Field(min_length=1, max_length=80, examples=["c001"])
+    mark: Literal["attended", "no_show"]
+
+
+class RegisterMark(BaseModel):
+    """A mark made on a class's register (a later mark of the same client replaces it)."""
+
+    week_start: IsoDate
+    session: str
+    class_label: str = Field(examples=["Tue 09:30 Reformer at Hitchin"])
+    client: str
+    client_name: str
+    mark: Literal["attended", "no_show"]
+    marked_at: datetime

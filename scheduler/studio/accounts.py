@@ -21,9 +21,18 @@ def normalise_email(email: str) -> str:
 
 
 def add_instructor_login(
-    *, session: Session, email: str, password: str, name: str | None = None
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    name: str | None = None,
+    is_owner: bool = True,
 ) -> InstructorLogin:
-    """Create an instructor's sign-in; refuses a taken e-mail or a short password."""
+    """Create an instructor's sign-in; refuses a taken e-mail or a short password.
+
+    The owner's sign-in opens every page; another instructor's (`is_owner` false)
+    only the registers of the classes they teach, found by their e-mail in the week.
+    """
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise AccountError(f"{email!r} is not an e-mail address")
@@ -31,7 +40,10 @@ def add_instructor_login(
     if find_by_email(session=session, email=email) is not None:
         raise AccountError(f"{email} already has a sign-in")
     account = InstructorLogin(
-        email=email, name=name, password_hash=generate_password_hash(password), is_owner=True
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        is_owner=is_owner,
     )
     session.add(account)
     session.commit()

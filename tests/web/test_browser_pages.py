@@ -2,9 +2,12 @@
 
 One app serves the demo studio for the whole module: its coming week solved
 briefly and published, a nightly re-solve left as a draft, two scenario runs, a
-sweep and an advisor run, all with small time limits. Each page, as the owner,
-a client or a visitor sees it, must give axe-core (from `node_modules/`, see
-`package.json`) no finding of serious or critical impact, must cut nothing off
+sweep and an advisor run, all with small time limits; and last week, published
+with the same plan and lived through (`tests/lived_seed.py`: cancellations, a
+waitlist, a make-up, registers taken), for the pages of the week after publishing.
+Each page, as the owner, an instructor, a client or a visitor sees it, must give
+axe-core (from `node_modules/`, see `package.json`) no finding of serious or
+critical impact, must cut nothing off
 (no element reaching past the right edge of the screen unless it sits in a box
 that scrolls sideways), must link a favicon the server has and ask it for nothing
 it does not have, and is saved as `test-artifacts/<page>-<width>.png`. Then the
@@ -27,7 +30,7 @@ from scheduler.bookings.cancel import cancel_place
 from scheduler.bookings.life import load_live_week
 from scheduler.bookings.waitlist import join_waitlist
 from scheduler.clients.access import issue_sign_in_link
-from scheduler.clients.week import client_week
+from scheduler.clients.week import client_week, monday_of
 from scheduler.core import models
 from scheduler.core.config import get_settings
 from scheduler.core.dates import coming_monday
@@ -36,15 +39,23 @@ from scheduler.jobs.nightly import run_night
 from scheduler.planning.solving import solve_week
 from scheduler.scenarios.advisor_runs import start_advice_run
 from scheduler.scenarios.service import start_scenario_run, stored_scenarios
-from scheduler.store.plans import load_stored_plan
+from scheduler.store.plans import load_stored_plan, save_plan
 from scheduler.store.weeks import load_stored_week
-from scheduler.studio.demo import save_demo_owner, save_demo_scenarios, save_demo_week
+from scheduler.studio.accounts import add_instructor_login
+from scheduler.studio.demo import (
+    DEMO_OWNER,
+    INSTRUCTOR_EMAILS,
+    save_demo_owner,
+    save_demo_scenarios,
+    save_demo_week,
+)
 from scheduler.tasks.pool import Pool
 from solver.checker import check_plan
 from tests.builders import REPO_ROOT
 from tests.conftest import fresh_database
+from tests.lived_seed import live_through
 from tests.studio_seed import SECRET_KEY, csrf_token, make_app
-from tests.web.browsing import DESK, PHONE, chromium, serving, shoot, watch_policy
+from tests.web.browsing import ARTIFACTS, DESK, PHONE, chromium, serving, shoot, watch_policy
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +70,7 @@ RUN_SECONDS = 1
 class Visit:
     """A page: who looks at it, its path, and what they do there before it is judged."""
 
-    who: str  # "owner", "client", "newcomer" (a client needing their intro) or "nobody"
+    who: str  # "owner", "instructor" (not the owner), "client", "newcomer" or "nobody"
     path: str
     status: int = 200
     fill: dict[str, str] = field(default_factory=dict)
@@ -84,6 +95,13 @@ PAGES = (
     "owner-instructor-edit",
     "owner-clients",
     "owner-client-edit",
+    "owner-client-history",
+    "owner-week-since-publishing",
+    "owner-registers",
+    "owner-register",
+    "owner-policy",
+    "instructor-registers",
+    "instructor-register",
     "what-if",
     "scenario",
     "scenario-edit",
@@ -117,8 +135,11 @@ class Studio:
     week_start: date
     visits: dict[str, Visit]
     owner_email: str
+    instructor_email: str  # an instructor who is not the owner, teaching `register`
     client_link: Callable[..., str]  # a fresh one-time sign-in link for the client (or `key`)
-    newcomer: str  # a client who needs their intro and has none in the plan
+    newcomer: str  # a client who needs their intro (a newcomer) and has none in the plan
+    lived_week: date  # last week, lived through
+    register: str  # the path of a register of last week's
 
 
 def _reformer_session(week, the_plan) -> str:
@@ -250,6 +271,19 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
             )
             for run in (*runs, sweep, advice):
                 assert run.status == "succeeded", run.error
+            lived_week = monday_of(date.today()) - timedelta(weeks=1)
+            save_demo_week(session=db, week_start=lived_week)
+            assert check_plan(load_stored_week(session=db, week_start=lived_week), live) == []
+            save_plan(session=db, week_start=lived_week, plan=live, status="published")
+            db.commit()
+            lived = live_through(db, lived_week, owner_email, DEMO_OWNER)
+            instructor_email = INSTRUCTOR_EMAILS[lived.instructor]
+            add_instructor_login(
+                session=db, email=instructor_email, password=OWNER_PASSWORD, is_owner=False
+            )
+            register = (
+                f"/owner/week/{lived_week.isoformat()}/sessions/{lived.instructors_class}/register"
+            )
 
             def link(key: str = client_key) -> str:
                 return issue_sign_in_link(
@@ -292,6 +326,23 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     ),
                     "owner-clients": Visit("owner", f"/owner/clients?{start}"),
                     "owner-client-edit": Visit("owner", f"/owner/clients/{client_key}?{start}"),
+                    "owner-client-history": Visit(
+                        "owner", f"/owner/clients/{lived.history_client}?start={lived_week}"
+                    ),
+                    "owner-week-since-publishing": Visit(
+                        "owner", f"/owner/week?start={lived_week}#since-publishing"
+                    ),
+                    "owner-registers": Visit("owner", f"/owner/registers?start={lived_week}"),
+                    "owner-register": Visit(
+                        "owner",
+                        f"/owner/week/{lived_week.isoformat()}/sessions/{lived.full_class}"
+                        "/register",
+                    ),
+                    "owner-policy": Visit("owner", "/owner/policy"),
+                    "instructor-registers": Visit(
+                        "instructor", f"/owner/registers?start={lived_week}"
+                    ),
+                    "instructor-register": Visit("instructor", register),
                     "what-if": Visit("owner", "/owner/scenarios/"),
                     "scenario": Visit("owner", f"/owner/scenarios/{reformers}"),
                     "scenario-edit": Visit("owner", f"/owner/scenarios/{reformers}/edit"),
@@ -325,7 +376,17 @@ def studio(tmp_path_factory) -> Iterator[Studio]:
                     "not-found": Visit("nobody", "/timetable/1999-01-04", 404),
                 }
                 assert tuple(visits) == PAGES
-                yield Studio(base, week_start, visits, owner_email, link, newcomer)
+                yield Studio(
+                    base,
+                    week_start,
+                    visits,
+                    owner_email,
+                    instructor_email,
+                    link,
+                    newcomer,
+                    lived_week,
+                    register,
+                )
 
 
 @pytest.fixture(scope="module")
@@ -334,14 +395,15 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-def sign_in_owner(context: BrowserContext, studio: Studio) -> None:
-    """Sign the demo's owner in on `context` through the sign-in form."""
+def sign_in_owner(context: BrowserContext, studio: Studio, instructor: bool = False) -> None:
+    """Sign the demo's owner (or the instructor who is not) in on `context` through the
+    sign-in form."""
     page = context.new_page()
     page.goto(f"{studio.base}/auth/sign-in")
-    page.fill('input[name="email"]', studio.owner_email)
+    page.fill('input[name="email"]', studio.instructor_email if instructor else studio.owner_email)
     page.fill('input[name="password"]', OWNER_PASSWORD)
     page.click('button[type="submit"]')
-    expect(page).to_have_url(f"{studio.base}/owner/week")
+    expect(page).to_have_url(f"{studio.base}/owner/{'registers' if instructor else 'week'}")
     page.close()
 
 
@@ -350,9 +412,10 @@ def visitors(browser, studio) -> Iterator[dict[tuple[str, int], BrowserContext]]
     """A browser context per visitor and width: the owner and the two clients signed in."""
     contexts = {}
     for width, viewport in WIDTHS.items():
-        for who in ("owner", "client", "newcomer", "nobody"):
+        for who in ("owner", "instructor", "client", "newcomer", "nobody"):
             contexts[who, width] = browser.new_context(viewport=viewport)
         sign_in_owner(contexts["owner", width], studio)
+        sign_in_owner(contexts["instructor", width], studio, instructor=True)
         for who, key in (("client", None), ("newcomer", studio.newcomer)):
             page = contexts[who, width].new_page()
             page.goto(studio.client_link(key) if key else studio.client_link())
@@ -481,6 +544,38 @@ def owner_page(visitors, studio: Studio, width: int, path: str = "/owner/week") 
     page = visitors["owner", width].new_page()
     page.goto(studio.base + path)
     return page
+
+
+def test_on_a_desk_the_week_says_what_happened_since_publishing(studio, visitors):
+    page = owner_page(visitors, studio, 1280, f"/owner/week?start={studio.lived_week}")
+    panel = page.locator("#since-publishing")
+
+    expect(panel.get_by_role("heading", name="Since publishing")).to_be_visible()
+    expect(panel.locator(".badge", has_text="late")).to_have_count(1)
+    expect(panel.locator(".badge", has_text="make-up")).to_have_count(1)
+    expect(panel).to_contain_text("1 client waiting")
+    expect(panel.locator("table tbody tr").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel.screenshot(path=str(ARTIFACTS / "owner-since-publishing-1280.png"))
+    page.close()
+
+
+def test_on_a_phone_the_instructor_marks_a_client_on_the_register(studio, visitors):
+    page = visitors["instructor", 390].new_page()
+    page.goto(studio.base + studio.register)
+    line = page.locator(".register-line").first
+    name = line.locator("strong").inner_text()
+    pressed = (
+        "No-show" if "Attended" in line.locator(".register-who small").inner_text() else "Attended"
+    )
+
+    line.get_by_role("button", name=pressed).click()
+
+    expect(page.locator(".flash.success")).to_contain_text(f"{name} is marked")
+    again = page.locator(".register-line", has_text=name)
+    expect(again.get_by_role("button", name=pressed)).to_have_attribute("aria-pressed", "true")
+    shoot(page, "instructor-register-marked-390")
+    page.close()
 
 
 def test_on_a_phone_the_owners_menu_opens_from_its_button_and_its_links_take_the_keyboard(

@@ -6,7 +6,8 @@ a copied cookie signs nobody in. The sign-in says what kind of person they are
 (`owner`, `client`); each kind registers how to load itself, so the owner's
 pages and the clients' pages share one Flask-Login session. `start_session`
 and `end_session` sign a browser in and out; the guard `owner_required` keeps a
-view for a signed-in instructor.
+view for the signed-in owner, `instructor_required` for any instructor's sign-in
+(the owner's, or an `instructor`'s, who takes the registers of their own classes).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 class SignedIn(UserMixin):
-    """Someone signed in: an `owner` (instructor account) or a `client`."""
+    """Someone signed in: the `owner`, another `instructor` (not the owner), or a `client`."""
 
     def __init__(self, kind: str, key: str, name: str, token: str) -> None:
         self.kind = kind
@@ -45,6 +46,16 @@ class SignedIn(UserMixin):
         return self.kind == "owner"
 
     @property
+    def is_instructor(self) -> bool:
+        """Signed in with an instructor's sign-in, the owner's or another's."""
+        return self.kind in ("owner", "instructor")
+
+    @property
+    def login_id(self) -> int | None:
+        """The id of the instructor's sign-in; None for a client."""
+        return int(self.key) if self.is_instructor else None
+
+    @property
     def is_client(self) -> bool:
         return self.kind == "client"
 
@@ -58,14 +69,16 @@ def register_kind(kind: str, loader: Loader) -> None:
     _loaders[kind] = loader
 
 
-def _load_owner(session: Session, key: str, token: str) -> SignedIn | None:
+def _load_instructor(session: Session, key: str, token: str) -> SignedIn | None:
     account = find_account(session=session, account_id=int(key)) if key.isdigit() else None
-    if account is None or not account.is_owner:
+    if account is None:
         return None
-    return SignedIn("owner", str(account.id), account.name or account.email, token)
+    kind = "owner" if account.is_owner else "instructor"
+    return SignedIn(kind, str(account.id), account.name or account.email, token)
 
 
-register_kind("owner", _load_owner)
+# Every instructor's sign-in is kept as an `owner` one; the account says which they are.
+register_kind("owner", _load_instructor)
 
 
 def _signed_in(found: SignedInAs | None) -> SignedIn | None:
@@ -103,18 +116,31 @@ def _drop_csrf_token() -> None:
     g.pop(name, None)
 
 
+def _guard(allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A guard letting through the signed-in people whose `allowed` attribute is true."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not getattr(current_user, allowed, False):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
 def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Only a signed-in instructor may see the view; anyone else is sent to sign in."""
+    """Only the signed-in owner may see the view; anyone not signed in is sent to sign in."""
+    return _guard("is_owner")(view)
 
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        if not getattr(current_user, "is_owner", False):
-            abort(403)
-        return view(*args, **kwargs)
 
-    return guarded
+def instructor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Any instructor signed in (the owner too) may see the view; others as `owner_required`."""
+    return _guard("is_instructor")(view)
 
 
 # The sign-in views add themselves to `bp` as their module is imported.
@@ -124,6 +150,7 @@ __all__ = [
     "SignedIn",
     "bp",
     "end_session",
+    "instructor_required",
     "owner_required",
     "register_kind",
     "sign_in",

@@ -1,4 +1,7 @@
-"""/auth/sign-in, /auth/sign-out[-everywhere]: the instructor signs in (throttled) and out."""
+"""/auth/sign-in, /auth/sign-out[-everywhere]: an instructor signs in (throttled) and out.
+
+The owner lands on the week; another instructor on the registers of their classes.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from flask_login import current_user, logout_user
 
 from scheduler.core.sign_ins import end_every_sign_in
 from scheduler.studio.accounts import authenticate
-from web.auth import bp, end_session, owner_required, start_session
+from web.auth import bp, end_session, instructor_required, start_session
 from web.auth.forms import SignInForm
 from web.db import get_session
 from web.extensions import limiter
@@ -31,7 +34,8 @@ def sign_in() -> Any:
             session=get_session(), email=form.email.data, password=form.password.data
         )
         if granted is not None and start_session(granted):
-            return redirect(_safe_next() or url_for("owner.week"))
+            home = "owner.week" if current_user.is_owner else "owner.registers"
+            return redirect(_safe_next() or url_for(home))
         form.password.errors.append("That e-mail and password do not match an instructor.")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/sign_in.html", form=form), status
@@ -46,7 +50,7 @@ def sign_out() -> Any:
 
 
 @bp.post("/sign-out-everywhere")
-@owner_required
+@instructor_required
 def sign_out_everywhere() -> Any:
     """Sign the instructor out on every browser and device at once."""
     end_every_sign_in(session=get_session(), token=current_user.token)

@@ -8,6 +8,10 @@
     /owner/class-types...              class_types.py
     /owner/instructors...              instructors.py
     /owner/clients...                  clients.py
+    /owner/registers, /owner/week/<start>/sessions/<key>/register
+                                       register.py (the registers: the owner's, and an
+                                       instructor's of their own classes)
+    /owner/policy                      policy.py (the studio's cut-off, credits, drop-ins)
 
 Views parse a form, call one service, then flash and redirect or render; an edit the
 hard rules refuse comes back with the rule's words. Their forms are in `forms.py`.
@@ -15,17 +19,31 @@ hard rules refuse comes back with the rule's words. Their forms are in `forms.py
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-from web.auth import owner_required
+from flask import Blueprint, request
+
+from web.auth import instructor_required, owner_required
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
+#: The pages an instructor who is not the owner may open too: their registers.
+FOR_INSTRUCTORS = frozenset({"owner.registers", "owner.register", "owner.register_mark"})
+
+
+@owner_required
+def _owner() -> None:
+    """Every other page here is for the signed-in owner."""
+
+
+@instructor_required
+def _instructor() -> None:
+    """A register is for the owner or an instructor (who finds only their own classes')."""
+
 
 @bp.before_request
-@owner_required
-def _signed_in_owner() -> None:
-    """Every page here is for a signed-in instructor."""
+def _signed_in() -> Any:
+    return _instructor() if request.endpoint in FOR_INSTRUCTORS else _owner()
 
 
 # Each module adds its views to `bp` as it is imported.
@@ -34,6 +52,8 @@ from web.owner import (  # noqa: E402
     clients,
     instructors,
     plans,
+    policy,
+    register,
     rooms,
     runs,
     venues,
@@ -46,6 +66,8 @@ __all__ = [
     "clients",
     "instructors",
     "plans",
+    "policy",
+    "register",
     "rooms",
     "runs",
     "venues",

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from scheduler.bookings.history import client_history
 from scheduler.core import models
 from scheduler.core.names import WeekNames, week_names
 from scheduler.formats.clients_csv import CsvError, format_availability
@@ -41,7 +42,7 @@ def _names(week_start: date) -> WeekNames:
 
 @bp.route("/clients/<key>", methods=["GET", "POST"])
 def client_edit(key: str) -> Any:
-    """A client's details, hours, venues and wishes."""
+    """A client's details, hours, venues and wishes, and their history across weeks."""
     week_start = data_week()
     session = get_session()
     row = data_row_or_404(models.Client, week_start, key)
@@ -53,7 +54,14 @@ def client_edit(key: str) -> Any:
     if form.validate_on_submit():
         update_client(session=session, client_id=row.id, **form.values())
         return saved(form.name.data, "owner.clients", week_start)
-    return edit_page(form, f"Client {row.name}", week_start, "owner.clients")
+    return edit_page(
+        form,
+        f"Client {row.name}",
+        week_start,
+        "owner.clients",
+        template="owner/client.html",
+        history=client_history(session=session, client_key=key),
+    )
 
 
 @bp.post("/clients/import")

@@ -119,14 +119,23 @@ def saved(what: str, listing: str, week_start: date) -> Any:
     return redirect(url_for(listing, start=week_start.isoformat()))
 
 
-def edit_page(form: Any, title: str, week_start: date, listing: str) -> Any:
-    """A data form's page, with a way back to its list; 400 while the form has errors."""
+def edit_page(
+    form: Any,
+    title: str,
+    week_start: date,
+    listing: str,
+    template: str = "owner/edit.html",
+    **context: Any,
+) -> Any:
+    """A data form's page (`template`, which extends `owner/edit.html`, with `context`), with
+    a way back to its list; 400 while the form has errors."""
     return render_template(
-        "owner/edit.html",
+        template,
         form=form,
         title=title,
         week_start=week_start,
         back=url_for(listing, start=week_start.isoformat()),
+        **context,
     ), (400 if form.errors else 200)
 
 

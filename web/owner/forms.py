@@ -31,6 +31,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from scheduler.bookings.policy import CUTOFF_HOURS, VALID_WEEKS
+from scheduler.core.models import ATTENDANCE_MARKS
 from scheduler.formats import bounds
 from scheduler.formats.clients_csv import parse_availability
 from solver.domain import Week, Window
@@ -72,6 +74,44 @@ class ServiceForm(FlaskForm):
     """A reformer in service or out."""
 
     in_service = StringField(validators=[AnyOf(("yes", "no"), "Say yes or no.")])
+
+
+class MarkForm(FlaskForm):
+    """A mark on the register: which client, and attended or no-show (the button pressed)."""
+
+    client = StringField(validators=[DataRequired("Say which client."), Length(max=80)])
+    mark = StringField(validators=[AnyOf(ATTENDANCE_MARKS, "Mark attended or no-show.")])
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; text that is none is refused in the field's own words (`unreadable`)."""
+
+    def __init__(self, label: str, unreadable: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.unreadable = unreadable
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.unreadable) from None
+
+
+class PolicyForm(FlaskForm):
+    """The studio's rules for the week after publishing."""
+
+    cancel_cutoff_hours = WholeNumberField(
+        "Cut-off for cancelling (hours before the class)",
+        "Give a whole number of hours.",
+        validators=[InputRequired("Give a number of hours."), within(CUTOFF_HOURS)],
+        description="A cancellation after it is late: recorded, and earns no make-up credit.",
+    )
+    makeup_valid_weeks = WholeNumberField(
+        "A make-up credit lasts (weeks after the class missed)",
+        "Give a whole number of weeks.",
+        validators=[InputRequired("Give a number of weeks."), within(VALID_WEEKS)],
+    )
+    drop_ins = BooleanField("Take drop-ins: any client may book a free space, credit or not")
 
 
 # --- Text the studio writes, parsed while validating -----------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from scheduler.bookings.since_publishing import since_publishing
 from scheduler.core.names import week_names, weekday_time
 from scheduler.jobs.nightly import night_notice
 from scheduler.planning import edits, solving
@@ -27,6 +28,7 @@ from web.owner.common import (
     week_start_or_default,
 )
 from web.owner.forms import ServiceForm, SolveForm
+from web.owner.register import register_or_none
 
 
 @bp.get("/")
@@ -62,6 +64,9 @@ def week() -> Any:
         versions=board.versions,
         week_after=week_start + timedelta(days=7),
         night_notice=night_notice(session=get_session(), week_start=week_start),
+        since=since_publishing(session=get_session(), week_start=week_start)
+        if board.published
+        else None,
     )
 
 
@@ -97,7 +102,8 @@ def start_week(start: str) -> Any:
 
 @bp.get("/week/<start>/sessions/<key>")
 def session_detail(start: str, key: str) -> Any:
-    """One session: who is on which reformer, and the edits that can be made to it.
+    """One session: who is on which reformer, the edits that can be made to it, and its
+    register once the week is published.
 
     `?move=CLIENT` opens the Move section: the classes the client fits, best first, and
     the ones they do not fit with what is in the way.
@@ -130,6 +136,7 @@ def session_detail(start: str, key: str) -> Any:
         pinned_places=pinned_places,
         moves=_moves_asked(board.plan_row.id, key),
         names=week_names(board.week),
+        register=register_or_none(board.week_start, key),
     )
 
 
