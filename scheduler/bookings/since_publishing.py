@@ -58,7 +58,7 @@ class BookedSince:
 
 
 @dataclass(frozen=True)
-class Waiting:
+class WaitingCount:
     """A class with clients waiting for a space, and how many."""
 
     session: str
@@ -86,7 +86,7 @@ class SincePublishing:
     published_at: datetime | None
     given_up: tuple[GivenUp, ...]
     booked: tuple[BookedSince, ...]
-    waiting: tuple[Waiting, ...]
+    waiting: tuple[WaitingCount, ...]
     attendance: tuple[Attendance, ...]
 
     @property
@@ -136,7 +136,7 @@ def since_publishing(
             at = b.created_at.astimezone(zone)
             booked.append(BookedSince(b.client, name, what, at, b.kind, b.from_waitlist))
     waiting = [
-        Waiting(key, label(key), count)
+        WaitingCount(key, label(key), count)
         for key, count in waiting_counts(session=session, week_id=live.row.id).items()
     ]
     published = live.plan_row.published_at
