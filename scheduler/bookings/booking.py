@@ -155,8 +155,10 @@ def unused_credits(client_key: str, on: date) -> SelectOfScalar[models.MakeupCre
 def usable_credit(
     session: DbSession, client_key: str, on: date, now: datetime
 ) -> models.MakeupCredit | None:
-    """The client's unused credit that lasts until `on`, the soonest to expire first."""
-    return session.exec(unused_credits(client_key, on)).first()
+    """The client's unused credit earned by `now` that lasts until `on`, the soonest to expire
+    first."""
+    earned = col(models.MakeupCredit.earned_at) <= now
+    return session.exec(unused_credits(client_key, on).where(earned)).first()
 
 
 def take_space(

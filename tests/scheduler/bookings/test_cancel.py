@@ -92,3 +92,13 @@ def test_a_class_every_client_gave_up_still_runs_and_keeps_every_rule(db_session
     live = checked_live(db_session)
     assert THURSDAY.id in {s.id for s in live.now_plan.sessions}
     assert not [a for a in live.now_plan.allocations if a.session == THURSDAY.id]
+
+
+def test_a_credit_pays_only_for_a_booking_made_after_it_was_earned(db_session):
+    publish_life_week(db_session, c2={"max_per_day": 2})
+    cancel_place(
+        session=db_session, client_key="c2", session_key=TUESDAY.id, now=NOW + timedelta(hours=1)
+    )
+    with pytest.raises(BookingRefused) as refused:
+        book_space(session=db_session, client_key="c2", session_key=THURSDAY.id, now=NOW)
+    assert refused.value.reason == "no_credit"
