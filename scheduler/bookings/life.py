@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
@@ -265,11 +266,11 @@ class LiveWeek:
     plan: Plan
     life: Life
 
-    @property
+    @cached_property
     def now_week(self) -> Week:
         return live_week(self.week, self.plan, self.life)
 
-    @property
+    @cached_property
     def now_plan(self) -> Plan:
         return live_plan(self.plan, self.life)
 
